@@ -1,0 +1,74 @@
+"""Report dates: parse the two accepted forms and format them for people."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, tzinfo
+
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?\s*(Z|[+-]\d{2}:?\d{2})?$")
+MONTHS = (
+    "January", "February", "March", "April", "May", "June", "July",
+    "August", "September", "October", "November", "December",
+)  # fmt: skip
+FORMAT_HINT = "use YYYY-MM-DD or an ISO 8601 date-time with offset, e.g. 2016-01-19T18:30:00+01:00"
+
+
+@dataclass(frozen=True, order=True)
+class Moment:
+    """A calendar day as written, with the exact time when one was given."""
+
+    day: date
+    at: datetime | None = None
+
+    def instant(self, zone: tzinfo) -> datetime:
+        """Return an aware datetime; a bare day is midnight in zone."""
+        return self.at or datetime.combine(self.day, time(), zone)
+
+    def iso(self) -> str:
+        """Return the ISO 8601 form, as in <time datetime>."""
+        return self.at.isoformat() if self.at else self.day.isoformat()
+
+    def sort_key(self) -> tuple[date, float]:
+        """Order by day, then time of day; a bare day comes first."""
+        return (self.day, self.at.timestamp() if self.at else float("-inf"))
+
+
+def parse_moment(text: str) -> Moment | str:
+    """Parse a date or an offset date-time; return an error message if invalid."""
+    text = text.strip()
+    if DATE_RE.match(text):
+        return _parse_day(text)
+    if not DATETIME_RE.match(text):
+        return f"'{text}' is not a date"
+    return _parse_datetime(text)
+
+
+def _parse_day(text: str) -> Moment | str:
+    """Parse YYYY-MM-DD, naming impossible days."""
+    try:
+        return Moment(date.fromisoformat(text))
+    except ValueError:
+        return f"'{text}' is not a real day"
+
+
+def _parse_datetime(text: str) -> Moment | str:
+    """Parse an ISO date-time that must carry an offset."""
+    try:
+        value = datetime.fromisoformat(text.replace(" ", "T", 1))
+    except ValueError:
+        return f"'{text}' is not a real date and time"
+    if value.tzinfo is None:
+        return f"'{text}' has no UTC offset"
+    return Moment(value.date(), value)
+
+
+def long_date(day: date) -> str:
+    """Format a day for readers: 7 January 2016."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def month_name(month: int) -> str:
+    """Return the English month name, independent of the locale."""
+    return MONTHS[month - 1]

@@ -1,0 +1,119 @@
+"""The entity registry: canonical actors and locations, their aliases and details."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from .problems import Problem, error
+from .schema import Field, check_mapping, names, number_between, text
+from .yamltree import YamlDoc, parse
+
+FACETS = ("actors", "locations")
+
+ENTITY_FIELDS = (
+    Field("name", text, required=True),
+    Field("aliases", names, default=()),
+    Field("kind", text),
+    Field("description", text),
+)
+LOCATION_FIELDS = (
+    *ENTITY_FIELDS,
+    Field("region", text),
+    Field("lat", number_between(-90, 90)),
+    Field("lon", number_between(-180, 180)),
+)
+FIELDS_BY_FACET = {"actors": ENTITY_FIELDS, "locations": LOCATION_FIELDS}
+
+
+def name_key(name: str) -> str:
+    """Return the matching key of a name: case-folded, spaces collapsed."""
+    return " ".join(name.split()).casefold()
+
+
+@dataclass(frozen=True)
+class Entity:
+    """A registered actor or location."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    kind: str | None = None
+    description: str | None = None
+    region: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Registered entities per facet and the lookup from any name or alias."""
+
+    entities: Mapping[str, tuple[Entity, ...]] = field(default_factory=dict)
+    lookup: Mapping[tuple[str, str], Entity] = field(default_factory=dict)
+
+    def entity(self, facet: str, name: str) -> Entity | None:
+        """Return the registered entity a name or alias stands for."""
+        return self.lookup.get((facet, name_key(name)))
+
+    def canonical(self, facet: str, name: str) -> str:
+        """Return the canonical name for a name or alias (unknown names pass through)."""
+        found = self.entity(facet, name)
+        return found.name if found else name
+
+
+def load_registry(sources: Mapping[str, tuple[str, str]]) -> tuple[Registry, list[Problem]]:
+    """Build a registry from {facet: (path, yaml text)}; report every problem."""
+    entities: dict[str, tuple[Entity, ...]] = {}
+    lookup: dict[tuple[str, str], Entity] = {}
+    problems: list[Problem] = []
+    for facet, (path, source) in sorted(sources.items()):
+        doc = parse(source)
+        problems += [error(path, i.line, i.message) for i in doc.issues]
+        found, found_problems = _read_entities(facet, path, doc)
+        problems += found_problems + _index(facet, path, found, lookup)
+        entities[facet] = tuple(entity for entity, _ in found)
+    return Registry(entities, lookup), problems
+
+
+def _read_entities(facet: str, path: str, doc: YamlDoc) -> tuple[list[tuple[Entity, int]], list[Problem]]:
+    """Check each list item against the facet's field table."""
+    if doc.data is None:  # empty file, or a syntax error already reported
+        return [], []
+    if not isinstance(doc.data, list):
+        return [], [error(path, doc.line(()), "expected a list of entities", "start each with '- name: ...'")]
+    found, problems = [], []
+    for index, item in enumerate(doc.data):
+        checked = _check_item(facet, path, doc, index, item)
+        problems += checked[1]
+        if checked[0] is not None:
+            found.append((checked[0], doc.line((index,))))
+    return found, problems
+
+
+def _check_item(facet: str, path: str, doc: YamlDoc, index: int, item: object) -> tuple[Entity | None, list[Problem]]:
+    """Check one registry entry and build its Entity."""
+    checked = check_mapping(item, FIELDS_BY_FACET[facet], doc, path, at=(index,))
+    problems = checked.problems
+    values = checked.values
+    if (values.get("lat") is None) != (values.get("lon") is None):
+        problems.append(error(path, doc.line((index,)), "give both lat and lon, or neither"))
+    if any(p.is_error for p in problems) or not values.get("name"):
+        return None, problems
+    aliases = tuple(a for a in values["aliases"] if name_key(a) != name_key(values["name"]))  # type: ignore[union-attr]
+    return Entity(**{**values, "aliases": aliases}), problems  # type: ignore[arg-type]
+
+
+def _index(
+    facet: str, path: str, found: list[tuple[Entity, int]], lookup: dict[tuple[str, str], Entity]
+) -> list[Problem]:
+    """Add every name and alias to the lookup, refusing a name used twice."""
+    problems = []
+    for entity, line in found:
+        for name in (entity.name, *entity.aliases):
+            key = (facet, name_key(name))
+            other = lookup.get(key)
+            if other is not None and other is not entity:
+                problems.append(error(path, line, f"'{name}' is already a name or alias of '{other.name}'"))
+            else:
+                lookup[key] = entity
+    return problems

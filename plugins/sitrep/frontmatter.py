@@ -1,0 +1,55 @@
+"""Split a report file into its YAML front matter and Markdown body."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .problems import Problem, error
+from .yamltree import YamlDoc, parse
+
+FENCE = "---"
+CLOSERS = ("---", "...")
+
+
+@dataclass(frozen=True)
+class Source:
+    """A report file split in two, with the line where its body starts."""
+
+    path: str
+    front: YamlDoc
+    body: str
+    body_line: int
+
+
+def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
+    """Decode UTF-8 (a BOM is allowed), naming the line of a bad byte."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        message = f"file is not UTF-8 (byte 0x{raw[exc.start]:02x} cannot be decoded)"
+        return None, [error(path, line, message, "save the file as UTF-8")]
+    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+
+
+def split(path: str, text: str) -> tuple[Source | None, list[Problem]]:
+    """Split text into front matter and body, parsing the YAML."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip() != FENCE:
+        hint = "start the file with a '---' line, the YAML fields, then another '---'"
+        return None, [error(path, 1, "no front matter", hint)]
+    end = _closing_line(lines)
+    if end is None:
+        return None, [error(path, 1, "front matter is not closed", "add a '---' line after the fields")]
+    front = parse("\n".join(lines[1:end]), first_line=2)
+    problems = [error(path, issue.line, issue.message) for issue in front.issues]
+    body = "\n".join(lines[end + 1 :])
+    return Source(path, front, body, end + 2), problems
+
+
+def _closing_line(lines: list[str]) -> int | None:
+    """Return the index of the line that closes the front matter."""
+    for index, line in enumerate(lines[1:], start=1):
+        if line.rstrip() in CLOSERS:
+            return index
+    return None

@@ -1,0 +1,68 @@
+"""Pelican adapter: read the content in generate_context, write pages in generate_output."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from blinker import signal
+from pelican.generators import Generator
+
+from . import pipeline
+from .problems import ContentError, Problem
+from .templating import FILTERS
+
+log = logging.getLogger(__name__)
+if hasattr(log, "disable_filter"):  # Pelican's logger class drops repeated messages process-wide
+    log.disable_filter()
+
+site_written = signal("sitrep-site-written")
+
+
+@dataclass(frozen=True)
+class Written:
+    """What a build wrote, for the closing summary."""
+
+    reports: int
+    drafts: int
+    pages: int
+
+
+def report_problems(problems: list[Problem]) -> None:
+    """Log every problem as one line, at its severity."""
+    for problem in problems:
+        log.log(logging.ERROR if problem.is_error else logging.WARNING, "%s", problem.format())
+
+
+class SitrepGenerator(Generator):
+    """Build the Sitrep site: all reading first, all writing after."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.env.filters.update(FILTERS)
+        self.outcome = pipeline.Outcome([])
+
+    def generate_context(self) -> None:
+        """Read and check everything; stop the build on any error."""
+        log.info("reading %s", self.path)
+        self.outcome = pipeline.run(Path(self.path), self.settings)
+        report_problems(self.outcome.problems)
+        if not self.outcome.ok:
+            raise ContentError(self.outcome.problems)
+        self.context["sitrep_site"] = self.outcome.site
+
+    def generate_output(self, writer: object) -> None:
+        """Render and write every planned page."""
+        pages, site = self.outcome.pages, self.outcome.site
+        log.info("writing %d pages", len(pages))
+        for page in pages:
+            template = self.get_template(page.template)
+            writer.write_file(page.save_as, template, self.context, relative_urls=True, url=page.url, **page.variables)  # type: ignore[attr-defined]
+        assert site is not None
+        site_written.send(self, written=Written(len(site.reports), len(site.drafts), len(pages)))
+
+
+def get_generators(pelican: object) -> type[Generator]:
+    """Give Pelican our generator."""
+    return SitrepGenerator

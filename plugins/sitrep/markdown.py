@@ -1,0 +1,76 @@
+"""Render report bodies with markdown-it-py: inert, with tables, footnotes and anchors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import urlsplit
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from markupsafe import Markup
+from mdit_py_plugins.anchors import anchors_plugin
+from mdit_py_plugins.footnote import footnote_plugin
+
+from .slugs import slugify
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A body's HTML and the plain text of its first paragraph."""
+
+    html: Markup
+    first_paragraph: str
+
+
+def is_safe_link(url: str) -> bool:
+    """Allow relative links, fragments and http(s)/mailto; drop every other scheme."""
+    scheme = urlsplit(url.strip()).scheme.lower()
+    return scheme == "" or scheme in SAFE_SCHEMES
+
+
+@lru_cache(maxsize=1)
+def parser() -> MarkdownIt:
+    """Build the one Markdown parser: CommonMark, no raw HTML, safe links."""
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin)
+    md.use(anchors_plugin, min_level=2, max_level=4, slug_func=_heading_id)
+    md.validateLink = is_safe_link  # type: ignore[method-assign]
+    return md
+
+
+def _heading_id(title: str) -> str:
+    """Return a heading anchor id, prefixed so it never clashes with the layout's ids."""
+    return f"h-{slugify(title) or 'section'}"
+
+
+def render(body: str) -> Rendered:
+    """Parse a body once; return its HTML and first paragraph."""
+    md = parser()
+    env: dict[str, object] = {}
+    tokens = md.parse(body, env)
+    html = md.renderer.render(tokens, md.options, env)
+    return Rendered(Markup(html), first_paragraph(tokens))
+
+
+def first_paragraph(tokens: list[Token]) -> str:
+    """Return the plain text of the first top-level paragraph."""
+    for index, token in enumerate(tokens):
+        if token.type == "paragraph_open" and token.level == 0:
+            return _plain_text(tokens[index + 1])
+    return ""
+
+
+def _plain_text(inline: Token) -> str:
+    """Flatten an inline token to text: markup and footnote marks dropped."""
+    pieces = {"text": lambda t: t.content, "code_inline": lambda t: t.content}
+    parts = [pieces.get(child.type, _space)(child) for child in inline.children or []]
+    return " ".join("".join(parts).split())
+
+
+def _space(token: Token) -> str:
+    """Return the text a non-text inline token stands for: a break is a space."""
+    return " " if token.type in ("softbreak", "hardbreak") else ""

@@ -1,0 +1,53 @@
+"""The site's data model: frozen records built once and only read after."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from markupsafe import Markup
+
+from .dates import Moment
+from .entities import Registry
+
+
+@dataclass(frozen=True)
+class Report:
+    """One published or draft report, validated and rendered."""
+
+    source: str
+    title: str
+    date: Moment
+    regions: tuple[str, ...]
+    actors: tuple[str, ...]
+    locations: tuple[str, ...]
+    category: str | None
+    summary: str
+    sources: tuple[str, ...]
+    author: str | None
+    status: str
+    slug: str
+    updated: Moment | None
+    body_html: Markup
+    url: str
+    save_as: str
+    published: datetime = field(compare=False)
+    url_line: int = field(default=1, compare=False)
+
+    @property
+    def is_draft(self) -> bool:
+        """Return True for drafts, which never reach the output."""
+        return self.status == "draft"
+
+    def sort_key(self) -> tuple[object, ...]:
+        """Order reports totally: date, time, title, then source path."""
+        return (*self.date.sort_key(), self.title, self.source)
+
+
+@dataclass(frozen=True)
+class Site:
+    """Everything read from the content folder, newest report first."""
+
+    reports: tuple[Report, ...]
+    drafts: tuple[Report, ...]
+    registry: Registry

@@ -1,0 +1,73 @@
+"""Problems found in content: values that are collected and reported together."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Severity(StrEnum):
+    """How bad a problem is: errors fail the build, warnings do not."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one place in the content."""
+
+    path: str
+    line: int
+    message: str
+    hint: str = ""
+    severity: Severity = Severity.ERROR
+
+    def format(self) -> str:
+        """Return the one-line `path:line: message` form."""
+        prefix = "" if self.severity is Severity.ERROR else "warning: "
+        hint = f" ({self.hint})" if self.hint else ""
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {prefix}{self.message}{hint}"
+
+    @property
+    def is_error(self) -> bool:
+        """Return True when this problem must fail the build."""
+        return self.severity is Severity.ERROR
+
+
+def error(path: str, line: int, message: str, hint: str = "") -> Problem:
+    """Make an error problem."""
+    return Problem(path, line, message, hint, Severity.ERROR)
+
+
+def warning(path: str, line: int, message: str, hint: str = "") -> Problem:
+    """Make a warning problem."""
+    return Problem(path, line, message, hint, Severity.WARNING)
+
+
+def errors(problems: Iterable[Problem]) -> list[Problem]:
+    """Return only the problems that fail the build."""
+    return [p for p in problems if p.is_error]
+
+
+def sort_key(problem: Problem) -> tuple[str, int, str]:
+    """Order problems by file and line, for stable reports."""
+    return (problem.path, problem.line, problem.message)
+
+
+class ContentError(SystemExit):
+    """Stop a build because the content has errors.
+
+    A SystemExit subclass so plain `pelican` exits 1 without a traceback
+    (its main() catches Exception and prints one).
+    """
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(1)
+        self.problems = problems
+
+    def __str__(self) -> str:
+        count = len(errors(self.problems))
+        return f"content has {count} error{'s' if count != 1 else ''}"

@@ -1,0 +1,122 @@
+"""Read one report file into a validated, rendered Report."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .dates import Moment
+from .entities import Registry
+from .frontmatter import Source, decode, split
+from .markdown import render
+from .model import Report
+from .problems import Problem, error, warning
+from .schema import Field, check_mapping, choice, moment, names, slug, some_names, text
+from .settings import Config
+from .slugs import slugify
+
+REPORT_FIELDS = (
+    Field("title", text, required=True),
+    Field("date", moment, required=True),
+    Field("region", some_names, required=True),
+    Field("actors", names, required=True),
+    Field("locations", names, default=()),
+    Field("category", text),
+    Field("summary", text),
+    Field("sources", names, default=()),
+    Field("author", text),
+    Field("status", choice("published", "draft"), default="published"),
+    Field("slug", slug),
+    Field("updated", moment),
+)
+_FOLDER_DATE = re.compile(r"(?:^|/)(\d{4})/(\d{2})/")
+
+
+@dataclass(frozen=True)
+class Read:
+    """The outcome of reading one file: a report (unless it has errors) and problems."""
+
+    report: Report | None
+    problems: list[Problem]
+
+
+def read_report(path: str, raw: bytes, config: Config, registry: Registry) -> Read:
+    """Decode, split, check and render one report file."""
+    text_, problems = decode(path, raw)
+    if text_ is None:
+        return Read(None, problems)
+    source, problems = split(path, text_)
+    if source is None or (source.front.data is None and problems):
+        return Read(None, problems)  # a YAML syntax error: field checks would only repeat it
+    checked = check_mapping(source.front.data, REPORT_FIELDS, source.front, path, missing_line=1)
+    problems += checked.problems
+    values = checked.values
+    if not any(p.is_error for p in problems):
+        problems += _cross_checks(path, values, source)
+    if any(p.is_error for p in problems):
+        return Read(None, problems)
+    report, more = _build(source, values, config, registry)
+    return Read(report, problems + more)
+
+
+def _cross_checks(path: str, values: Mapping[str, object], source: Source) -> list[Problem]:
+    """Check what no single field can: updated after date, a usable slug, the folder."""
+    date: Moment = values["date"]  # type: ignore[assignment]
+    updated: Moment | None = values["updated"]  # type: ignore[assignment]
+    problems = []
+    line = source.front.line
+    if updated is not None and updated.day < date.day:
+        problems.append(error(path, line(("updated",)), f"updated {updated.iso()} is before date {date.iso()}"))
+    if values["slug"] is None and not slugify(str(values["title"])):
+        problems.append(error(path, line(("title",)), "title gives an empty slug", "add a 'slug' field"))
+    return problems + _folder_check(path, date, line(("date",)))
+
+
+def _folder_check(path: str, date: Moment, line: int) -> list[Problem]:
+    """Warn when a report sits in a YYYY/MM folder that is not its date's."""
+    found = _FOLDER_DATE.search(path)
+    expected = f"{date.day:%Y/%m}"
+    if found is None or f"{found[1]}/{found[2]}" == expected:
+        return []
+    return [warning(path, line, f"file is in {found[1]}/{found[2]}/ but dated {date.iso()}", f"move it to {expected}/")]
+
+
+def _build(
+    source: Source, values: dict[str, object], config: Config, registry: Registry
+) -> tuple[Report, list[Problem]]:
+    """Resolve names, render the body and place the report."""
+    date: Moment = values["date"]  # type: ignore[assignment]
+    slug_ = str(values["slug"] or slugify(str(values["title"])))
+    url, save_as = config.report.format(slug=slug_, date=date.day)
+    rendered = render(source.body)
+    summary = str(values["summary"] or rendered.first_paragraph)
+    problems = (
+        [] if summary else [warning(source.path, 1, "no summary and no first paragraph", "add a 'summary' field")]
+    )
+    report = Report(
+        source=source.path,
+        title=str(values["title"]),
+        date=date,
+        regions=values["region"],  # type: ignore[arg-type]
+        actors=_canonical(registry, "actors", values["actors"]),  # type: ignore[arg-type]
+        locations=_canonical(registry, "locations", values["locations"]),  # type: ignore[arg-type]
+        category=values["category"],  # type: ignore[arg-type]
+        summary=summary,
+        sources=values["sources"],  # type: ignore[arg-type]
+        author=values["author"],  # type: ignore[arg-type]
+        status=str(values["status"]),
+        slug=slug_,
+        updated=values["updated"],  # type: ignore[arg-type]
+        body_html=rendered.html,
+        url=url,
+        save_as=save_as,
+        published=date.instant(config.timezone),
+        url_line=source.front.line(("slug",) if values["slug"] else ("title",), 1),
+    )
+    return report, problems
+
+
+def _canonical(registry: Registry, facet: str, given: tuple[str, ...]) -> tuple[str, ...]:
+    """Replace aliases by canonical names, keeping first-mention order without repeats."""
+    return tuple(dict.fromkeys(registry.canonical(facet, name) for name in given))

@@ -1,0 +1,180 @@
+"""Field tables and the checker that turns YAML mappings into typed values."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from .dates import FORMAT_HINT, parse_moment
+from .problems import Problem, error, warning
+from .slugs import is_slug, slugify
+from .yamltree import Path, YamlDoc
+
+
+@dataclass(frozen=True)
+class Invalid:
+    """Why a value was refused; `at` points into a list or mapping value."""
+
+    message: str
+    hint: str = ""
+    at: Path = ()
+
+
+Coercer = Callable[[str, object], object]  # (field name, raw value) -> value or Invalid
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of a YAML mapping: its coercer, whether it is required, its default."""
+
+    name: str
+    coerce: Coercer
+    required: bool = False
+    default: object = None
+
+
+def describe(value: object) -> str:
+    """Name the YAML type of a value for messages."""
+    if value is None:
+        return "empty"
+    if isinstance(value, bool):
+        return "true/false"
+    names = {dict: "a mapping", list: "a list", int: "a number", float: "a number", str: "text"}
+    return names.get(type(value), type(value).__name__)
+
+
+def text(name: str, value: object) -> object:
+    """Accept non-empty text (plain numbers are read as text)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        hint = "quote it" if isinstance(value, bool) else ""
+        return Invalid(f"{name} must be text, not {describe(value)}", hint)
+    if not value.strip():
+        return Invalid(f"{name} is empty")
+    return " ".join(value.split())
+
+
+def names(name: str, value: object) -> object:
+    """Accept a name or a list of names; return a tuple without repeats."""
+    items = value if isinstance(value, list) else [value]
+    if isinstance(value, (dict, type(None))) or isinstance(value, bool):
+        hint = "quote it" if isinstance(value, bool) else "write [First, Second]"
+        return Invalid(f"{name} must be a name or a list of names, not {describe(value)}", hint)
+    result: list[str] = []
+    for index, item in enumerate(items):
+        checked = text(f"{name} item {index + 1}", item)
+        if isinstance(checked, Invalid):
+            return Invalid(checked.message, checked.hint, (index,) if isinstance(value, list) else ())
+        if checked not in result:
+            result.append(str(checked))
+    return tuple(result)
+
+
+def some_names(name: str, value: object) -> object:
+    """Accept one or more names."""
+    result = names(name, value)
+    if result == ():
+        return Invalid(f"{name} needs at least one name")
+    return result
+
+
+def moment(name: str, value: object) -> object:
+    """Accept a date or a date-time with offset, as text."""
+    if not isinstance(value, str):
+        return Invalid(f"{name} must be a date, not {describe(value)}", FORMAT_HINT)
+    parsed = parse_moment(value)
+    if isinstance(parsed, str):
+        return Invalid(f"{name} {parsed}", FORMAT_HINT)
+    return parsed
+
+
+def choice(*options: str) -> Coercer:
+    """Accept one of the given words."""
+
+    def coerce(name: str, value: object) -> object:
+        if value in options:
+            return value
+        allowed = " or ".join(f"'{o}'" for o in options)
+        return Invalid(f"{name} must be {allowed}, not '{value}'")
+
+    return coerce
+
+
+def slug(name: str, value: object) -> object:
+    """Accept a slug that cannot leave its folder."""
+    checked = text(name, value)
+    if isinstance(checked, Invalid) or is_slug(str(checked)):
+        return checked
+    suggestion = slugify(str(checked))
+    hint = f"use lowercase letters, digits and hyphens, e.g. '{suggestion}'" if suggestion else ""
+    return Invalid(f"{name} '{checked}' is not allowed", hint or "use lowercase letters, digits and hyphens")
+
+
+def number_between(low: float, high: float) -> Coercer:
+    """Accept a number in [low, high]."""
+
+    def coerce(name: str, value: object) -> object:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            return Invalid(f"{name} must be a number, not {describe(value)}")
+        if not low <= value <= high:
+            return Invalid(f"{name} {value} is outside {low:g} to {high:g}")
+        return float(value)
+
+    return coerce
+
+
+@dataclass(frozen=True)
+class Checked:
+    """The typed values of a mapping, and the problems found checking it."""
+
+    values: dict[str, object]
+    problems: list[Problem]
+
+
+def check_mapping(
+    data: object, fields: Sequence[Field], doc: YamlDoc, path: str, at: Path = (), missing_line: int = 0
+) -> Checked:
+    """Check a YAML mapping against a field table; report every problem."""
+    line = doc.line(at, missing_line)
+    if not isinstance(data, dict):
+        return Checked({}, [error(path, line, f"expected a mapping of fields, found {describe(data)}")])
+    values: dict[str, object] = {}
+    problems = _unknown_fields(data, fields, doc, path, at)
+    for field in fields:
+        value, problem = _check_field(field, data, doc, path, at, missing_line or line)
+        values[field.name] = value
+        problems += problem
+    return Checked(values, problems)
+
+
+def _check_field(
+    field: Field, data: Mapping[str, object], doc: YamlDoc, path: str, at: Path, missing_line: int
+) -> tuple[object, list[Problem]]:
+    """Coerce one field, or say why it is missing or wrong."""
+    if field.name not in data:
+        missing = error(path, missing_line, f"missing required field '{field.name}'")
+        return (None, [missing]) if field.required else (field.default, [])
+    if data[field.name] is None:
+        empty = error(path, doc.line((*at, field.name)), f"{field.name} has no value")
+        return (None, [empty]) if field.required else (field.default, [])
+    result = field.coerce(field.name, data[field.name])
+    if isinstance(result, Invalid):
+        line = doc.line((*at, field.name, *result.at))
+        return None, [error(path, line, result.message, result.hint)]
+    return result, []
+
+
+def _unknown_fields(
+    data: Mapping[str, object], fields: Sequence[Field], doc: YamlDoc, path: str, at: Path
+) -> list[Problem]:
+    """Warn about fields the table does not know, suggesting the closest one."""
+    known = [f.name for f in fields]
+    problems = []
+    for key in data:
+        if key not in known:
+            close = difflib.get_close_matches(str(key).lower(), known, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"known fields: {', '.join(known)}"
+            problems.append(warning(path, doc.line((*at, key)), f"unknown field '{key}'", hint))
+    return problems

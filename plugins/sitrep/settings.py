@@ -1,0 +1,117 @@
+"""Sitrep's settings: defaults, validation, and the frozen Config the pipeline uses."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .problems import Problem, error
+
+SETTINGS_LABEL = "settings"
+
+# URL patterns, like Pelican's ARTICLE_URL / ARTICLE_SAVE_AS. Fields: {slug},
+# {date} (a date, so {date:%Y} works), {number} for pagination.
+DEFAULTS: dict[str, object] = {
+    "SITREP_REPORTS_DIR": "reports",
+    "SITREP_ENTITIES_DIR": "entities",
+    "REPORT_URL": "reports/{date:%Y}/{date:%m}/{slug}/",
+    "REPORT_SAVE_AS": "reports/{date:%Y}/{date:%m}/{slug}/index.html",
+    "HOME_URL": "",
+    "HOME_SAVE_AS": "index.html",
+    "HOME_PAGE_URL": "page/{number}/",
+    "HOME_PAGE_SAVE_AS": "page/{number}/index.html",
+    "SITREP_HOME_PER_PAGE": 10,
+    "TIMEZONE": "UTC",
+}
+SAMPLE = {"slug": "sample", "date": date(2016, 1, 2), "number": 2}
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A URL pattern and the file it is saved as."""
+
+    url: str
+    save_as: str
+
+    def format(self, **fields: object) -> tuple[str, str]:
+        """Return (url, save_as) for these fields."""
+        return self.url.format(**fields), self.save_as.format(**fields)
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything the pure pipeline needs to know from the settings."""
+
+    reports_dir: str
+    entities_dir: str
+    report: Pattern
+    home: Pattern
+    home_page: Pattern
+    home_per_page: int
+    timezone: ZoneInfo
+
+
+def with_defaults(settings: Mapping[str, object]) -> dict[str, object]:
+    """Return settings with every Sitrep default filled in."""
+    return {**DEFAULTS, **{k: v for k, v in settings.items() if k in DEFAULTS}}
+
+
+def load(settings: Mapping[str, object]) -> tuple[Config | None, list[Problem]]:
+    """Validate settings and build a Config, or return the problems."""
+    values = with_defaults(settings)
+    problems = [p for name in _PATTERN_NAMES for p in _check_pattern(name, values[name])]
+    problems += _check_positive("SITREP_HOME_PER_PAGE", values["SITREP_HOME_PER_PAGE"])
+    zone = _zone(values["TIMEZONE"], problems)
+    if problems or zone is None:
+        return None, problems
+    return _config(values, zone), []
+
+
+def _config(values: dict[str, object], zone: ZoneInfo) -> Config:
+    """Build the Config from validated values."""
+    pattern = lambda name: Pattern(str(values[f"{name}_URL"]), str(values[f"{name}_SAVE_AS"]))  # noqa: E731
+    return Config(
+        reports_dir=str(values["SITREP_REPORTS_DIR"]),
+        entities_dir=str(values["SITREP_ENTITIES_DIR"]),
+        report=pattern("REPORT"),
+        home=pattern("HOME"),
+        home_page=pattern("HOME_PAGE"),
+        home_per_page=int(values["SITREP_HOME_PER_PAGE"]),  # type: ignore[call-overload]
+        timezone=zone,
+    )
+
+
+_PATTERN_NAMES = [n for n in DEFAULTS if n.endswith(("_URL", "_SAVE_AS"))]
+
+
+def _check_pattern(name: str, value: object) -> list[Problem]:
+    """Check that a URL pattern formats and stays inside the output folder."""
+    if not isinstance(value, str):
+        return [error(SETTINGS_LABEL, 0, f"{name} must be text")]
+    try:
+        sample = value.format(**SAMPLE)
+    except (KeyError, IndexError, ValueError) as exc:
+        return [error(SETTINGS_LABEL, 0, f"{name} '{value}' cannot be formatted: {exc}")]
+    if sample.startswith("/") or ".." in sample.split("/") or "\\" in sample:
+        return [error(SETTINGS_LABEL, 0, f"{name} '{value}' must be a relative path inside the output")]
+    if name.endswith("_SAVE_AS") and not sample.endswith(".html"):
+        return [error(SETTINGS_LABEL, 0, f"{name} '{value}' must end in .html")]
+    return []
+
+
+def _check_positive(name: str, value: object) -> list[Problem]:
+    """Check that a setting is a whole number above zero."""
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return []
+    return [error(SETTINGS_LABEL, 0, f"{name} must be a whole number above 0")]
+
+
+def _zone(name: object, problems: list[Problem]) -> ZoneInfo | None:
+    """Return the site time zone, recording a problem if unknown."""
+    try:
+        return ZoneInfo(str(name))
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(error(SETTINGS_LABEL, 0, f"TIMEZONE '{name}' is not a known time zone"))
+        return None

@@ -1,0 +1,91 @@
+"""Read the whole content folder into a Site: read everything, then report."""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Iterable
+from pathlib import Path
+
+from .entities import FACETS, Registry, load_registry
+from .frontmatter import decode
+from .model import Report, Site
+from .problems import Problem, error, sort_key
+from .reports import read_report
+from .settings import Config
+
+REPORT_SUFFIX = ".md"
+
+
+def label_root(content_dir: Path) -> Path:
+    """Return the folder problem paths are relative to: the cwd if it holds the content."""
+    cwd = Path.cwd().resolve()
+    content = content_dir.resolve()
+    return cwd if content.is_relative_to(cwd) else content.parent
+
+
+def report_files(content_dir: Path, config: Config) -> list[Path]:
+    """List report files in a stable order, skipping hidden and editor files."""
+    root = content_dir / config.reports_dir
+    found = (p for p in root.rglob(f"*{REPORT_SUFFIX}") if p.is_file())
+    return sorted(p for p in found if not _hidden(p.relative_to(root)))
+
+
+def _hidden(relative: Path) -> bool:
+    """Return True for dot-files, dot-folders and editor leftovers."""
+    return any(part.startswith((".", "#", "~")) for part in relative.parts)
+
+
+def load_site(content_dir: Path, config: Config) -> tuple[Site, list[Problem]]:
+    """Read the registry and every report; return the site and all problems, sorted."""
+    root = label_root(content_dir)
+    registry, problems = _load_registry(content_dir, config, root)
+    reports: list[Report] = []
+    for path in report_files(content_dir, config):
+        read = read_report(_label(path, root), path.read_bytes(), config, registry)
+        problems += read.problems
+        if read.report is not None:
+            reports.append(read.report)
+    published = sorted((r for r in reports if not r.is_draft), key=Report.sort_key, reverse=True)
+    problems += url_collisions(published)
+    drafts = tuple(r for r in reports if r.is_draft)
+    return Site(tuple(published), drafts, registry), sorted(problems, key=sort_key)
+
+
+def _label(path: Path, root: Path) -> str:
+    """Return the path as problems name it."""
+    return os.path.relpath(path.resolve(), root).replace(os.sep, "/")
+
+
+def _load_registry(content_dir: Path, config: Config, root: Path) -> tuple[Registry, list[Problem]]:
+    """Read the entity registry files that exist."""
+    sources: dict[str, tuple[str, str]] = {}
+    problems: list[Problem] = []
+    for facet in FACETS:
+        path = content_dir / config.entities_dir / f"{facet}.yaml"
+        if path.is_file():
+            text, bad = decode(_label(path, root), path.read_bytes())
+            problems += bad
+            sources[facet] = (_label(path, root), text or "")
+    registry, more = load_registry(sources)
+    return registry, problems + more
+
+
+def url_collisions(reports: Iterable[Report]) -> list[Problem]:
+    """Report every file whose report would be written to another report's URL."""
+    by_path: dict[str, list[Report]] = defaultdict(list)
+    for report in reports:
+        by_path[report.save_as].append(report)
+    problems = []
+    for clash in (group for group in by_path.values() if len(group) > 1):
+        for report in clash:
+            others = ", ".join(o.source for o in clash if o is not report)
+            problems.append(
+                error(
+                    report.source,
+                    report.url_line,
+                    f"URL {report.url} is also used by {others}",
+                    "give one a different 'slug'",
+                )
+            )
+    return problems

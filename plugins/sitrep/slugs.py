@@ -1,0 +1,22 @@
+"""Turn names and titles into URL slugs."""
+
+from __future__ import annotations
+
+import re
+
+from unidecode import unidecode
+
+_APOSTROPHES = re.compile(r"['’ʼ`]")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+def slugify(text: str) -> str:
+    """Return a lowercase ASCII slug with hyphens ("Es Sider" -> "es-sider")."""
+    ascii_text = unidecode(_APOSTROPHES.sub("", text)).lower()
+    return _NON_ALNUM.sub("-", _APOSTROPHES.sub("", ascii_text)).strip("-")
+
+
+def is_slug(text: str) -> bool:
+    """Return True when text is already a safe slug (no dots, slashes or spaces)."""
+    return bool(SLUG_RE.match(text))

@@ -1,0 +1,29 @@
+"""Jinja filters the theme uses to show dates; paths come from the model, not here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from .dates import Moment, long_date
+
+
+def isodate(moment: Moment) -> str:
+    """Return the machine-readable form for <time datetime>."""
+    return moment.iso()
+
+
+def longdate(moment: Moment) -> str:
+    """Return the reader's form: 12 January 2016 (with the time when one was given)."""
+    when = long_date(moment.day)
+    return f"{when}, {moment.at:%H:%M} {utc_offset(moment.at)}" if moment.at else when
+
+
+def utc_offset(at: datetime) -> str:
+    """Return the offset as people read it: UTC, UTC+01:00."""
+    minutes = int((at.utcoffset() or timedelta()).total_seconds() // 60)
+    sign = "+" if minutes > 0 else "-"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}" if minutes else "UTC"
+
+
+FILTERS: dict[str, Callable[..., str]] = {"isodate": isodate, "longdate": longdate}

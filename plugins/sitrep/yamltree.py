@@ -1,0 +1,138 @@
+"""Parse YAML safely, keeping the source line of every value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+MAX_DEPTH = 20
+MAX_NODES = 20_000
+
+Path = tuple[object, ...]
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+    """Safe loader that keeps dates as text, so the schema checks them itself."""
+
+
+# Without this, `date: 2016-02-30` raises inside PyYAML instead of giving a problem.
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != _TIMESTAMP]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass(frozen=True)
+class YamlIssue:
+    """A problem met while reading YAML, with its 1-based line."""
+
+    line: int
+    message: str
+
+
+@dataclass
+class YamlDoc:
+    """Parsed YAML data and the line of each value, keyed by its path."""
+
+    data: object = None
+    lines: dict[Path, int] = field(default_factory=dict)
+    issues: list[YamlIssue] = field(default_factory=list)
+
+    def line(self, path: Path, default: int = 0) -> int:
+        """Return the line of the value at path, or of its nearest parent."""
+        while path not in self.lines and path:
+            path = path[:-1]
+        return self.lines.get(path, default)
+
+
+def parse(text: str, first_line: int = 1) -> YamlDoc:
+    """Parse one YAML document; lines count from first_line."""
+    doc = YamlDoc()
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        doc.issues.append(_syntax_issue(exc, first_line))
+        return doc
+    except yaml.YAMLError as exc:  # e.g. a reader error on a control character
+        doc.issues.append(YamlIssue(first_line, f"invalid YAML: {exc}"))
+        return doc
+    finally:
+        loader.dispose()
+    if node is not None:
+        walker = _Walker(loader, doc, first_line)
+        doc.data = walker.build(node, (), 0)
+    return doc
+
+
+def _syntax_issue(exc: yaml.MarkedYAMLError, first_line: int) -> YamlIssue:
+    """Turn a PyYAML syntax error into a one-line issue."""
+    # An unclosed quote or bracket is found later, often at the end; where it began is what to fix.
+    unclosed = any(word in (exc.context or "") for word in ("flow", "scanning"))
+    mark = (exc.context_mark if unclosed else None) or exc.problem_mark or exc.context_mark
+    line = first_line + (mark.line if mark else 0)
+    problem = (exc.problem or "syntax error").strip()
+    context = f" {exc.context.strip()}" if exc.context else ""
+    return YamlIssue(line, f"invalid YAML: {problem}{context}")
+
+
+class _Walker:
+    """Build Python values from composed nodes, recording lines and limits."""
+
+    def __init__(self, loader: _Loader, doc: YamlDoc, first_line: int) -> None:
+        self.loader = loader
+        self.doc = doc
+        self.first_line = first_line
+        self.count = 0
+
+    def build(self, node: Node, path: Path, depth: int) -> object:
+        """Return the Python value of node."""
+        self.count += 1
+        line = self.first_line + node.start_mark.line
+        self.doc.lines[path] = line
+        if depth > MAX_DEPTH or self.count > MAX_NODES:
+            return self._too_big(line)
+        if isinstance(node, MappingNode):
+            return self._mapping(node, path, depth)
+        if isinstance(node, SequenceNode):
+            return [self.build(n, (*path, i), depth + 1) for i, n in enumerate(node.value)]
+        return self._scalar(node, line)
+
+    def _too_big(self, line: int) -> None:
+        """Record that the document nests or repeats too much."""
+        if not any(i.message.startswith("YAML too deep") for i in self.doc.issues):
+            self.doc.issues.append(YamlIssue(line, "YAML too deep or too large"))
+
+    def _scalar(self, node: ScalarNode, line: int) -> object:
+        """Construct a scalar with PyYAML's safe rules."""
+        try:
+            return self.loader.construct_object(node, deep=True)
+        except yaml.YAMLError as exc:
+            self.doc.issues.append(YamlIssue(line, f"invalid YAML value: {exc}"))
+            return None
+
+    def _mapping(self, node: MappingNode, path: Path, depth: int) -> dict[object, object]:
+        """Construct a mapping, reporting duplicate and non-text keys."""
+        result: dict[object, object] = {}
+        self.loader.flatten_mapping(node)
+        for key_node, value_node in node.value:
+            key = self._key(key_node)
+            if key is None:
+                continue
+            if key in result:
+                line = self.first_line + key_node.start_mark.line
+                self.doc.issues.append(YamlIssue(line, f"duplicate field '{key}'"))
+            result[key] = self.build(value_node, (*path, key), depth + 1)
+        return result
+
+    def _key(self, node: Node) -> str | None:
+        """Return a mapping key as text, or None after recording an issue."""
+        if isinstance(node, ScalarNode):
+            return str(self.loader.construct_object(node))
+        line = self.first_line + node.start_mark.line
+        self.doc.issues.append(YamlIssue(line, "a field name must be plain text"))
+        return None

@@ -1,0 +1,67 @@
+"""Shared helpers: write small fixture sites into tmp_path and build them."""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SETTINGS = ROOT / "pelicanconf.py"
+
+
+def report_text(title: str = "A report", date: str = "2016-01-12", body: str = "Body text.", **fields: str) -> str:
+    """Return a report file's text; extra fields are written as given (YAML)."""
+    lines = [f'title: "{title}"', f"date: {date}", f"region: {fields.pop('region', 'Western')}"]
+    lines.append(f"actors: {fields.pop('actors', '[]')}")
+    lines += [f"{key}: {value}" for key, value in fields.items()]
+    return "---\n" + "\n".join(lines) + "\n---\n" + textwrap.dedent(body)
+
+
+def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
+    """Write files (relative path -> text or bytes) under root."""
+    for name, content in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def site_dir(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
+    """Return a function that writes a content folder and gives its path."""
+
+    def make(files: dict[str, str | bytes]) -> Path:
+        return write_tree(tmp_path / "content", files)
+
+    return make
+
+
+def run_build(content: Path, output: Path) -> tuple[int, str]:
+    """Build content into output in this process; return the exit code and messages."""
+    from sitrep.build import build
+
+    stream = io.StringIO()
+    code = build(content, output, SETTINGS, stream=stream)
+    return code, stream.getvalue()
+
+
+def run_check(content: Path) -> tuple[int, str]:
+    """Check content in this process; return the exit code and messages."""
+    from sitrep.build import check
+
+    stream = io.StringIO()
+    code = check(content, SETTINGS, stream=stream)
+    return code, stream.getvalue()
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    """Return every file under root with its bytes, keyed by relative path."""
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}

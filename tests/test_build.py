@@ -1,0 +1,177 @@
+"""End-to-end: build small fixture sites into tmp_path and read the output."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, report_text, run_build, run_check, tree
+
+HREF = re.compile(r'(?:href|src)="([^"]*)"')
+
+
+@pytest.fixture
+def small_site(site_dir):
+    return site_dir(
+        {
+            "reports/2016/01/zliten.md": report_text(
+                "Zliten <script>alert(1)</script> bomb",
+                "2016-01-07",
+                actors="[IS, '<b>Bold</b> actor']",
+                locations="[Zliten]",
+                category="Security",
+                sources='["https://example.org/a", "javascript:alert(1)"]',
+                body="First *paragraph*.\n\n<iframe src=x></iframe> [bad](javascript:alert(1))\n",
+            ),
+            "reports/2016/01/cabinet.md": report_text(
+                "Cabinet named", "2016-01-19T18:30:00+01:00", region="[Western, National]"
+            ),
+            "reports/2016/01/secret.md": report_text("Secret draft", "2016-01-20", status="draft"),
+            "entities/actors.yaml": "- name: Islamic State\n  aliases: [IS, ISIS, Daesh]\n",
+        }
+    )
+
+
+def test_build_writes_report_pages_home_and_theme(small_site, tmp_path):
+    code, messages = run_build(small_site, tmp_path / "out")
+    assert code == 0, messages
+    files = tree(tmp_path / "out")
+    assert sorted(files) == [
+        "index.html",
+        "reports/2016/01/cabinet-named/index.html",
+        "reports/2016/01/zliten-script-alert-1-script-bomb/index.html",
+        "theme/css/sitrep.css",
+    ]
+    assert re.search(
+        r"^built 2 reports \(1 drafts left out\), 3 pages, 0 feeds, 0 warnings in [\d.]+ s -> ", messages, re.M
+    )
+
+
+def test_markup_is_inert_everywhere(small_site, tmp_path):
+    run_build(small_site, tmp_path / "out")
+    page = (tmp_path / "out/reports/2016/01/zliten-script-alert-1-script-bomb/index.html").read_text()
+    assert "<script>" not in page and "<iframe" not in page and "<b>Bold" not in page
+    assert "<h1>Zliten &lt;script&gt;alert(1)&lt;/script&gt; bomb</h1>" in page
+    assert "&lt;b&gt;Bold&lt;/b&gt; actor" in page
+    assert "javascript:" not in page.replace("[bad](javascript:alert(1))", "").replace(
+        "<li>javascript:alert(1)</li>", ""
+    )
+    assert '<a href="https://example.org/a">' in page
+
+
+def test_aliases_are_shown_by_canonical_name(small_site, tmp_path):
+    run_build(small_site, tmp_path / "out")
+    page = (tmp_path / "out/reports/2016/01/zliten-script-alert-1-script-bomb/index.html").read_text()
+    assert "<li>Islamic State</li>" in page and "<li>IS</li>" not in page
+
+
+def test_drafts_appear_nowhere(small_site, tmp_path):
+    run_build(small_site, tmp_path / "out")
+    assert not any(b"Secret draft" in data for data in tree(tmp_path / "out").values())
+
+
+def test_all_same_site_links_are_relative_and_resolve(small_site, tmp_path):
+    out = tmp_path / "out"
+    run_build(small_site, out)
+    for page in out.rglob("*.html"):
+        for href in HREF.findall(page.read_text()):
+            if href.startswith(("https://", "#")):
+                continue
+            assert not href.startswith("/"), (page, href)
+            target = (page.parent / href.split("#")[0]).resolve()
+            assert (target / "index.html" if target.is_dir() else target).is_file(), (page, href)
+
+
+def test_dates_are_machine_readable(small_site, tmp_path):
+    run_build(small_site, tmp_path / "out")
+    home = (tmp_path / "out/index.html").read_text()
+    assert '<time datetime="2016-01-19T18:30:00+01:00">19 January 2016, 18:30 UTC+01:00</time>' in home
+    assert home.index("Cabinet named") < home.index("Zliten")
+
+
+def test_home_is_paginated(site_dir, tmp_path):
+    content = site_dir(
+        {f"reports/2016/01/r{n:02}.md": report_text(f"Report {n:02}", f"2016-01-{n:02}") for n in range(1, 13)}
+    )
+    run_build(content, tmp_path / "out")
+    first = (tmp_path / "out/index.html").read_text()
+    second = (tmp_path / "out/page/2/index.html").read_text()
+    assert "Report 12" in first and "Report 03" in first and "Report 02" not in first
+    assert '<a rel="next" href="./page/2/">Older reports</a>' in first
+    assert "Report 02" in second and "Report 01" in second
+    assert '<a rel="prev" href="../../">Newer reports</a>' in second
+
+
+def test_builds_are_byte_identical(small_site, tmp_path):
+    run_build(small_site, tmp_path / "one")
+    run_build(small_site, tmp_path / "two")
+    assert tree(tmp_path / "one") == tree(tmp_path / "two")
+
+
+def test_failed_build_leaves_previous_output_untouched(small_site, tmp_path):
+    out = tmp_path / "site" / "out"
+    assert run_build(small_site, out)[0] == 0
+    before = tree(out)
+    (small_site / "reports/2016/01/broken.md").write_text("---\ntitle: [\n---\n")
+    (small_site / "reports/2016/01/zliten.md").write_text(report_text("X", "2016-02-31"))
+    code, messages = run_build(small_site, out)
+    assert code == 1
+    assert tree(out) == before
+    assert sorted(p.name for p in out.parent.iterdir()) == ["out"]  # no staging folder left
+    lines = [line for line in messages.splitlines() if ".md:" in line]
+    assert len(lines) == 2 and all(re.match(r"^\S+\.md:\d+: ", line) for line in lines)
+    assert messages.rstrip().endswith("build failed: 2 errors; out/ left as it was")
+    assert "Traceback" not in messages
+
+
+def test_nothing_is_written_outside_output(small_site, tmp_path):
+    before = {p for p in tmp_path.rglob("*")}
+    run_build(small_site, tmp_path / "out")
+    after = {p for p in tmp_path.rglob("*") if not p.is_relative_to(tmp_path / "out")}
+    assert after == before
+
+
+def test_check_reports_everything_and_writes_nothing(small_site):
+    (small_site / "reports/2016/01/zliten.md").write_text(report_text("X", "2016-02-31", status="final"))
+    before = tree(small_site.parent)
+    code, messages = run_check(small_site)
+    assert code == 1
+    assert tree(small_site.parent) == before
+    assert [line.split(": ", 1)[1] for line in messages.splitlines()[:2]] == [
+        "date '2016-02-31' is not a real day (use YYYY-MM-DD or an ISO 8601 date-time with offset, "
+        "e.g. 2016-01-19T18:30:00+01:00)",
+        "status must be 'published' or 'draft', not 'final'",
+    ]
+    assert messages.splitlines()[-1].startswith("checked content: 2 errors, 0 warnings in ")
+
+
+def _run(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def test_invoke_commands_exit_codes_and_messages(small_site, tmp_path):
+    built = _run("invoke", "build", "--content", str(small_site), "--output", str(tmp_path / "out"))
+    assert built.returncode == 0, built.stderr
+    assert "built 2 reports" in built.stderr
+    (small_site / "reports/2016/01/bad.md").write_text("no front matter\n")
+    for command in (["check"], ["build", "--output", str(tmp_path / "out")]):
+        result = _run("invoke", *command, "--content", str(small_site))
+        output = result.stdout + result.stderr
+        assert result.returncode == 1
+        assert re.search(r"^\S*reports/2016/01/bad\.md:1: no front matter", output, re.M)
+        assert "Traceback" not in output
+
+
+def test_plain_pelican_builds_and_fails_cleanly(small_site, tmp_path):
+    result = _run("pelican", str(small_site), "-s", "pelicanconf.py", "-o", str(tmp_path / "plain"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "plain/reports/2016/01/cabinet-named/index.html").is_file()
+    (small_site / "reports/2016/01/bad.md").write_text("no front matter\n")
+    result = _run(
+        "pelican", str(small_site), "-s", "pelicanconf.py", "-o", str(tmp_path / "plain2"), "--log-handler", "plain"
+    )
+    assert result.returncode == 1
+    assert "bad.md:1: no front matter" in result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr

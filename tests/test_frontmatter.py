@@ -1,0 +1,37 @@
+from sitrep.frontmatter import decode, split
+
+
+def test_decode_strips_bom_and_normalises_newlines():
+    text, problems = decode("a.md", b"\xef\xbb\xbf---\r\nx: 1\r\n")
+    assert (text, problems) == ("---\nx: 1\n", [])
+
+
+def test_decode_names_line_of_bad_byte():
+    text, problems = decode("a.md", b"one\ntwo\nthr\xe9e\n")
+    assert text is None
+    assert [p.format() for p in problems] == [
+        "a.md:3: file is not UTF-8 (byte 0xe9 cannot be decoded) (save the file as UTF-8)"
+    ]
+
+
+def test_split_gives_body_and_its_first_line():
+    source, problems = split("a.md", "---\ntitle: x\n---\nBody\n")
+    assert problems == []
+    assert source is not None
+    assert (source.front.data, source.body, source.body_line) == ({"title": "x"}, "Body\n", 4)
+
+
+def test_split_accepts_yaml_document_end_marker():
+    source, _ = split("a.md", "---\ntitle: x\n...\nBody\n")
+    assert source is not None and source.body == "Body\n"
+
+
+def test_missing_front_matter():
+    source, problems = split("a.md", "# Title\n")
+    assert source is None
+    assert problems[0].format().startswith("a.md:1: no front matter")
+
+
+def test_unclosed_front_matter():
+    _, problems = split("a.md", "---\ntitle: x\n")
+    assert problems[0].format() == "a.md:1: front matter is not closed (add a '---' line after the fields)"

@@ -1,0 +1,51 @@
+import pytest
+
+from sitrep.markdown import is_safe_link, render
+
+
+def test_raw_html_is_escaped_not_passed_through():
+    html = render("Hi <script>alert(1)</script>\n\n<div onclick='x()'>block</div>\n").html
+    assert "<script>" not in html and "<div" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "&lt;div onclick='x()'&gt;block&lt;/div&gt;" in html
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        " javascript:x",
+        "vbscript:x",
+        "data:text/html,x",
+        "file:///etc/passwd",
+    ],
+)
+def test_unsafe_link_schemes_are_dropped(url):
+    html = render(f"[click]({url}) and ![img]({url})\n").html
+    assert "href=" not in html and "src=" not in html
+    assert not is_safe_link(url)
+
+
+@pytest.mark.parametrize(
+    "url", ["https://example.org/a", "http://x", "mailto:desk@example.org", "../other/", "#h-outlook"]
+)
+def test_safe_links_are_kept(url):
+    assert f'href="{url}"' in render(f"[ok]({url})\n").html
+
+
+def test_tables_strikethrough_footnotes_and_heading_anchors():
+    body = "## Key developments\n\n| a | b |\n|---|---|\n| 1 | ~~2~~ |\n\nNote[^1].\n\n[^1]: Source.\n"
+    html = render(body).html
+    assert '<h2 id="h-key-developments">Key developments</h2>' in html
+    assert "<table>" in html and "<td><s>2</s></td>" in html
+    assert 'class="footnote-ref"' in html and '<li id="fn1" class="footnote-item">' in html
+
+
+def test_first_paragraph_is_plain_text():
+    rendered = render("# Heading\n\nThe **IS** attack on <b>Es Sider</b>[^1]\ncontinued.\n\nMore.\n\n[^1]: x\n")
+    assert rendered.first_paragraph == "The IS attack on <b>Es Sider</b> continued."
+
+
+def test_no_paragraph_gives_empty_first_paragraph():
+    assert render("- a list only\n").first_paragraph == ""

@@ -1,0 +1,133 @@
+"""The report schema: every error case, with its exact message, from small fixture files."""
+
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES
+from sitrep.entities import Entity, Registry, load_registry
+from sitrep.reports import read_report
+from sitrep.settings import load
+
+CONFIG = load({})[0]
+DATE_HINT = "(use YYYY-MM-DD or an ISO 8601 date-time with offset, e.g. 2016-01-19T18:30:00+01:00)"
+
+INVALID = {
+    "yaml-syntax.md": ["2: invalid YAML: found unexpected end of stream while scanning a quoted scalar"],
+    "no-front-matter.md": [
+        "1: no front matter (start the file with a '---' line, the YAML fields, then another '---')"
+    ],
+    "unclosed.md": ["1: front matter is not closed (add a '---' line after the fields)"],
+    "missing-date.md": ["1: missing required field 'date'"],
+    "impossible-date.md": [f"3: date '2015-02-29' is not a real day {DATE_HINT}"],
+    "naive-datetime.md": [f"3: date '2016-01-12T10:00:00' has no UTC offset {DATE_HINT}"],
+    "actors-mapping.md": ["6: actors must be a name or a list of names, not a mapping (write [First, Second])"],
+    "bad-item.md": ["7: actors item 2 must be text, not a list"],
+    "unknown-status.md": ["6: status must be 'published' or 'draft', not 'final'"],
+    "escaping-slug.md": [
+        "6: slug '../../../etc/passwd' is not allowed (use lowercase letters, digits and hyphens, e.g. 'etc-passwd')"
+    ],
+    "not-mapping.md": ["2: expected a mapping of fields, found a list"],
+    "boolean-region.md": ["4: region must be a name or a list of names, not true/false (quote it)"],
+    "updated-before.md": ["4: updated 2016-01-10 is before date 2016-01-12"],
+    "duplicate-field.md": ["3: duplicate field 'title'"],
+    "empty-title.md": ["2: title is empty", "4: region needs at least one name"],
+    "latin1.md": ["2: file is not UTF-8 (byte 0xe9 cannot be decoded) (save the file as UTF-8)"],
+    "many-problems.md": [
+        "2: title must be text, not a list",
+        f"3: date '12/01/2016' is not a date {DATE_HINT}",
+        "6: locations must be a name or a list of names, not a mapping (write [First, Second])",
+    ],
+}
+
+
+def read(path: Path, registry: Registry | None = None):
+    return read_report(path.name, path.read_bytes(), CONFIG, registry or Registry())
+
+
+def test_every_invalid_fixture_is_listed():
+    assert sorted(p.name for p in (FIXTURES / "invalid").iterdir()) == sorted(INVALID)
+
+
+@pytest.mark.parametrize("name", sorted(INVALID))
+def test_invalid_report(name):
+    result = read(FIXTURES / "invalid" / name)
+    assert result.report is None
+    assert [p.format() for p in result.problems] == [f"{name}:{line}" for line in INVALID[name]]
+
+
+def test_full_report_fields():
+    report = read(FIXTURES / "valid" / "full.md").report
+    assert report is not None
+    assert (report.title, report.slug, report.url) == (
+        "Western – 12 Jan 2016",
+        "custom-slug",
+        "reports/2016/01/custom-slug/",
+    )
+    assert report.save_as == "reports/2016/01/custom-slug/index.html"
+    assert report.actors == ("Italy", "ISIS", "Presidency Council")
+    assert report.sources == ("UNSMIL statement", "https://unsmil.unmissions.org/")
+    assert (report.author, report.status, report.updated.iso()) == ("J. Rahman", "published", "2016-01-14")
+    assert report.summary == "One or two sentences."
+
+
+def test_summary_defaults_to_first_paragraph_and_slug_to_title():
+    report = read(FIXTURES / "valid" / "minimal.md").report
+    assert report.summary == "First paragraph wraps here."
+    assert report.slug == "minimal"
+    assert report.regions == ("Western", "National")
+    assert report.published.isoformat() == "2016-01-19T18:30:00+01:00"
+
+
+def test_bom_crlf_and_single_name_for_list():
+    report = read(FIXTURES / "valid" / "bom-crlf.md").report
+    assert (report.title, report.actors) == ("BOM and CRLF", ("IS",))
+
+
+def test_aliases_resolve_case_insensitively_and_fold_repeats():
+    registry, problems = load_registry(
+        {"actors": ("actors.yaml", "- name: Islamic State\n  aliases: [ISIS, IS, Daesh]\n")}
+    )
+    assert problems == []
+    raw = b"---\ntitle: T\ndate: 2016-01-12\nregion: W\nactors: [ isis , Daesh, Italy, ITALY]\n---\n"
+    report = read_report("t.md", raw, CONFIG, registry).report
+    assert report.actors == ("Islamic State", "Italy", "ITALY")
+
+
+def test_unknown_field_is_a_warning_with_suggestion():
+    raw = b"---\ntitle: T\ndate: 2016-01-12\nregion: W\nactors: []\nactor: [x]\n---\nx\n"
+    result = read_report("t.md", raw, CONFIG, Registry())
+    assert result.report is not None
+    assert [p.format() for p in result.problems] == ["t.md:6: warning: unknown field 'actor' (did you mean 'actors'?)"]
+
+
+def test_report_in_wrong_month_folder_warns():
+    raw = b"---\ntitle: T\ndate: 2016-01-31\nregion: W\nactors: []\n---\nx\n"
+    result = read_report("reports/2016/02/t.md", raw, CONFIG, Registry())
+    assert [p.format() for p in result.problems] == [
+        "reports/2016/02/t.md:3: warning: file is in 2016/02/ but dated 2016-01-31 (move it to 2016/01/)"
+    ]
+
+
+def test_title_without_slug_characters_needs_slug():
+    raw = "---\ntitle: '–––'\ndate: 2016-01-12\nregion: W\nactors: []\n---\n".encode()
+    result = read_report("t.md", raw, CONFIG, Registry())
+    assert [p.format() for p in result.problems] == ["t.md:2: title gives an empty slug (add a 'slug' field)"]
+
+
+def test_entity_registry_problems():
+    text = "- name: A\n  aliases: [X]\n- name: B\n  aliases: [x]\n- name: C\n  lat: 100\n- aliases: [Y]\n"
+    _, problems = load_registry({"locations": ("locations.yaml", text)})
+    assert [p.format() for p in problems] == [
+        "locations.yaml:6: lat 100 is outside -90 to 90",
+        "locations.yaml:7: missing required field 'name'",
+        "locations.yaml:3: 'x' is already a name or alias of 'A'",
+    ]
+
+
+def test_registry_entity_details():
+    text = "- name: Es Sider\n  aliases: [Sidra]\n  region: Eastern\n  lat: 30.63\n  lon: 18.35\n"
+    registry, problems = load_registry({"locations": ("l.yaml", text)})
+    assert problems == []
+    assert registry.entity("locations", "SIDRA") == Entity("Es Sider", ("Sidra",), None, None, "Eastern", 30.63, 18.35)
+    assert registry.canonical("actors", "Sidra") == "Sidra"

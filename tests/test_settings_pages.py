@@ -1,0 +1,57 @@
+import pytest
+
+from sitrep.pages import paginate
+from sitrep.settings import Pattern, load
+
+
+def test_defaults_are_valid():
+    config, problems = load({})
+    assert problems == []
+    assert config.report.format(slug="x", date=__import__("datetime").date(2016, 1, 2)) == (
+        "reports/2016/01/x/",
+        "reports/2016/01/x/index.html",
+    )
+
+
+@pytest.mark.parametrize(
+    ("settings", "message"),
+    [
+        (
+            {"REPORT_URL": "/reports/{slug}/"},
+            "settings: REPORT_URL '/reports/{slug}/' must be a relative path inside the output",
+        ),
+        (
+            {"REPORT_SAVE_AS": "../{slug}.html"},
+            "settings: REPORT_SAVE_AS '../{slug}.html' must be a relative path inside the output",
+        ),
+        ({"REPORT_SAVE_AS": "{slug}/"}, "settings: REPORT_SAVE_AS '{slug}/' must end in .html"),
+        ({"REPORT_URL": "{title}/"}, "settings: REPORT_URL '{title}/' cannot be formatted: 'title'"),
+        ({"SITREP_HOME_PER_PAGE": 0}, "settings: SITREP_HOME_PER_PAGE must be a whole number above 0"),
+        ({"TIMEZONE": "Mars/Olympus"}, "settings: TIMEZONE 'Mars/Olympus' is not a known time zone"),
+    ],
+)
+def test_bad_settings(settings, message):
+    config, problems = load(settings)
+    assert config is None
+    assert [p.format() for p in problems] == [message]
+
+
+def test_paginate_links_pages_both_ways():
+    first, rest = Pattern("", "index.html"), Pattern("page/{number}/", "page/{number}/index.html")
+    pages = paginate(list(range(5)), 2, first, rest)
+    assert [(list(items), url, save_as) for items, _, url, save_as in pages] == [
+        ([0, 1], "", "index.html"),
+        ([2, 3], "page/2/", "page/2/index.html"),
+        ([4], "page/3/", "page/3/index.html"),
+    ]
+    pagers = [pager for _, pager, _, _ in pages]
+    assert [(p.number, p.count, p.previous_url, p.next_url) for p in pagers] == [
+        (1, 3, None, "page/2/"),
+        (2, 3, "", "page/3/"),
+        (3, 3, "page/2/", None),
+    ]
+
+
+def test_paginate_empty_list_still_has_one_page():
+    pages = paginate([], 10, Pattern("", "index.html"), Pattern("p/{number}/", "p/{number}/index.html"))
+    assert [(list(items), url) for items, _, url, _ in pages] == [([], "")]

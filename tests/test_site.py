@@ -1,0 +1,77 @@
+from conftest import report_text
+from sitrep.settings import load
+from sitrep.site import load_site
+
+CONFIG = load({})[0]
+
+
+def test_reports_sorted_newest_first_with_total_order(site_dir):
+    content = site_dir(
+        {
+            "reports/2016/01/b.md": report_text("Beta", "2016-01-12"),
+            "reports/2016/01/a.md": report_text("Alpha", "2016-01-12"),
+            "reports/2016/01/c.md": report_text("Timed", "2016-01-12T09:00:00+01:00"),
+            "reports/2015/12/d.md": report_text("Older", "2015-12-31T23:59:00-05:00"),
+        }
+    )
+    site, problems = load_site(content, CONFIG)
+    assert problems == []
+    assert [r.title for r in site.reports] == ["Timed", "Beta", "Alpha", "Older"]
+
+
+def test_drafts_are_kept_apart(site_dir):
+    content = site_dir(
+        {
+            "reports/2016/01/a.md": report_text("Published"),
+            "reports/2016/01/b.md": report_text("Draft", status="draft"),
+        }
+    )
+    site, _ = load_site(content, CONFIG)
+    assert [r.title for r in site.reports] == ["Published"]
+    assert [r.title for r in site.drafts] == ["Draft"]
+
+
+def test_two_reports_on_one_url_are_both_reported(site_dir, monkeypatch):
+    content = site_dir(
+        {
+            "reports/2016/01/a.md": report_text("Same title"),
+            "reports/2016/01/b.md": report_text("Other", slug="same-title"),
+        }
+    )
+    monkeypatch.chdir(content.parent)
+    _, problems = load_site(content, CONFIG)
+    assert [p.format() for p in problems] == [
+        "content/reports/2016/01/a.md:2: URL reports/2016/01/same-title/ is also used by "
+        "content/reports/2016/01/b.md (give one a different 'slug')",
+        "content/reports/2016/01/b.md:6: URL reports/2016/01/same-title/ is also used by "
+        "content/reports/2016/01/a.md (give one a different 'slug')",
+    ]
+
+
+def test_draft_may_share_a_url_with_a_published_report(site_dir):
+    content = site_dir(
+        {
+            "reports/2016/01/a.md": report_text("Same"),
+            "reports/2016/01/b.md": report_text("Same", status="draft"),
+        }
+    )
+    assert load_site(content, CONFIG)[1] == []
+
+
+def test_all_problems_of_all_files_in_one_run(site_dir, monkeypatch):
+    content = site_dir(
+        {
+            "reports/2016/01/a.md": "no front matter\n",
+            "reports/2016/01/b.md": report_text("B", date="2016-13-01"),
+            "entities/actors.yaml": "- name: A\n  aliases: oops: no\n",
+            "reports/2016/01/.hidden.md": "ignored\n",
+            "reports/2016/01/notes.txt": "ignored\n",
+        }
+    )
+    monkeypatch.chdir(content)
+    _, problems = load_site(content, CONFIG)
+    assert [p.format().split(" (")[0] for p in problems] == [
+        "entities/actors.yaml:2: invalid YAML: mapping values are not allowed in this context",
+        "reports/2016/01/a.md:1: no front matter",
+        "reports/2016/01/b.md:3: date '2016-13-01' is not a real day",
+    ]

@@ -1,0 +1,65 @@
+from datetime import date, datetime, timedelta, timezone
+
+import pytest
+
+from sitrep.dates import Moment, parse_moment
+from sitrep.slugs import is_slug, slugify
+from sitrep.templating import longdate
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("Islamic State", "islamic-state"),
+        ("Es Sider", "es-sider"),
+        ("Western – 12 Jan 2016", "western-12-jan-2016"),
+        ("Ra's Lanuf", "ras-lanuf"),
+        ("Ajdābiyā", "ajdabiya"),
+        ("طرابلس", "trbls"),
+        ("  --  ", ""),
+    ],
+)
+def test_slugify(text, slug):
+    assert slugify(text) == slug
+
+
+@pytest.mark.parametrize("text", ["ok", "a-b-1"])
+def test_is_slug_accepts(text):
+    assert is_slug(text)
+
+
+@pytest.mark.parametrize("text", ["../x", "a/b", "A", "a--b", "-a", "a.b", ""])
+def test_is_slug_refuses(text):
+    assert not is_slug(text)
+
+
+def test_parse_day_and_offset_datetime():
+    assert parse_moment("2016-01-12") == Moment(date(2016, 1, 12))
+    at = datetime(2016, 1, 19, 18, 30, tzinfo=timezone(timedelta(hours=1)))
+    assert parse_moment("2016-01-19T18:30:00+01:00") == Moment(date(2016, 1, 19), at)
+    assert parse_moment("2016-01-19 17:30Z").at == at
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("2016-02-30", "'2016-02-30' is not a real day"),
+        ("12/01/2016", "'12/01/2016' is not a date"),
+        ("2016-01-12T25:00+00:00", "'2016-01-12T25:00+00:00' is not a real date and time"),
+        ("2016-01-12T10:00", "'2016-01-12T10:00' has no UTC offset"),
+    ],
+)
+def test_parse_moment_refuses(text, message):
+    assert parse_moment(text) == message
+
+
+def test_sort_key_puts_bare_day_before_timed_same_day():
+    day = parse_moment("2016-01-12")
+    timed = parse_moment("2016-01-12T08:00:00+00:00")
+    assert sorted([timed, day], key=Moment.sort_key) == [day, timed]
+
+
+def test_longdate():
+    assert longdate(parse_moment("2016-01-07")) == "7 January 2016"
+    assert longdate(parse_moment("2016-01-19T18:30:00+01:00")) == "19 January 2016, 18:30 UTC+01:00"
+    assert longdate(parse_moment("2016-01-19T18:30:00Z")) == "19 January 2016, 18:30 UTC"
