@@ -154,7 +154,7 @@ def _swap(staging: Path, output: Path) -> None:
 
 def _summary(written: dict[str, int], feeds: int, tally: Tally, seconds: float, output: Path) -> str:
     """Return the closing line of a successful build."""
-    drafts = f" ({written.get('drafts', 0)} drafts left out)" if written.get("drafts") else ""
+    drafts = f" ({_plural(written['drafts'], 'draft')} left out)" if written.get("drafts") else ""
     parts = [
         _plural(written.get("reports", 0), "report") + drafts,
         _plural(written.get("pages", 0), "page"),
