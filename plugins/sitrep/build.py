@@ -77,15 +77,17 @@ def read_settings(settings_file: Path, content: Path, output: Path) -> dict[str,
 def check(content: Path, settings_file: Path, stream: TextIO = sys.stdout) -> int:
     """Validate the content without writing anything; return the exit code."""
     started = time.perf_counter()
+    from .generator import own_settings
+
     settings = read_settings(settings_file, content, content)
-    outcome = pipeline.run(content, settings)
+    outcome = pipeline.run(content, own_settings(settings))
     for problem in outcome.problems:
         print(problem.format(), file=stream)
-    count = len(outcome.site.reports) + len(outcome.site.drafts) if outcome.site else 0
+    count = outcome.site.files if outcome.site else 0
     bad = len(errors(outcome.problems))
     warned = len(outcome.problems) - bad
     seconds = time.perf_counter() - started
-    reports = f"{count} reports" if outcome.site else "content"
+    reports = _plural(count, "report file") if outcome.site else "settings"
     print(f"checked {reports}: {_plural(bad, 'error')}, {_plural(warned, 'warning')} in {seconds:.2f} s", file=stream)
     return 1 if bad else 0
 

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from blinker import signal
 from pelican.generators import Generator
+from pelican.settings import DEFAULT_CONFIG
 
 from . import pipeline
 from .problems import ContentError, Problem
@@ -29,6 +31,11 @@ class Written:
     pages: int
 
 
+def own_settings(settings: Mapping[str, object]) -> dict[str, object]:
+    """Drop values that are only Pelican's defaults (its CATEGORY_URL is for its articles, not ours)."""
+    return {k: v for k, v in settings.items() if k not in DEFAULT_CONFIG or DEFAULT_CONFIG[k] != v}
+
+
 def report_problems(problems: list[Problem]) -> None:
     """Log every problem as one line, at its severity."""
     for problem in problems:
@@ -46,11 +53,13 @@ class SitrepGenerator(Generator):
     def generate_context(self) -> None:
         """Read and check everything; stop the build on any error."""
         log.info("reading %s", self.path)
-        self.outcome = pipeline.run(Path(self.path), self.settings)
+        self.outcome = pipeline.run(Path(self.path), own_settings(self.settings))
         report_problems(self.outcome.problems)
         if not self.outcome.ok:
             raise ContentError(self.outcome.problems)
         self.context["sitrep_site"] = self.outcome.site
+        self.context["index"] = self.outcome.index
+        self.context["navigation"] = self.outcome.navigation
 
     def generate_output(self, writer: object) -> None:
         """Render and write every planned page."""
@@ -58,7 +67,9 @@ class SitrepGenerator(Generator):
         log.info("writing %d pages", len(pages))
         for page in pages:
             template = self.get_template(page.template)
-            writer.write_file(page.save_as, template, self.context, relative_urls=True, url=page.url, **page.variables)  # type: ignore[attr-defined]
+            writer.write_file(
+                page.save_as, template, self.context, relative_urls=True, page_url=page.url, **page.variables
+            )  # type: ignore[attr-defined]
         assert site is not None
         site_written.send(self, written=Written(len(site.reports), len(site.drafts), len(pages)))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urlsplit
@@ -12,6 +13,7 @@ from markupsafe import Markup
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
+from .autolink import ENV_KEY, Target, autolink_plugin
 from .slugs import slugify
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -38,6 +40,7 @@ def parser() -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
     md.use(anchors_plugin, min_level=2, max_level=4, slug_func=_heading_id)
+    md.use(autolink_plugin)
     md.validateLink = is_safe_link  # type: ignore[method-assign]
     return md
 
@@ -47,10 +50,10 @@ def _heading_id(title: str) -> str:
     return f"h-{slugify(title) or 'section'}"
 
 
-def render(body: str) -> Rendered:
-    """Parse a body once; return its HTML and first paragraph."""
+def render(body: str, links: Sequence[Target] = ()) -> Rendered:
+    """Parse a body once, linking first mentions of `links`; return HTML and first paragraph."""
     md = parser()
-    env: dict[str, object] = {}
+    env: dict[str, object] = {ENV_KEY: links}
     tokens = md.parse(body, env)
     html = md.renderer.render(tokens, md.options, env)
     return Rendered(Markup(html), first_paragraph(tokens))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -33,6 +34,11 @@ class Report:
     save_as: str
     published: datetime = field(compare=False)
     url_line: int = field(default=1, compare=False)
+    lines: Mapping[str, int] = field(default_factory=dict, compare=False)
+
+    def line(self, field_name: str) -> int:
+        """Return the line of a front-matter field, or 1 (the opening '---')."""
+        return self.lines.get(field_name, 1)
 
     @property
     def is_draft(self) -> bool:
@@ -51,3 +57,4 @@ class Site:
     reports: tuple[Report, ...]
     drafts: tuple[Report, ...]
     registry: Registry
+    files: int = 0

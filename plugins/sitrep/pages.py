@@ -7,9 +7,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from .charts import monthly_chart
+from .facets import FACETS, Facet
+from .indexes import EntityEntry, EntityIndex
 from .model import Report, Site
 from .problems import Problem, error
 from .settings import Config, Pattern
+from .slugs import slugify
 
 
 @dataclass(frozen=True)
@@ -47,9 +51,66 @@ def paginate(
     return result
 
 
-def plan(site: Site, config: Config) -> list[Page]:
+def plan(site: Site, index: EntityIndex, related: Mapping[str, Sequence[Report]], config: Config) -> list[Page]:
     """List every page of the site, in a stable order."""
-    return [*home_pages(site, config), *report_pages(site.reports)]
+    return [
+        *home_pages(site, config),
+        *report_pages(site.reports, related),
+        *(page for facet in FACETS for page in facet_pages(facet, index, config)),
+        *redirect_pages(index),
+    ]
+
+
+def navigation(config: Config) -> tuple[tuple[str, str], ...]:
+    """Return the site navigation as (label, url) pairs."""
+    home = (("Latest", config.home.format(number=1)[0]),)
+    return home + tuple((f.plural, config.facets[f.key].listing.format()[0]) for f in FACETS)
+
+
+def facet_pages(facet: Facet, index: EntityIndex, config: Config) -> list[Page]:
+    """Plan a facet's list page and every entity's paginated page."""
+    entries = index.facets[facet.key]
+    url, save_as = config.facets[facet.key].listing.format()
+    pages = [Page(save_as, url, "entities", {"facet": facet, "entries": entries, **_groupings(entries)})]
+    for entry in entries:
+        pages += entity_pages(facet, entry, config)
+    return pages
+
+
+def entity_pages(facet: Facet, entry: EntityEntry, config: Config) -> list[Page]:
+    """Plan one entity's pages: its reports newest first, paginated."""
+    patterns = config.facets[facet.key]
+    first = Pattern(*patterns.entity.format(slug=entry.ref.slug))
+    rest = Pattern(
+        *(p.replace("{slug}", entry.ref.slug) for p in (patterns.entity_page.url, patterns.entity_page.save_as))
+    )
+    chart = monthly_chart(entry.activity, entry.ref.name)
+    variables = {"facet": facet, "entry": entry, "chart": chart, "listing_url": patterns.listing.format()[0]}
+    chunks = paginate(entry.reports, config.entity_per_page, first, rest)
+    return [
+        Page(save_as, url, "entity", {**variables, "reports": chunk, "pager": pager})
+        for chunk, pager, url, save_as in chunks
+    ]
+
+
+def _groupings(entries: Sequence[EntityEntry]) -> dict[str, object]:
+    """Group entries A–Z by initial, and rank them by number of reports."""
+    letters: dict[str, list[EntityEntry]] = {}
+    for entry in entries:
+        letters.setdefault(initial(entry.ref.name), []).append(entry)
+    by_count = sorted(entries, key=lambda e: (-e.count, e.ref.name.casefold()))
+    return {"letters": sorted(letters.items()), "by_count": by_count}
+
+
+def initial(name: str) -> str:
+    """Return the A–Z letter a name is filed under ('#' for anything else)."""
+    first = slugify(name)[:1].upper()
+    return first if first.isalpha() else "#"
+
+
+def redirect_pages(index: EntityIndex) -> list[Page]:
+    """Plan the pages that send an alias URL to its entity."""
+    return [Page(r.save_as, r.url, "redirect", {"redirect": r}) for r in index.redirects]
 
 
 def home_pages(site: Site, config: Config) -> list[Page]:
@@ -58,13 +119,14 @@ def home_pages(site: Site, config: Config) -> list[Page]:
     return [Page(save_as, url, "index", {"reports": chunk, "pager": pager}) for chunk, pager, url, save_as in pages]
 
 
-def report_pages(reports: Sequence[Report]) -> list[Page]:
-    """Plan one page per report, with its older and newer neighbours."""
+def report_pages(reports: Sequence[Report], related: Mapping[str, Sequence[Report]]) -> list[Page]:
+    """Plan one page per report, with its older and newer neighbours and related reports."""
     pages = []
     for index, report in enumerate(reports):  # newest first
         newer = reports[index - 1] if index else None
         older = reports[index + 1] if index + 1 < len(reports) else None
-        pages.append(Page(report.save_as, report.url, "report", {"report": report, "newer": newer, "older": older}))
+        variables = {"report": report, "newer": newer, "older": older, "related": related.get(report.source, ())}
+        pages.append(Page(report.save_as, report.url, "report", variables))
     return pages
 
 

@@ -7,11 +7,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import settings as sitrep_settings
+from .indexes import EntityIndex, build_index
 from .model import Site
-from .pages import Page, collisions, plan
-from .problems import Problem, errors
+from .pages import Page, collisions, navigation, plan
+from .problems import Problem, errors, sort_key
+from .related import related_reports
 from .settings import Config
 from .site import load_site
+from .spelling import spelling_warnings
 
 
 @dataclass(frozen=True)
@@ -22,11 +25,13 @@ class Outcome:
     config: Config | None = None
     site: Site | None = None
     pages: list[Page] = field(default_factory=list)
+    index: EntityIndex | None = None
+    navigation: tuple[tuple[str, str], ...] = ()
 
     @property
     def ok(self) -> bool:
         """Return True when the site can be written."""
-        return self.site is not None and not errors(self.problems)
+        return self.index is not None and not errors(self.problems)
 
 
 def run(content_dir: Path, settings: Mapping[str, object]) -> Outcome:
@@ -34,9 +39,11 @@ def run(content_dir: Path, settings: Mapping[str, object]) -> Outcome:
     config, problems = sitrep_settings.load(settings)
     if config is None:
         return Outcome(problems)
-    site, more = load_site(content_dir, config)
-    problems = problems + more
+    site, read_problems = load_site(content_dir, config)
+    index, index_problems = build_index(site.reports, site.registry, config)  # the valid reports, so one run tells all
+    spelling = spelling_warnings(site.reports, site.registry)
+    problems = sorted(problems + read_problems + index_problems + spelling, key=sort_key)
     if errors(problems):
-        return Outcome(problems, config)
-    pages = plan(site, config)
-    return Outcome(problems + collisions(pages), config, site, pages)
+        return Outcome(problems, config, site)
+    pages = plan(site, index, related_reports(site.reports, index), config)
+    return Outcome(problems + collisions(pages), config, site, pages, index, navigation(config))

@@ -6,6 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from .autolink import Target
 from .dates import Moment
 from .entities import Registry
 from .frontmatter import Source, decode, split
@@ -15,6 +16,7 @@ from .problems import Problem, error, warning
 from .schema import Field, check_mapping, choice, moment, names, slug, some_names, text
 from .settings import Config
 from .slugs import slugify
+from .urls import entity_place, relative_root
 
 REPORT_FIELDS = (
     Field("title", text, required=True),
@@ -89,7 +91,7 @@ def _build(
     date: Moment = values["date"]  # type: ignore[assignment]
     slug_ = str(values["slug"] or slugify(str(values["title"])))
     url, save_as = config.report.format(slug=slug_, date=date.day)
-    rendered = render(source.body)
+    rendered = render(source.body, _link_targets(values, url, config, registry))
     summary = str(values["summary"] or rendered.first_paragraph)
     problems = (
         [] if summary else [warning(source.path, 1, "no summary and no first paragraph", "add a 'summary' field")]
@@ -113,8 +115,27 @@ def _build(
         save_as=save_as,
         published=date.instant(config.timezone),
         url_line=source.front.line(("slug",) if values["slug"] else ("title",), 1),
+        lines={key[0]: line for key, line in source.front.lines.items() if len(key) == 1},
     )
     return report, problems
+
+
+LINKED_FACETS = (("actors", "Actor"), ("locations", "Location"))  # regions and categories are common words
+
+
+def _link_targets(values: dict[str, object], url: str, config: Config, registry: Registry) -> list[Target]:
+    """List the report's actors and locations with every name that mentions them."""
+    root = relative_root(url)
+    targets = []
+    for facet, label in LINKED_FACETS:
+        for given in values[facet]:  # type: ignore[attr-defined]
+            entity = registry.entity(facet, given)
+            name = entity.name if entity else given
+            words = (name, *(entity.aliases if entity else ()), given)
+            targets.append(
+                Target(tuple(dict.fromkeys(words)), root + entity_place(config, facet, name)[0], f"{label}: {name}")
+            )
+    return targets
 
 
 def _canonical(registry: Registry, facet: str, given: tuple[str, ...]) -> tuple[str, ...]:

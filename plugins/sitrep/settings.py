@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from .facets import FACETS
 from .problems import Problem, error
 
 SETTINGS_LABEL = "settings"
@@ -23,8 +24,16 @@ DEFAULTS: dict[str, object] = {
     "HOME_PAGE_URL": "page/{number}/",
     "HOME_PAGE_SAVE_AS": "page/{number}/index.html",
     "SITREP_HOME_PER_PAGE": 10,
+    "SITREP_ENTITY_PER_PAGE": 20,
     "TIMEZONE": "UTC",
 }
+for _facet in FACETS:  # ACTOR_URL = "actors/{slug}/", ACTORS_URL = "actors/", ...
+    DEFAULTS[f"{_facet.setting}_URL"] = f"{_facet.key}/{{slug}}/"
+    DEFAULTS[f"{_facet.setting}_SAVE_AS"] = f"{_facet.key}/{{slug}}/index.html"
+    DEFAULTS[f"{_facet.setting}_PAGE_URL"] = f"{_facet.key}/{{slug}}/page/{{number}}/"
+    DEFAULTS[f"{_facet.setting}_PAGE_SAVE_AS"] = f"{_facet.key}/{{slug}}/page/{{number}}/index.html"
+    DEFAULTS[f"{_facet.list_setting}_URL"] = f"{_facet.key}/"
+    DEFAULTS[f"{_facet.list_setting}_SAVE_AS"] = f"{_facet.key}/index.html"
 SAMPLE = {"slug": "sample", "date": date(2016, 1, 2), "number": 2}
 
 
@@ -41,6 +50,15 @@ class Pattern:
 
 
 @dataclass(frozen=True)
+class FacetPatterns:
+    """Where a facet's entity pages, their later pages and its list page go."""
+
+    entity: Pattern
+    entity_page: Pattern
+    listing: Pattern
+
+
+@dataclass(frozen=True)
 class Config:
     """Everything the pure pipeline needs to know from the settings."""
 
@@ -50,7 +68,9 @@ class Config:
     home: Pattern
     home_page: Pattern
     home_per_page: int
+    entity_per_page: int
     timezone: ZoneInfo
+    facets: Mapping[str, FacetPatterns]
 
 
 def with_defaults(settings: Mapping[str, object]) -> dict[str, object]:
@@ -62,7 +82,8 @@ def load(settings: Mapping[str, object]) -> tuple[Config | None, list[Problem]]:
     """Validate settings and build a Config, or return the problems."""
     values = with_defaults(settings)
     problems = [p for name in _PATTERN_NAMES for p in _check_pattern(name, values[name])]
-    problems += _check_positive("SITREP_HOME_PER_PAGE", values["SITREP_HOME_PER_PAGE"])
+    for name in ("SITREP_HOME_PER_PAGE", "SITREP_ENTITY_PER_PAGE"):
+        problems += _check_positive(name, values[name])
     zone = _zone(values["TIMEZONE"], problems)
     if problems or zone is None:
         return None, problems
@@ -79,7 +100,12 @@ def _config(values: dict[str, object], zone: ZoneInfo) -> Config:
         home=pattern("HOME"),
         home_page=pattern("HOME_PAGE"),
         home_per_page=int(values["SITREP_HOME_PER_PAGE"]),  # type: ignore[call-overload]
+        entity_per_page=int(values["SITREP_ENTITY_PER_PAGE"]),  # type: ignore[call-overload]
         timezone=zone,
+        facets={
+            f.key: FacetPatterns(pattern(f.setting), pattern(f"{f.setting}_PAGE"), pattern(f.list_setting))
+            for f in FACETS
+        },
     )
 
 

@@ -41,7 +41,8 @@ def load_site(content_dir: Path, config: Config) -> tuple[Site, list[Problem]]:
     root = label_root(content_dir)
     registry, problems = _load_registry(content_dir, config, root)
     reports: list[Report] = []
-    for path in report_files(content_dir, config):
+    files = report_files(content_dir, config)
+    for path in files:
         read = read_report(_label(path, root), path.read_bytes(), config, registry)
         problems += read.problems
         if read.report is not None:
@@ -49,7 +50,7 @@ def load_site(content_dir: Path, config: Config) -> tuple[Site, list[Problem]]:
     published = sorted((r for r in reports if not r.is_draft), key=Report.sort_key, reverse=True)
     problems += url_collisions(published)
     drafts = tuple(r for r in reports if r.is_draft)
-    return Site(tuple(published), drafts, registry), sorted(problems, key=sort_key)
+    return Site(tuple(published), drafts, registry, len(files)), sorted(problems, key=sort_key)
 
 
 def _label(path: Path, root: Path) -> str:

@@ -1,0 +1,100 @@
+"""Bar charts as plain geometry, drawn as inline SVG by the theme (no JavaScript)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .dates import month_name
+from .indexes import MonthCount
+
+WIDTH = 640
+HEIGHT = 120
+MAX_SLOT = 48  # a chart of few bars stays narrow instead of drawing slabs
+AXIS = 18  # room for tick labels under the bars
+GAP = 0.15  # share of each slot left empty between bars
+
+
+@dataclass(frozen=True)
+class Point:
+    """One bar's data: what it counts, its tooltip, an optional link and tick label."""
+
+    count: int
+    label: str
+    url: str | None = None
+    tick: str | None = None
+
+
+@dataclass(frozen=True)
+class Bar:
+    """A bar's geometry (in viewBox units, as fixed-precision text) and its data."""
+
+    x: str
+    y: str
+    width: str
+    height: str
+    point: Point
+
+
+@dataclass(frozen=True)
+class Tick:
+    """A label under the axis."""
+
+    x: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A whole chart: size, bars, ticks, and a text summary for screen readers."""
+
+    width: int
+    height: int
+    baseline: str
+    bars: tuple[Bar, ...]
+    ticks: tuple[Tick, ...]
+    summary: str
+
+
+def _num(value: float) -> str:
+    """Format a coordinate so output is byte-stable."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def bar_chart(points: Sequence[Point], summary: str, width: int = WIDTH, height: int = HEIGHT) -> Chart:
+    """Lay out one bar per point, scaled to the largest count."""
+    slot = min(MAX_SLOT, width / max(1, len(points)))
+    width = round(slot * max(1, len(points)))
+    top = max((p.count for p in points), default=0) or 1
+    plot = height - AXIS
+    bars, ticks = [], []
+    for index, point in enumerate(points):
+        tall = plot * point.count / top
+        x = index * slot + slot * GAP / 2
+        bars.append(Bar(_num(x), _num(plot - tall), _num(slot * (1 - GAP)), _num(tall), point))
+        if point.tick:
+            ticks.append(Tick(_num(index * slot), point.tick))
+    return Chart(width, height, _num(plot), tuple(bars), tuple(ticks), summary)
+
+
+def _month_tick(month: MonthCount, first: bool, months: int) -> str | None:
+    """Label months when there are few (years on January and the first), else years only."""
+    if months <= 24:
+        short = month_name(month.month)[:3]
+        return f"{short} {month.year}" if first or month.month == 1 else short
+    return str(month.year) if first or month.month == 1 else None
+
+
+def monthly_chart(activity: Sequence[MonthCount], subject: str) -> Chart:
+    """Chart reports per month; years label their first month shown."""
+    points = []
+    for index, month in enumerate(activity):
+        name = f"{month_name(month.month)} {month.year}"
+        tick = _month_tick(month, index == 0, len(activity))
+        noun = "report" if month.count == 1 else "reports"
+        points.append(Point(month.count, f"{name}: {month.count} {noun}", tick=tick))
+    busiest = max(activity, key=lambda m: (m.count, -m.year, -m.month), default=None)
+    summary = f"Reports per month naming {subject}"
+    if busiest:
+        summary += f"; busiest {month_name(busiest.month)} {busiest.year} with {busiest.count}"
+    return bar_chart(points, summary)

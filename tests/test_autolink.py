@@ -1,0 +1,46 @@
+from sitrep.autolink import Target
+from sitrep.markdown import render
+
+IS = Target(("Islamic State", "IS", "Daesh"), "../actors/islamic-state/", "Actor: Islamic State")
+SIRTE = Target(("Sirte",), "../locations/sirte/", "Location: Sirte")
+LINK = '<a href="../actors/islamic-state/" class="entity" title="Actor: Islamic State">'
+
+
+def html(body: str, *targets: Target) -> str:
+    return render(body, targets or (IS, SIRTE)).html
+
+
+def test_first_mention_by_alias_is_linked_once():
+    out = html("Daesh attacked. IS retreated. Islamic State again.\n")
+    assert out == f"<p>{LINK}Daesh</a> attacked. IS retreated. Islamic State again.</p>\n"
+
+
+def test_whole_words_and_case_only():
+    out = html("This is ISIS, not THIS or Isis. Then IS.\n")
+    assert out == f"<p>This is ISIS, not THIS or Isis. Then {LINK}IS</a>.</p>\n"
+
+
+def test_never_in_headings_links_or_code():
+    body = "## IS in Sirte\n\n[IS report](https://x.org) `IS` and\n\n    IS code\n\nThen IS and Sirte.\n"
+    out = html(body)
+    assert '<h2 id="h-is-in-sirte">IS in Sirte</h2>' in out
+    assert '<a href="https://x.org">IS report</a> <code>IS</code>' in out
+    assert "<pre><code>IS code\n</code></pre>" in out
+    assert f"Then {LINK}IS</a> and " in out and 'title="Location: Sirte">Sirte</a>.' in out
+
+
+def test_longest_name_wins():
+    out = html("The Islamic State of old.\n")
+    assert f"{LINK}Islamic State</a> of old" in out
+
+
+def test_several_entities_in_one_text_and_emphasis():
+    out = html("*Sirte* fell to IS.\n")
+    assert out == (
+        '<p><em><a href="../locations/sirte/" class="entity" title="Location: Sirte">Sirte</a></em> '
+        f"fell to {LINK}IS</a>.</p>\n"
+    )
+
+
+def test_no_targets_renders_plainly():
+    assert render("IS in Sirte.\n").html == "<p>IS in Sirte.</p>\n"

@@ -1,0 +1,153 @@
+"""Entity indexes over plain reports: alias folding, slugs, counts, co-occurrence, related."""
+
+import pytest
+
+from sitrep.dates import parse_moment
+from sitrep.entities import load_registry
+from sitrep.indexes import MonthCount, build_index, monthly
+from sitrep.markdown import render
+from sitrep.model import Report
+from sitrep.related import related_reports
+from sitrep.settings import load
+
+CONFIG = load({})[0]
+REGISTRY = load_registry(
+    {"actors": ("actors.yaml", "- name: Islamic State\n  aliases: [ISIS, IS, Daesh]\n  kind: armed group\n")}
+)[0]
+
+
+def report(source: str, date: str, actors=(), locations=(), regions=("Western",), category=None) -> Report:
+    moment = parse_moment(date)
+    return Report(
+        source=source, title=source, date=moment, regions=tuple(regions), actors=tuple(actors),
+        locations=tuple(locations), category=category, summary="", sources=(), author=None,
+        status="published", slug=source, updated=None, body_html=render("").html, url=f"r/{source}/",
+        save_as=f"r/{source}/index.html", published=moment.instant(CONFIG.timezone), lines={"actors": 5},
+    )  # fmt: skip
+
+
+def newest_first(*reports: Report) -> list[Report]:
+    return sorted(reports, key=Report.sort_key, reverse=True)
+
+
+def entry(index, facet, name):
+    return next(e for e in index.facets[facet] if e.ref.name == name)
+
+
+def test_aliases_and_case_variants_fold_into_one_entity():
+    reports = newest_first(
+        report("a", "2016-01-05", ["Islamic State"]),  # a registered alias is resolved when reading
+        report("b", "2016-01-07", ["Libya Dawn"]),
+        report("c", "2016-02-01", ["libya dawn ", "Islamic State"]),
+        report("d", "2016-02-02", ["Libya  Dawn"]),
+    )
+    index, problems = build_index(reports, REGISTRY, CONFIG)
+    assert problems == []
+    assert [e.ref.name for e in index.facets["actors"]] == ["Islamic State", "Libya Dawn"]
+    dawn = entry(index, "actors", "Libya Dawn")
+    assert (dawn.ref.slug, dawn.ref.url, dawn.count) == ("libya-dawn", "actors/libya-dawn/", 3)
+    assert [r.source for r in dawn.reports] == ["d", "c", "b"]
+    assert dawn.spellings == ("Libya  Dawn", "libya dawn ")
+    assert (dawn.first.iso(), dawn.last.iso()) == ("2016-01-07", "2016-02-02")
+    assert entry(index, "actors", "Islamic State").details.kind == "armed group"
+
+
+def test_entity_with_one_report_and_every_facet():
+    reports = [report("a", "2016-03-01", ["Italy"], ["Rome"], ["International"], "Diplomacy")]
+    index, _ = build_index(reports, REGISTRY, CONFIG)
+    assert {f: [(e.ref.url, e.count) for e in entries] for f, entries in index.facets.items()} == {
+        "actors": [("actors/italy/", 1)],
+        "locations": [("locations/rome/", 1)],
+        "regions": [("regions/international/", 1)],
+        "categories": [("categories/diplomacy/", 1)],
+    }
+    assert [r.name for r in index.refs(reports[0], "locations")] == ["Rome"]
+
+
+def test_two_names_with_one_slug_fail_with_both_named():
+    reports = newest_first(report("a.md", "2016-01-01", ["Al-Qaeda"]), report("b.md", "2016-01-02", ["Al Qaeda"]))
+    _, problems = build_index(reports, REGISTRY, CONFIG)
+    message = "actors 'Al Qaeda' and 'Al-Qaeda' would share the URL actors/al-qaeda/"
+    hint = "(use one spelling, or tie them with an alias in the registry)"
+    assert [p.format() for p in problems] == [f"b.md:5: {message} {hint}", f"a.md:5: {message} {hint}"]
+
+
+def test_name_without_slug_is_an_error():
+    _, problems = build_index([report("a.md", "2016-01-01", ["???"])], REGISTRY, CONFIG)
+    assert [p.format() for p in problems] == [
+        "a.md:5: actor '???' gives an empty URL slug (spell it with letters or digits)"
+    ]
+
+
+def test_co_occurrence_counts_actors_and_locations():
+    reports = newest_first(
+        report("a", "2016-01-01", ["Islamic State", "LNA"], ["Sirte"]),
+        report("b", "2016-01-02", ["Islamic State"], ["Sirte", "Derna"]),
+        report("c", "2016-01-03", ["LNA"], ["Benghazi"]),
+    )
+    index, _ = build_index(reports, REGISTRY, CONFIG)
+    isis = entry(index, "actors", "Islamic State")
+    assert [(r.name, n) for r, n in isis.co_occurring["locations"]] == [("Sirte", 2), ("Derna", 1)]
+    assert [(r.name, n) for r, n in isis.co_occurring["actors"]] == [("LNA", 1)]
+    western = entry(index, "regions", "Western")
+    assert [(r.name, n) for r, n in western.co_occurring["actors"]] == [("Islamic State", 2), ("LNA", 2)]
+
+
+def test_monthly_activity_includes_empty_months_across_years():
+    reports = [report("a", "2015-11-03"), report("b", "2016-02-01"), report("c", "2016-02-20")]
+    assert monthly(reports) == (
+        MonthCount(2015, 11, 1), MonthCount(2015, 12, 0), MonthCount(2016, 1, 0), MonthCount(2016, 2, 2),
+    )  # fmt: skip
+
+
+def test_registered_aliases_get_redirects_to_the_canonical_page():
+    index, _ = build_index([report("a", "2016-01-01", ["Islamic State"])], REGISTRY, CONFIG)
+    assert [(r.url, r.alias, r.target.url) for r in index.redirects] == [
+        ("actors/isis/", "ISIS", "actors/islamic-state/"),
+        ("actors/is/", "IS", "actors/islamic-state/"),
+        ("actors/daesh/", "Daesh", "actors/islamic-state/"),
+    ]
+
+
+def test_alias_redirect_never_hides_a_real_entity():
+    registry = load_registry({"actors": ("a.yaml", "- name: Islamic State\n  aliases: [Daesh Watch]\n")})[0]
+    reports = newest_first(report("a", "2016-01-01", ["Islamic State"]), report("b", "2016-01-02", ["Daesh-Watch"]))
+    index, _ = build_index(reports, registry, CONFIG)
+    assert index.redirects == ()
+
+
+def test_related_prefers_rare_shared_entities_and_nearby_dates():
+    reports = newest_first(
+        report("target", "2016-01-10", ["Rare group", "Common"]),
+        report("shares-rare", "2016-01-12", ["Rare group"]),
+        report("shares-common", "2016-01-11", ["Common"]),
+        report("rare-but-old", "2015-01-10", ["Rare group"]),
+        report("unrelated", "2016-01-10", ["Other"], regions=["Eastern"]),
+        *[report(f"filler{n}", f"2016-02-{n + 1:02}", ["Common"]) for n in range(5)],
+    )
+    index, _ = build_index(reports, REGISTRY, CONFIG)
+    related = related_reports(reports, index)
+    assert [r.source for r in related["target"]][:2] == ["shares-rare", "shares-common"]
+    assert [r.source for r in related["shares-rare"]][:2] == ["target", "rare-but-old"]
+    assert "unrelated" not in [r.source for r in related["target"]]
+    assert len(related["target"]) == 5
+
+
+@pytest.mark.parametrize("count", [1, 2])
+def test_related_never_includes_itself(count):
+    reports = newest_first(*[report(f"r{n}", f"2016-01-0{n + 1}", ["A"]) for n in range(count)])
+    index, _ = build_index(reports, REGISTRY, CONFIG)
+    related = related_reports(reports, index)
+    assert all(r.source not in {x.source for x in related[r.source]} for r in reports)
+
+
+def test_index_is_linear_in_pairs():
+    """10,000 reports x 500 actors: every posting list together holds exactly the (report, entity) pairs."""
+    reports = newest_first(
+        *[report(f"r{n}", f"20{10 + n % 10}-0{1 + n % 9}-1{n % 10}", [f"Actor {(n * 7 + k) % 500}" for k in range(3)])
+          for n in range(10_000)]
+    )  # fmt: skip
+    index, problems = build_index(reports, REGISTRY, CONFIG)
+    assert problems == []
+    assert len(index.facets["actors"]) == 500
+    assert sum(e.count for e in index.facets["actors"]) == 30_000

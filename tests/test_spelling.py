@@ -1,0 +1,42 @@
+from test_indexes import REGISTRY, newest_first, report
+
+from sitrep.entities import load_registry
+from sitrep.spelling import spelling_warnings
+
+REGISTRY_PC = load_registry({"actors": ("a.yaml", "- name: Presidency Council\n  aliases: [PC]\n")})[0]
+
+
+def warnings(reports, registry=REGISTRY):
+    return [p.format() for p in spelling_warnings(newest_first(*reports), registry)]
+
+
+def test_case_variant_of_unregistered_name():
+    reports = [report("a.md", "2016-01-01", ["Libya Dawn"]), report("b.md", "2016-01-02", ["libya dawn"])]
+    assert warnings(reports) == ["b.md:5: warning: actor 'libya dawn' is also spelled 'Libya Dawn' (use one spelling)"]
+
+
+def test_near_miss_of_registered_name_suggests_alias():
+    reports = [
+        report("a.md", "2016-01-01", ["Presidency Council"]),
+        report("b.md", "2016-01-02", ["Presidential Council"]),
+    ]
+    assert warnings(reports, REGISTRY_PC) == [
+        "b.md:5: warning: actor 'Presidential Council' looks like 'Presidency Council' "
+        "(if they are the same, add it to the aliases of 'Presidency Council' in entities/actors.yaml)"
+    ]
+
+
+def test_near_miss_between_unregistered_names_is_reported_once_at_the_newer():
+    reports = [report("a.md", "2016-01-01", ["Libya Dawn"]), report("b.md", "2016-01-05", ["Libya Dawnn"])]
+    assert warnings(reports) == [
+        "b.md:5: warning: actor 'Libya Dawnn' looks like 'Libya Dawn' "
+        "(if they are the same, list one as an alias of the other in entities/actors.yaml)"
+    ]
+
+
+def test_no_warning_for_registered_aliases_short_names_or_other_initials():
+    reports = [
+        report("a.md", "2016-01-01", ["Islamic State", "IS", "PC"], regions=["Eastern"]),
+        report("b.md", "2016-01-02", ["Daesh", "US"], regions=["Western"]),
+    ]
+    assert warnings(reports) == []
