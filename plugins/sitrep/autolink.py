@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from markdown_it import MarkdownIt
@@ -43,12 +43,23 @@ def _link_mentions(state: StateCore) -> None:
             return
 
 
+WORD = re.compile(r"\w+")
+
+
 class _Finder:
-    """Find mentions in text tokens, forgetting each target once it is linked."""
+    """Find mentions in text tokens, forgetting each target once it is linked.
+
+    Candidates are looked up by the word a mention starts with, so no regex is
+    compiled per report.
+    """
 
     def __init__(self, targets: Sequence[Target]) -> None:
         self.by_name: dict[str, Target] = {name: t for t in targets for name in t.names}
-        self.pattern = _pattern(self.by_name)
+        self.by_first_word: dict[str, list[str]] = {}
+        for name in sorted(self.by_name, key=lambda n: (-len(n), n)):  # longest first
+            first = WORD.match(name)
+            if first:
+                self.by_first_word.setdefault(first.group(0), []).append(name)
 
     def done(self) -> bool:
         """Return True when every target has been linked."""
@@ -66,34 +77,47 @@ class _Finder:
                 result.append(child)
         return result
 
+    def _mentions(self, text: str) -> Iterator[tuple[int, int, Target]]:
+        """Yield (start, end, target) for whole-word mentions of targets not yet linked."""
+        end = 0
+        for word in WORD.finditer(text):
+            if word.start() < end:
+                continue  # inside the previous mention
+            found = self._match_at(text, word.start(), word.group(0))
+            if found:
+                end = word.start() + len(found[0])
+                yield word.start(), end, found[1]
+
+    def _match_at(self, text: str, start: int, word: str) -> tuple[str, Target] | None:
+        """Return the longest unlinked name that starts at start and ends on a word boundary."""
+        for name in self.by_first_word.get(word, ()):
+            end = start + len(name)
+            target = self.by_name.get(name)
+            if target and text.startswith(name, start) and not (end < len(text) and _is_word(text[end])):
+                self._forget(target)
+                return name, target
+        return None
+
     def _split(self, token: Token) -> list[Token]:
         """Split one text token around the mentions it holds."""
         pieces: list[Token] = []
         text, start = token.content, 0
-        for match in self.pattern.finditer(text):
-            target = self.by_name.get(match.group(0))
-            if target is None:
-                continue  # its entity was linked earlier in this same text
-            pieces += [_text(text[start : match.start()]), *_link(match.group(0), target)]
-            start = match.end()
-            self._forget(target)
+        for begin, end, target in self._mentions(text):
+            pieces += [_text(text[start:begin]), *_link(text[begin:end], target)]
+            start = end
         if not pieces:
             return [token]
         return [p for p in (*pieces, _text(text[start:])) if p.type != "text" or p.content]
 
     def _forget(self, target: Target) -> None:
-        """Stop looking for a target that is now linked."""
+        """Stop linking a target that is now linked."""
         for name in target.names:
             self.by_name.pop(name, None)
-        self.pattern = _pattern(self.by_name)
 
 
-def _pattern(names: Mapping[str, Target]) -> re.Pattern[str]:
-    """Match any of the names as whole words, longest first."""
-    if not names:
-        return re.compile(r"(?!x)x")
-    alternatives = "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+def _is_word(char: str) -> bool:
+    """Return True for a word character (what a regex word class matches)."""
+    return char.isalnum() or char == "_"
 
 
 def _text(content: str) -> Token:
