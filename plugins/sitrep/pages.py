@@ -6,6 +6,7 @@ import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 
 from .charts import monthly_chart
 from .facets import FACETS, Facet
@@ -14,6 +15,7 @@ from .model import Report, Site
 from .problems import Problem, error
 from .settings import Config, Pattern
 from .slugs import slugify
+from .timeline import Year, chronological, group, overview
 
 
 @dataclass(frozen=True)
@@ -58,13 +60,93 @@ def plan(site: Site, index: EntityIndex, related: Mapping[str, Sequence[Report]]
         *report_pages(site.reports, related),
         *(page for facet in FACETS for page in facet_pages(facet, index, config)),
         *redirect_pages(index),
+        *timeline_pages(site.reports, config),
     ]
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    """A link to the previous or next archive period."""
+
+    label: str
+    url: str
+
+
+def archive_urls(years: Sequence[Year], config: Config) -> dict[str, str]:
+    """Map each year's and month's anchor to its archive URL."""
+    urls = {y.anchor: config.year_archive.format(date=date(y.year, 1, 1))[0] for y in years}
+    for month in (m for y in years for m in y.months):
+        urls[month.anchor] = config.month_archive.format(date=date(month.year, month.month, 1))[0]
+    return urls
+
+
+@dataclass(frozen=True)
+class Period:
+    """A year or a month of the archives."""
+
+    kind: str
+    label: str
+    years: tuple[Year, ...]
+    url: str
+    save_as: str
+
+
+def periods(years: Sequence[Year], config: Config) -> list[Period]:
+    """List every year, then every month, that has reports."""
+    found = [Period("year", str(y.year), (y,), *config.year_archive.format(date=date(y.year, 1, 1))) for y in years]
+    for month in (m for y in years for m in y.months):
+        place = config.month_archive.format(date=date(month.year, month.month, 1))
+        found.append(Period("month", month.name, (Year(month.year, (month,)),), *place))
+    return found
+
+
+def timeline_pages(newest_first: Sequence[Report], config: Config) -> list[Page]:
+    """Plan the timeline, the archives list and one archive page per year and month."""
+    reports = chronological(newest_first)
+    years = group(reports)
+    common = {"years": years, "archive_urls": archive_urls(years, config)}
+    chart = overview(reports, lambda day: config.month_archive.format(date=day)[0])
+    pages = [
+        Page(*_at(config.timeline), "timeline", {**common, "chart": chart, "heading": "Timeline"}),
+        Page(*_at(config.archives), "archives", {**common, "heading": "Archives"}),
+    ]
+    return pages + _period_pages(periods(years, config), common["archive_urls"])
+
+
+def _at(pattern: Pattern) -> tuple[str, str]:
+    """Return (save_as, url) of a single page's pattern."""
+    url, save_as = pattern.format()
+    return save_as, url
+
+
+def _period_pages(found: Sequence[Period], urls: Mapping[str, str]) -> list[Page]:
+    """Plan archive pages, each linked to the previous and next period of its kind."""
+    pages = []
+    for kind in ("year", "month"):
+        same = [p for p in found if p.kind == kind]
+        for i, period in enumerate(same):
+            before = Neighbour(same[i - 1].label, same[i - 1].url) if i else None
+            after = Neighbour(same[i + 1].label, same[i + 1].url) if i + 1 < len(same) else None
+            variables = {"heading": period.label, "years": period.years, "archive_urls": urls}
+            pages.append(Page(period.save_as, period.url, "archive", {**variables, "previous": before, "next": after}))
+    return pages
+
+
+def entity_timeline_page(facet: Facet, entry: EntityEntry, config: Config) -> Page:
+    """Plan the timeline of one entity's reports."""
+    reports = chronological(entry.reports)
+    years = group(reports)
+    chart = overview(reports, lambda day: config.month_archive.format(date=day)[0])
+    url, save_as = config.facets[facet.key].timeline.format(slug=entry.ref.slug)
+    variables = {"years": years, "archive_urls": archive_urls(years, config), "chart": chart, "entry": entry}
+    return Page(save_as, url, "timeline", {**variables, "heading": f"Timeline: {entry.ref.name}", "facet": facet})
 
 
 def navigation(config: Config) -> tuple[tuple[str, str], ...]:
     """Return the site navigation as (label, url) pairs."""
-    home = (("Latest", config.home.format(number=1)[0]),)
-    return home + tuple((f.plural, config.facets[f.key].listing.format()[0]) for f in FACETS)
+    first = (("Latest", config.home.format(number=1)[0]), ("Timeline", config.timeline.format()[0]))
+    facets = tuple((f.plural, config.facets[f.key].listing.format()[0]) for f in FACETS)
+    return first + facets + (("Archives", config.archives.format()[0]),)
 
 
 def facet_pages(facet: Facet, index: EntityIndex, config: Config) -> list[Page]:
@@ -73,7 +155,7 @@ def facet_pages(facet: Facet, index: EntityIndex, config: Config) -> list[Page]:
     url, save_as = config.facets[facet.key].listing.format()
     pages = [Page(save_as, url, "entities", {"facet": facet, "entries": entries, **_groupings(entries)})]
     for entry in entries:
-        pages += entity_pages(facet, entry, config)
+        pages += [*entity_pages(facet, entry, config), entity_timeline_page(facet, entry, config)]
     return pages
 
 
@@ -86,6 +168,7 @@ def entity_pages(facet: Facet, entry: EntityEntry, config: Config) -> list[Page]
     )
     chart = monthly_chart(entry.activity, entry.ref.name)
     variables = {"facet": facet, "entry": entry, "chart": chart, "listing_url": patterns.listing.format()[0]}
+    variables["timeline_url"] = patterns.timeline.format(slug=entry.ref.slug)[0]
     chunks = paginate(entry.reports, config.entity_per_page, first, rest)
     return [
         Page(save_as, url, "entity", {**variables, "reports": chunk, "pager": pager})

@@ -23,6 +23,14 @@ DEFAULTS: dict[str, object] = {
     "HOME_SAVE_AS": "index.html",
     "HOME_PAGE_URL": "page/{number}/",
     "HOME_PAGE_SAVE_AS": "page/{number}/index.html",
+    "TIMELINE_URL": "timeline/",
+    "TIMELINE_SAVE_AS": "timeline/index.html",
+    "ARCHIVES_URL": "archives/",
+    "ARCHIVES_SAVE_AS": "archives/index.html",
+    "YEAR_ARCHIVE_URL": "archives/{date:%Y}/",
+    "YEAR_ARCHIVE_SAVE_AS": "archives/{date:%Y}/index.html",
+    "MONTH_ARCHIVE_URL": "archives/{date:%Y}/{date:%m}/",
+    "MONTH_ARCHIVE_SAVE_AS": "archives/{date:%Y}/{date:%m}/index.html",
     "SITREP_HOME_PER_PAGE": 10,
     "SITREP_ENTITY_PER_PAGE": 20,
     "TIMEZONE": "UTC",
@@ -32,6 +40,8 @@ for _facet in FACETS:  # ACTOR_URL = "actors/{slug}/", ACTORS_URL = "actors/", .
     DEFAULTS[f"{_facet.setting}_SAVE_AS"] = f"{_facet.key}/{{slug}}/index.html"
     DEFAULTS[f"{_facet.setting}_PAGE_URL"] = f"{_facet.key}/{{slug}}/page/{{number}}/"
     DEFAULTS[f"{_facet.setting}_PAGE_SAVE_AS"] = f"{_facet.key}/{{slug}}/page/{{number}}/index.html"
+    DEFAULTS[f"{_facet.setting}_TIMELINE_URL"] = f"{_facet.key}/{{slug}}/timeline/"
+    DEFAULTS[f"{_facet.setting}_TIMELINE_SAVE_AS"] = f"{_facet.key}/{{slug}}/timeline/index.html"
     DEFAULTS[f"{_facet.list_setting}_URL"] = f"{_facet.key}/"
     DEFAULTS[f"{_facet.list_setting}_SAVE_AS"] = f"{_facet.key}/index.html"
 SAMPLE = {"slug": "sample", "date": date(2016, 1, 2), "number": 2}
@@ -55,6 +65,7 @@ class FacetPatterns:
 
     entity: Pattern
     entity_page: Pattern
+    timeline: Pattern
     listing: Pattern
 
 
@@ -67,6 +78,10 @@ class Config:
     report: Pattern
     home: Pattern
     home_page: Pattern
+    timeline: Pattern
+    archives: Pattern
+    year_archive: Pattern
+    month_archive: Pattern
     home_per_page: int
     entity_per_page: int
     timezone: ZoneInfo
@@ -99,11 +114,20 @@ def _config(values: dict[str, object], zone: ZoneInfo) -> Config:
         report=pattern("REPORT"),
         home=pattern("HOME"),
         home_page=pattern("HOME_PAGE"),
+        timeline=pattern("TIMELINE"),
+        archives=pattern("ARCHIVES"),
+        year_archive=pattern("YEAR_ARCHIVE"),
+        month_archive=pattern("MONTH_ARCHIVE"),
         home_per_page=int(values["SITREP_HOME_PER_PAGE"]),  # type: ignore[call-overload]
         entity_per_page=int(values["SITREP_ENTITY_PER_PAGE"]),  # type: ignore[call-overload]
         timezone=zone,
         facets={
-            f.key: FacetPatterns(pattern(f.setting), pattern(f"{f.setting}_PAGE"), pattern(f.list_setting))
+            f.key: FacetPatterns(
+                pattern(f.setting),
+                pattern(f"{f.setting}_PAGE"),
+                pattern(f"{f.setting}_TIMELINE"),
+                pattern(f.list_setting),
+            )
             for f in FACETS
         },
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from .dates import Moment, long_date
 
@@ -26,4 +26,10 @@ def utc_offset(at: datetime) -> str:
     return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}" if minutes else "UTC"
 
 
-FILTERS: dict[str, Callable[..., str]] = {"isodate": isodate, "longdate": longdate}
+def dayname(day: date) -> str:
+    """Return a day heading for the timeline: Thursday 7 January 2016."""
+    return f"{DAYS[day.weekday()]} {long_date(day)}"
+
+
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+FILTERS: dict[str, Callable[..., str]] = {"isodate": isodate, "longdate": longdate, "dayname": dayname}

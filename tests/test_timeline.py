@@ -1,0 +1,87 @@
+"""Timeline and archives: order, grouping, overview chart, archive pages."""
+
+import re
+from dataclasses import replace
+
+from conftest import report_text, run_build
+from test_indexes import newest_first, report
+
+from sitrep.timeline import chronological, group, overview
+
+
+def test_total_order_same_day_by_time_then_title_then_path():
+    reports = newest_first(
+        report("b.md", "2016-01-07"),
+        report("a.md", "2016-01-07"),
+        report("z.md", "2016-01-07T08:00:00+01:00"),
+        report("y.md", "2016-01-07T06:30:00Z"),  # 07:30 in +01:00: before z
+    )
+    assert [r.source for r in chronological(reports)] == ["a.md", "b.md", "y.md", "z.md"]
+    same_title = [replace(r, title="Same") for r in reports]  # then the path decides
+    assert [r.source for r in chronological(same_title)][:2] == ["a.md", "b.md"]
+    swapped = [replace(r, title={"a.md": "2", "b.md": "1"}.get(r.source, r.title)) for r in reports]
+    assert [r.source for r in chronological(swapped)][:2] == ["b.md", "a.md"]
+
+
+def test_grouping_across_year_boundary_skips_empty_months():
+    years = group(chronological([report("a", "2015-11-30"), report("b", "2016-01-01"), report("c", "2016-01-01"),
+                                 report("d", "2016-03-15T23:30:00-05:00")]))  # fmt: skip
+    shape = [(y.year, [(m.month, [(d.day.day, len(d.reports)) for d in m.days]) for m in y.months]) for y in years]
+    assert shape == [(2015, [(11, [(30, 1)])]), (2016, [(1, [(1, 2)]), (3, [(15, 1)])])]
+    assert [y.count for y in years] == [1, 3]
+    assert years[1].months[1].anchor == "m-2016-03"
+
+
+def test_weekly_overview_links_bars_to_the_month_of_their_reports():
+    reports = chronological([report("a", "2016-02-29"), report("b", "2016-03-02"), report("c", "2016-03-16")])
+    chart = overview(reports, lambda day: f"archives/{day:%Y/%m}/")
+    points = [b.point for b in chart.bars]
+    assert [p.count for p in points] == [2, 0, 1]
+    assert [p.url for p in points] == ["archives/2016/02/", None, "archives/2016/03/"]
+    assert points[0].label == "Week of 29 February 2016: 2 reports"
+    assert chart.summary == "Reports per week, 3 in all"
+
+
+def test_long_spans_are_charted_by_month():
+    reports = chronological([report("a", "2012-01-10"), report("b", "2016-01-10")])
+    chart = overview(reports, lambda day: f"{day:%Y-%m}")
+    assert len(chart.bars) == 49 and chart.summary == "Reports per month, 2 in all"
+    assert [t.label for t in chart.ticks] == ["2012", "2013", "2014", "2015", "2016"]
+
+
+def test_built_timeline_and_archives(site_dir, tmp_path):
+    content = site_dir(
+        {
+            "reports/2015/12/a.md": report_text("Old year", "2015-12-31T23:00:00-02:00", actors="[LNA]"),
+            "reports/2016/01/b.md": report_text("New year", "2016-01-02", category="Security"),
+            "reports/2016/03/c.md": report_text("Spring", "2016-03-01", actors="[LNA]"),
+            "reports/2016/03/d.md": report_text("Hidden", "2016-03-02", status="draft"),
+        }
+    )
+    out = tmp_path / "out"
+    assert run_build(content, out)[0] == 0
+    timeline = (out / "timeline/index.html").read_text()
+    assert [t for t in re.findall(r'class="tl-title" href="[^"]+">([^<]+)<', timeline)] == [
+        "Old year",
+        "New year",
+        "Spring",
+    ]
+    assert '<time datetime="2015-12-31">Thursday 31 December 2015</time>' in timeline
+    assert '<time datetime="2015-12-31T23:00:00-02:00">23:00</time>' in timeline
+    assert 'href="#m-2016-03">Mar</a>' in timeline and "m-2016-02" not in timeline
+    assert "Hidden" not in timeline and not (out / "archives/2016/02").exists()
+    assert "<svg" in timeline and '<a href="../archives/2015/12/"><rect' in timeline
+    january = (out / "archives/2016/01/index.html").read_text()
+    assert '<a rel="prev" href="../../../archives/2015/12/">← December 2015</a>' in january
+    assert '<a rel="next" href="../../../archives/2016/03/">March 2016 →</a>' in january
+    year = (out / "archives/2016/index.html").read_text()
+    assert '<a rel="prev" href="../../archives/2015/">← 2015</a>' in year and 'rel="next"' not in year
+    archives = (out / "archives/index.html").read_text()
+    assert archives.index(">2016</a>") < archives.index(">2015</a>")
+    assert '<a href="../archives/2016/03/">March 2016</a> <span class="count">1</span>' in archives
+    entity = (out / "actors/lna/timeline/index.html").read_text()
+    assert "<h1>Timeline: LNA</h1>" in entity and "Spring" in entity and "New year" not in entity
+    assert (
+        'href="../../actors/lna/timeline/">All 2 reports in time order</a>'
+        in (out / "actors/lna/index.html").read_text()
+    )
