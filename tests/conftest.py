@@ -9,6 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from sitrep.dates import parse_moment
+from sitrep.entities import load_registry
+from sitrep.markdown import render
+from sitrep.model import Report
+from sitrep.settings import load
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SETTINGS = ROOT / "pelicanconf.py"
@@ -65,3 +71,24 @@ def run_check(content: Path) -> tuple[int, str]:
 def tree(root: Path) -> dict[str, bytes]:
     """Return every file under root with its bytes, keyed by relative path."""
     return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+# Reports built directly, without files, for the pure index, timeline and spelling tests.
+CONFIG = load({})[0]
+REGISTRY = load_registry(
+    {"actors": ("actors.yaml", "- name: Islamic State\n  aliases: [ISIS, IS, Daesh]\n  kind: armed group\n")}
+)[0]
+
+
+def report(source: str, date: str, actors=(), locations=(), regions=("Western",), category=None) -> Report:
+    moment = parse_moment(date)
+    return Report(
+        source=source, title=source, date=moment, regions=tuple(regions), actors=tuple(actors),
+        locations=tuple(locations), category=category, summary="", sources=(), author=None,
+        status="published", slug=source, updated=None, body_html=render("").html, url=f"r/{source}/",
+        save_as=f"r/{source}/index.html", published=moment.instant(CONFIG.timezone), lines={"actors": 5},
+    )  # fmt: skip
+
+
+def newest_first(*reports: Report) -> list[Report]:
+    return sorted(reports, key=Report.sort_key, reverse=True)

@@ -2,32 +2,10 @@
 
 import pytest
 
-from sitrep.dates import parse_moment
+from conftest import CONFIG, REGISTRY, newest_first, report
 from sitrep.entities import load_registry
 from sitrep.indexes import MonthCount, build_index, monthly
-from sitrep.markdown import render
-from sitrep.model import Report
 from sitrep.related import related_reports
-from sitrep.settings import load
-
-CONFIG = load({})[0]
-REGISTRY = load_registry(
-    {"actors": ("actors.yaml", "- name: Islamic State\n  aliases: [ISIS, IS, Daesh]\n  kind: armed group\n")}
-)[0]
-
-
-def report(source: str, date: str, actors=(), locations=(), regions=("Western",), category=None) -> Report:
-    moment = parse_moment(date)
-    return Report(
-        source=source, title=source, date=moment, regions=tuple(regions), actors=tuple(actors),
-        locations=tuple(locations), category=category, summary="", sources=(), author=None,
-        status="published", slug=source, updated=None, body_html=render("").html, url=f"r/{source}/",
-        save_as=f"r/{source}/index.html", published=moment.instant(CONFIG.timezone), lines={"actors": 5},
-    )  # fmt: skip
-
-
-def newest_first(*reports: Report) -> list[Report]:
-    return sorted(reports, key=Report.sort_key, reverse=True)
 
 
 def entry(index, facet, name):

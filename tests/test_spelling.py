@@ -1,5 +1,4 @@
-from test_indexes import REGISTRY, newest_first, report
-
+from conftest import REGISTRY, newest_first, report
 from sitrep.entities import load_registry
 from sitrep.spelling import spelling_warnings
 

@@ -3,9 +3,7 @@
 import re
 from dataclasses import replace
 
-from conftest import report_text, run_build
-from test_indexes import newest_first, report
-
+from conftest import newest_first, report, report_text, run_build
 from sitrep.timeline import chronological, group, overview
 
 
