@@ -20,12 +20,13 @@ PAGE_PATHS: list[str] = []
 STATIC_PATHS: list[str] = []
 DIRECT_TEMPLATES: list[str] = []
 FEED_ALL_ATOM = None
-FEED_ALL_RSS = None
+FEED_ALL_RSS = None  # Sitrep writes its own feeds (SITREP_FEED_ATOM, ACTOR_ATOM, ...)
 CATEGORY_FEED_ATOM = None
 TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 DELETE_OUTPUT_DIRECTORY = False  # `invoke build` builds beside the output and swaps
+TEMPLATE_EXTENSIONS = [".html", ".xml"]  # feeds and OPML are templates too
 JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True}
 
 # Sitrep settings; their defaults and checks live in plugins/sitrep/settings.py.

@@ -85,7 +85,7 @@ def report(source: str, date: str, actors=(), locations=(), regions=("Western",)
     return Report(
         source=source, title=source, date=moment, regions=tuple(regions), actors=tuple(actors),
         locations=tuple(locations), category=category, summary="", sources=(), author=None,
-        status="published", slug=source, updated=None, body_html=render("").html, url=f"r/{source}/",
+        status="published", slug=source, updated=None, body_html=render("").html, feed_html="", url=f"r/{source}/",
         save_as=f"r/{source}/index.html", published=moment.instant(CONFIG.timezone), lines={"actors": 5},
     )  # fmt: skip
 

@@ -113,7 +113,7 @@ def build(content: Path, output: Path, settings_file: Path, stream: TextIO = sys
         shutil.rmtree(staging, ignore_errors=True)
         raise
     _swap(staging, output)
-    print(_summary(written, staging_feeds(output), tally, time.perf_counter() - started, output), file=stream)
+    print(_summary(written, tally, time.perf_counter() - started, output), file=stream)
     return 0
 
 
@@ -139,11 +139,6 @@ def _run_pelican(settings: dict[str, object]) -> dict[str, int]:
     return counts
 
 
-def staging_feeds(output: Path) -> int:
-    """Count the feeds in a built site."""
-    return sum(1 for _ in output.rglob("*.xml"))
-
-
 def _swap(staging: Path, output: Path) -> None:
     """Replace output by staging with two renames; the old copy is removed after."""
     os.chmod(staging, 0o755)
@@ -154,13 +149,13 @@ def _swap(staging: Path, output: Path) -> None:
     shutil.rmtree(retired, ignore_errors=True)
 
 
-def _summary(written: dict[str, int], feeds: int, tally: Tally, seconds: float, output: Path) -> str:
+def _summary(written: dict[str, int], tally: Tally, seconds: float, output: Path) -> str:
     """Return the closing line of a successful build."""
     drafts = f" ({_plural(written['drafts'], 'draft')} left out)" if written.get("drafts") else ""
     parts = [
         _plural(written.get("reports", 0), "report") + drafts,
         _plural(written.get("pages", 0), "page"),
-        _plural(feeds, "feed"),
+        _plural(written.get("feeds", 0), "feed"),
         _plural(tally.warnings, "warning"),
     ]
     return f"built {', '.join(parts)} in {seconds:.2f} s -> {_shown(output)}"

@@ -29,6 +29,7 @@ class Written:
     reports: int
     drafts: int
     pages: int
+    feeds: int
 
 
 def own_settings(settings: Mapping[str, object]) -> dict[str, object]:
@@ -60,18 +61,21 @@ class SitrepGenerator(Generator):
         self.context["sitrep_site"] = self.outcome.site
         self.context["index"] = self.outcome.index
         self.context["navigation"] = self.outcome.navigation
+        self.context["site_url"] = self.outcome.config.site_url  # type: ignore[union-attr]  # feeds: absolute
 
     def generate_output(self, writer: object) -> None:
         """Render and write every planned page."""
         pages, site = self.outcome.pages, self.outcome.site
-        log.info("writing %d pages", len(pages))
+        log.info("writing %d files", len(pages))
         for page in pages:
             template = self.get_template(page.template)
             writer.write_file(
                 page.save_as, template, self.context, relative_urls=True, page_url=page.url, **page.variables
             )  # type: ignore[attr-defined]
         assert site is not None
-        site_written.send(self, written=Written(len(site.reports), len(site.drafts), len(pages)))
+        html = sum(1 for page in pages if page.save_as.endswith(".html"))
+        feeds = sum(1 for page in pages if page.save_as.endswith(".xml"))
+        site_written.send(self, written=Written(len(site.reports), len(site.drafts), html, feeds))
 
 
 def get_generators(pelican: object) -> type[Generator]:

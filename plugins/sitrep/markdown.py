@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -17,13 +17,15 @@ from .autolink import ENV_KEY, Target, autolink_plugin
 from .slugs import slugify
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
+BASE_KEY = "sitrep_link_base"  # env key: resolve links and images against this absolute URL
 
 
 @dataclass(frozen=True)
 class Rendered:
-    """A body's HTML and the plain text of its first paragraph."""
+    """A body's HTML for pages, for feeds (links absolute), and its first paragraph as text."""
 
     html: Markup
+    feed_html: str
     first_paragraph: str
 
 
@@ -42,7 +44,30 @@ def parser() -> MarkdownIt:
     md.use(anchors_plugin, min_level=2, max_level=4, slug_func=_heading_id)
     md.use(autolink_plugin)
     md.validateLink = is_safe_link  # type: ignore[method-assign]
+    default_image = md.renderer.rules["image"]
+    md.add_render_rule("link_open", _absolute("href", lambda r, t, i, o, e: r.renderToken(t, i, o, e)))
+    md.add_render_rule("image", _absolute("src", lambda r, t, i, o, e: default_image(t, i, o, e)))
     return md
+
+
+RenderRule = Callable[..., str]
+
+
+def _absolute(attribute: str, rule: RenderRule) -> RenderRule:
+    """Wrap a render rule so that, when env has a base URL, the attribute is resolved against it."""
+
+    def render(renderer: object, tokens: list[Token], idx: int, options: object, env: dict[str, object]) -> str:
+        token, base = tokens[idx], env.get(BASE_KEY)
+        original = token.attrs.get(attribute)
+        if not base or not isinstance(original, str):
+            return rule(renderer, tokens, idx, options, env)
+        token.attrs[attribute] = urljoin(str(base), original)  # the same tokens render twice: restore after
+        try:
+            return rule(renderer, tokens, idx, options, env)
+        finally:
+            token.attrs[attribute] = original
+
+    return render
 
 
 def _heading_id(title: str) -> str:
@@ -50,13 +75,14 @@ def _heading_id(title: str) -> str:
     return f"h-{slugify(title) or 'section'}"
 
 
-def render(body: str, links: Sequence[Target] = ()) -> Rendered:
-    """Parse a body once, linking first mentions of `links`; return HTML and first paragraph."""
+def render(body: str, links: Sequence[Target] = (), feed_base: str = "") -> Rendered:
+    """Parse a body once, linking first mentions of `links`; render it for pages and for feeds."""
     md = parser()
     env: dict[str, object] = {ENV_KEY: links}
     tokens = md.parse(body, env)
     html = md.renderer.render(tokens, md.options, env)
-    return Rendered(Markup(html), first_paragraph(tokens))
+    feed_html = md.renderer.render(tokens, md.options, {**env, BASE_KEY: feed_base}) if feed_base else html
+    return Rendered(Markup(html), feed_html, first_paragraph(tokens))
 
 
 def first_paragraph(tokens: list[Token]) -> str:

@@ -30,9 +30,11 @@ class Report:
     slug: str
     updated: Moment | None
     body_html: Markup
+    feed_html: str
     url: str
     save_as: str
     published: datetime = field(compare=False)
+    path: str = ""  # relative to the content folder: the stable part of feed entry ids
     url_line: int = field(default=1, compare=False)
     lines: Mapping[str, int] = field(default_factory=dict, compare=False)
 

@@ -10,6 +10,7 @@ from datetime import date
 
 from .charts import monthly_chart
 from .facets import FACETS, Facet
+from .feeds import Feed, entity_feed, site_feed
 from .indexes import EntityEntry, EntityIndex
 from .model import Report, Site
 from .problems import Problem, error
@@ -55,13 +56,26 @@ def paginate(
 
 def plan(site: Site, index: EntityIndex, related: Mapping[str, Sequence[Report]], config: Config) -> list[Page]:
     """List every page of the site, in a stable order."""
+    feed = site_feed(site.reports, index, config)
+    facet_feeds = {f.key: [entity_feed(f, e, index, config) for e in index.facets[f.key]] for f in FACETS}
     return [
-        *home_pages(site, config),
+        *home_pages(site, config, feed),
         *report_pages(site.reports, related),
-        *(page for facet in FACETS for page in facet_pages(facet, index, config)),
+        *(page for facet in FACETS for page in facet_pages(facet, index, facet_feeds[facet.key], config)),
         *redirect_pages(index),
         *timeline_pages(site.reports, config),
+        *feed_pages([feed, *(f for feeds in facet_feeds.values() for f in feeds)], facet_feeds, config),
     ]
+
+
+def feed_pages(feeds: Sequence[Feed], by_facet: Mapping[str, Sequence[Feed]], config: Config) -> list[Page]:
+    """Plan every Atom and RSS file, the feeds page and the OPML list."""
+    pages = [Page(f.atom, f.atom, "atom", {"feed": f}) for f in feeds]
+    pages += [Page(f.rss, f.rss, "rss", {"feed": f}) for f in feeds]
+    listing = {"site_feed": feeds[0], "facet_feeds": [(f, by_facet[f.key]) for f in FACETS], "opml_url": config.opml}
+    pages.append(Page(*_at(config.feeds), "feeds", listing))
+    pages.append(Page(config.opml, config.opml, "opml", listing))
+    return pages
 
 
 @dataclass(frozen=True)
@@ -146,20 +160,20 @@ def navigation(config: Config) -> tuple[tuple[str, str], ...]:
     """Return the site navigation as (label, url) pairs."""
     first = (("Latest", config.home.format(number=1)[0]), ("Timeline", config.timeline.format()[0]))
     facets = tuple((f.plural, config.facets[f.key].listing.format()[0]) for f in FACETS)
-    return first + facets + (("Archives", config.archives.format()[0]),)
+    return first + facets + (("Archives", config.archives.format()[0]), ("Feeds", config.feeds.format()[0]))
 
 
-def facet_pages(facet: Facet, index: EntityIndex, config: Config) -> list[Page]:
+def facet_pages(facet: Facet, index: EntityIndex, feeds: Sequence[Feed], config: Config) -> list[Page]:
     """Plan a facet's list page and every entity's paginated page."""
     entries = index.facets[facet.key]
     url, save_as = config.facets[facet.key].listing.format()
     pages = [Page(save_as, url, "entities", {"facet": facet, "entries": entries, **_groupings(entries)})]
-    for entry in entries:
-        pages += [*entity_pages(facet, entry, config), entity_timeline_page(facet, entry, config)]
+    for entry, feed in zip(entries, feeds, strict=True):
+        pages += [*entity_pages(facet, entry, feed, config), entity_timeline_page(facet, entry, config)]
     return pages
 
 
-def entity_pages(facet: Facet, entry: EntityEntry, config: Config) -> list[Page]:
+def entity_pages(facet: Facet, entry: EntityEntry, feed: Feed, config: Config) -> list[Page]:
     """Plan one entity's pages: its reports newest first, paginated."""
     patterns = config.facets[facet.key]
     first = Pattern(*patterns.entity.format(slug=entry.ref.slug))
@@ -167,7 +181,13 @@ def entity_pages(facet: Facet, entry: EntityEntry, config: Config) -> list[Page]
         *(p.replace("{slug}", entry.ref.slug) for p in (patterns.entity_page.url, patterns.entity_page.save_as))
     )
     chart = monthly_chart(entry.activity, entry.ref.name)
-    variables = {"facet": facet, "entry": entry, "chart": chart, "listing_url": patterns.listing.format()[0]}
+    variables = {
+        "facet": facet,
+        "entry": entry,
+        "chart": chart,
+        "listing_url": patterns.listing.format()[0],
+        "feed": feed,
+    }
     variables["timeline_url"] = patterns.timeline.format(slug=entry.ref.slug)[0]
     chunks = paginate(entry.reports, config.entity_per_page, first, rest)
     return [
@@ -196,10 +216,13 @@ def redirect_pages(index: EntityIndex) -> list[Page]:
     return [Page(r.save_as, r.url, "redirect", {"redirect": r}) for r in index.redirects]
 
 
-def home_pages(site: Site, config: Config) -> list[Page]:
+def home_pages(site: Site, config: Config, feed: Feed) -> list[Page]:
     """Plan the paginated home: the latest reports first."""
     pages = paginate(site.reports, config.home_per_page, config.home, config.home_page)
-    return [Page(save_as, url, "index", {"reports": chunk, "pager": pager}) for chunk, pager, url, save_as in pages]
+    return [
+        Page(save_as, url, "index", {"reports": chunk, "pager": pager, "feed": feed})
+        for chunk, pager, url, save_as in pages
+    ]
 
 
 def report_pages(reports: Sequence[Report], related: Mapping[str, Sequence[Report]]) -> list[Page]:

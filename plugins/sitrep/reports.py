@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from urllib.parse import urljoin
 
 from .autolink import Target
 from .dates import Moment
@@ -43,8 +44,8 @@ class Read:
     problems: list[Problem]
 
 
-def read_report(path: str, raw: bytes, config: Config, registry: Registry) -> Read:
-    """Decode, split, check and render one report file."""
+def read_report(path: str, raw: bytes, config: Config, registry: Registry, content_path: str = "") -> Read:
+    """Decode, split, check and render one report file (content_path: its path in the content folder)."""
     text_, problems = decode(path, raw)
     if text_ is None:
         return Read(None, problems)
@@ -59,6 +60,7 @@ def read_report(path: str, raw: bytes, config: Config, registry: Registry) -> Re
     if any(p.is_error for p in problems):
         return Read(None, problems)
     report, more = _build(source, values, config, registry)
+    report = replace(report, path=content_path or path)
     return Read(report, problems + more)
 
 
@@ -91,7 +93,7 @@ def _build(
     date: Moment = values["date"]  # type: ignore[assignment]
     slug_ = str(values["slug"] or slugify(str(values["title"])))
     url, save_as = config.report.format(slug=slug_, date=date.day)
-    rendered = render(source.body, _link_targets(values, url, config, registry))
+    rendered = render(source.body, _link_targets(values, url, config, registry), urljoin(config.site_url, url))
     summary = str(values["summary"] or rendered.first_paragraph)
     problems = (
         [] if summary else [warning(source.path, 1, "no summary and no first paragraph", "add a 'summary' field")]
@@ -111,6 +113,7 @@ def _build(
         slug=slug_,
         updated=values["updated"],  # type: ignore[arg-type]
         body_html=rendered.html,
+        feed_html=rendered.feed_html,
         url=url,
         save_as=save_as,
         published=date.instant(config.timezone),

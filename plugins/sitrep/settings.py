@@ -31,6 +31,15 @@ DEFAULTS: dict[str, object] = {
     "YEAR_ARCHIVE_SAVE_AS": "archives/{date:%Y}/index.html",
     "MONTH_ARCHIVE_URL": "archives/{date:%Y}/{date:%m}/",
     "MONTH_ARCHIVE_SAVE_AS": "archives/{date:%Y}/{date:%m}/index.html",
+    "FEEDS_URL": "feeds/",
+    "FEEDS_SAVE_AS": "feeds/index.html",
+    "SITREP_FEED_ATOM": "feeds/all.atom.xml",
+    "SITREP_FEED_RSS": "feeds/all.rss.xml",
+    "SITREP_FEED_OPML": "feeds/index.opml",
+    "SITREP_FEED_MAX_ITEMS": 50,
+    "SITREP_FEED_ID_PREFIX": "tag:sitrep.example.internal,2026:",  # RFC 4151; never change it once published
+    "SITREP_LOCAL_SITEURL": "http://localhost:8000",  # feeds need absolute URLs even in local builds
+    "SITEURL": "",
     "SITREP_HOME_PER_PAGE": 10,
     "SITREP_ENTITY_PER_PAGE": 20,
     "TIMEZONE": "UTC",
@@ -42,6 +51,8 @@ for _facet in FACETS:  # ACTOR_URL = "actors/{slug}/", ACTORS_URL = "actors/", .
     DEFAULTS[f"{_facet.setting}_PAGE_SAVE_AS"] = f"{_facet.key}/{{slug}}/page/{{number}}/index.html"
     DEFAULTS[f"{_facet.setting}_TIMELINE_URL"] = f"{_facet.key}/{{slug}}/timeline/"
     DEFAULTS[f"{_facet.setting}_TIMELINE_SAVE_AS"] = f"{_facet.key}/{{slug}}/timeline/index.html"
+    DEFAULTS[f"{_facet.setting}_ATOM"] = f"{_facet.key}/{{slug}}/feed.atom.xml"
+    DEFAULTS[f"{_facet.setting}_RSS"] = f"{_facet.key}/{{slug}}/feed.rss.xml"
     DEFAULTS[f"{_facet.list_setting}_URL"] = f"{_facet.key}/"
     DEFAULTS[f"{_facet.list_setting}_SAVE_AS"] = f"{_facet.key}/index.html"
 SAMPLE = {"slug": "sample", "date": date(2016, 1, 2), "number": 2}
@@ -67,6 +78,8 @@ class FacetPatterns:
     entity_page: Pattern
     timeline: Pattern
     listing: Pattern
+    atom: str
+    rss: str
 
 
 @dataclass(frozen=True)
@@ -82,6 +95,13 @@ class Config:
     archives: Pattern
     year_archive: Pattern
     month_archive: Pattern
+    feeds: Pattern
+    atom: str
+    rss: str
+    opml: str
+    feed_max_items: int
+    feed_id_prefix: str
+    site_url: str
     home_per_page: int
     entity_per_page: int
     timezone: ZoneInfo
@@ -97,7 +117,7 @@ def load(settings: Mapping[str, object]) -> tuple[Config | None, list[Problem]]:
     """Validate settings and build a Config, or return the problems."""
     values = with_defaults(settings)
     problems = [p for name in _PATTERN_NAMES for p in _check_pattern(name, values[name])]
-    for name in ("SITREP_HOME_PER_PAGE", "SITREP_ENTITY_PER_PAGE"):
+    for name in ("SITREP_HOME_PER_PAGE", "SITREP_ENTITY_PER_PAGE", "SITREP_FEED_MAX_ITEMS"):
         problems += _check_positive(name, values[name])
     zone = _zone(values["TIMEZONE"], problems)
     if problems or zone is None:
@@ -118,6 +138,13 @@ def _config(values: dict[str, object], zone: ZoneInfo) -> Config:
         archives=pattern("ARCHIVES"),
         year_archive=pattern("YEAR_ARCHIVE"),
         month_archive=pattern("MONTH_ARCHIVE"),
+        feeds=pattern("FEEDS"),
+        atom=str(values["SITREP_FEED_ATOM"]),
+        rss=str(values["SITREP_FEED_RSS"]),
+        opml=str(values["SITREP_FEED_OPML"]),
+        feed_max_items=int(values["SITREP_FEED_MAX_ITEMS"]),  # type: ignore[call-overload]
+        feed_id_prefix=str(values["SITREP_FEED_ID_PREFIX"]),
+        site_url=_site_url(values),
         home_per_page=int(values["SITREP_HOME_PER_PAGE"]),  # type: ignore[call-overload]
         entity_per_page=int(values["SITREP_ENTITY_PER_PAGE"]),  # type: ignore[call-overload]
         timezone=zone,
@@ -127,13 +154,24 @@ def _config(values: dict[str, object], zone: ZoneInfo) -> Config:
                 pattern(f"{f.setting}_PAGE"),
                 pattern(f"{f.setting}_TIMELINE"),
                 pattern(f.list_setting),
+                str(values[f"{f.setting}_ATOM"]),
+                str(values[f"{f.setting}_RSS"]),
             )
             for f in FACETS
         },
     )
 
 
-_PATTERN_NAMES = [n for n in DEFAULTS if n.endswith(("_URL", "_SAVE_AS"))]
+_PATTERN_NAMES = [
+    n for n in DEFAULTS if n.endswith(("_URL", "_SAVE_AS", "_ATOM", "_RSS", "_OPML")) and "SITEURL" not in n
+]
+_ENDINGS = {"_SAVE_AS": ".html", "_ATOM": ".xml", "_RSS": ".xml", "_OPML": ".opml"}
+
+
+def _site_url(values: Mapping[str, object]) -> str:
+    """Return the absolute site URL feeds use, ending in '/'."""
+    url = str(values["SITEURL"] or values["SITREP_LOCAL_SITEURL"])
+    return url.rstrip("/") + "/"
 
 
 def _check_pattern(name: str, value: object) -> list[Problem]:
@@ -146,8 +184,9 @@ def _check_pattern(name: str, value: object) -> list[Problem]:
         return [error(SETTINGS_LABEL, 0, f"{name} '{value}' cannot be formatted: {exc}")]
     if sample.startswith("/") or ".." in sample.split("/") or "\\" in sample:
         return [error(SETTINGS_LABEL, 0, f"{name} '{value}' must be a relative path inside the output")]
-    if name.endswith("_SAVE_AS") and not sample.endswith(".html"):
-        return [error(SETTINGS_LABEL, 0, f"{name} '{value}' must end in .html")]
+    ending = next((e for suffix, e in _ENDINGS.items() if name.endswith(suffix)), None)
+    if ending and not sample.endswith(ending):
+        return [error(SETTINGS_LABEL, 0, f"{name} '{value}' must end in {ending}")]
     return []
 
 

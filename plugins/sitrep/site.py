@@ -43,7 +43,8 @@ def load_site(content_dir: Path, config: Config) -> tuple[Site, list[Problem]]:
     reports: list[Report] = []
     files = report_files(content_dir, config)
     for path in files:
-        read = read_report(_label(path, root), path.read_bytes(), config, registry)
+        relative = path.relative_to(content_dir).as_posix()
+        read = read_report(_label(path, root), path.read_bytes(), config, registry, relative)
         problems += read.problems
         if read.report is not None:
             reports.append(read.report)

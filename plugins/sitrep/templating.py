@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
+from email.utils import format_datetime
 
 from .dates import Moment, long_date
 
@@ -31,5 +32,21 @@ def dayname(day: date) -> str:
     return f"{DAYS[day.weekday()]} {long_date(day)}"
 
 
+def rfc3339(when: datetime) -> str:
+    """Format an aware datetime for Atom: 2016-01-08T00:00:00+00:00."""
+    return when.isoformat()
+
+
+def rfc822(when: datetime) -> str:
+    """Format an aware datetime for RSS and OPML: Fri, 08 Jan 2016 00:00:00 +0000."""
+    return format_datetime(when)
+
+
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-FILTERS: dict[str, Callable[..., str]] = {"isodate": isodate, "longdate": longdate, "dayname": dayname}
+FILTERS: dict[str, Callable[..., str]] = {
+    "isodate": isodate,
+    "longdate": longdate,
+    "dayname": dayname,
+    "rfc3339": rfc3339,
+    "rfc822": rfc822,
+}

@@ -1,0 +1,95 @@
+"""Feeds as data: which reports each feed carries, its stable id and its dates."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from .facets import FACETS, Facet
+from .indexes import EntityEntry, EntityIndex
+from .model import Report
+from .settings import Config
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # an empty feed's `updated`: fixed, so builds repeat
+
+
+@dataclass(frozen=True)
+class Category:
+    """An entry's category: an entity, with its facet's list page as the scheme."""
+
+    term: str
+    scheme: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A report as a feed entry: stable id, dates and categories."""
+
+    report: Report
+    id: str
+    updated: datetime
+    categories: tuple[Category, ...]
+
+
+@dataclass(frozen=True)
+class Feed:
+    """One Atom feed and its RSS twin."""
+
+    key: str
+    title: str
+    id: str
+    html_url: str
+    atom: str
+    rss: str
+    entries: tuple[Entry, ...]
+    facet: Facet | None = None
+
+    @property
+    def updated(self) -> datetime:
+        """Return the newest entry's update time: never the build time, so builds repeat."""
+        return max((e.updated for e in self.entries), default=EPOCH)
+
+
+def updated(report: Report) -> datetime:
+    """Return when a report last changed: its `updated` field, else its date."""
+    return report.updated.instant(report.published.tzinfo) if report.updated else report.published  # type: ignore[arg-type]
+
+
+def entry_id(config: Config, report: Report) -> str:
+    """Return a tag: URI from the report's file path: stable when its title, slug or URL change."""
+    return f"{config.feed_id_prefix}{report.path}"
+
+
+def entries(reports: Sequence[Report], index: EntityIndex, config: Config) -> tuple[Entry, ...]:
+    """Turn the newest reports into entries, up to the configured number."""
+    return tuple(_entry(r, index, config) for r in reports[: config.feed_max_items])
+
+
+def _entry(report: Report, index: EntityIndex, config: Config) -> Entry:
+    """Make one entry, its categories from all of the report's entities."""
+    categories = tuple(
+        Category(ref.slug, config.site_url + config.facets[facet.key].listing.format()[0], ref.name)
+        for facet in FACETS
+        for ref in index.refs(report, facet.key)
+    )
+    return Entry(report, entry_id(config, report), updated(report), categories)
+
+
+def site_feed(reports: Sequence[Report], index: EntityIndex, config: Config) -> Feed:
+    """Return the feed of every report (newest first, capped)."""
+    home = config.home.format(number=1)[0]
+    found = entries(reports, index, config)
+    return Feed("all", "All reports", f"{config.feed_id_prefix}feeds/all", home, config.atom, config.rss, found)
+
+
+def entity_feed(facet: Facet, entry: EntityEntry, index: EntityIndex, config: Config) -> Feed:
+    """Return the feed of one entity's reports."""
+    patterns = config.facets[facet.key]
+    slug = entry.ref.slug
+    atom, rss = patterns.atom.format(slug=slug), patterns.rss.format(slug=slug)
+    feed_id = f"{config.feed_id_prefix}{facet.key}/{slug}"
+    title = f"{entry.ref.name} ({facet.singular.lower()})"
+    found = entries(entry.reports, index, config)
+    return Feed(f"{facet.key}/{slug}", title, feed_id, entry.ref.url, atom, rss, found, facet)

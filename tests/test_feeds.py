@@ -1,0 +1,140 @@
+"""Feeds: valid Atom/RSS by feedparser, stable ids, absolute links, autodiscovery, OPML."""
+
+import io
+import re
+import xml.etree.ElementTree as ET
+
+import feedparser
+import pytest
+
+from conftest import ROOT, report_text, run_build
+from sitrep.build import build
+
+REGISTRY = "- name: Islamic State\n  aliases: [ISIS, IS, Daesh]\n"
+
+
+def files(title_a="Alpha"):
+    return {
+        "entities/actors.yaml": REGISTRY,
+        "reports/2016/01/a.md": report_text(
+            title_a, "2016-01-05", actors="[ISIS, LNA]", locations="[Sirte]", updated="2016-01-09",
+            body="ISIS near [Sirte](../../02/) <script>alert(1)</script> ![map](map.png)\n",
+        ),
+        "reports/2016/01/b.md": report_text("Bravo", "2016-01-20T10:00:00+01:00", actors="[Daesh]", author="J. Rahman"),
+        "reports/2016/02/c.md": report_text("Charlie", "2016-02-02", actors="[LNA]", category="Security"),
+        "reports/2016/02/d.md": report_text("Draft", "2016-02-03", actors="[LNA]", status="draft"),
+    }  # fmt: skip
+
+
+@pytest.fixture
+def out(site_dir, tmp_path):
+    target = tmp_path / "out"
+    code, messages = run_build(site_dir(files()), target)
+    assert code == 0, messages
+    return target
+
+
+def parse(path):
+    feed = feedparser.parse(path.read_bytes())
+    assert feed.bozo == 0, (path, feed.get("bozo_exception"))
+    return feed
+
+
+def test_every_feed_is_valid_and_counts_match(out):
+    feeds = sorted(out.rglob("*.xml"))
+    assert len(feeds) == 2 * (1 + 2 + 1 + 1 + 1)  # all; ISIS, LNA; Sirte; Western; Security
+    counts = {str(p.relative_to(out)): len(parse(p).entries) for p in feeds}
+    assert counts["feeds/all.atom.xml"] == counts["feeds/all.rss.xml"] == 3
+    assert counts["actors/islamic-state/feed.atom.xml"] == 2
+    assert counts["actors/lna/feed.atom.xml"] == 2 and counts["actors/lna/feed.rss.xml"] == 2
+    assert counts["locations/sirte/feed.atom.xml"] == 1
+    assert counts["regions/western/feed.atom.xml"] == 3
+    assert counts["categories/security/feed.atom.xml"] == 1
+
+
+def test_atom_entry_fields_and_absolute_links(out):
+    feed = parse(out / "feeds/all.atom.xml")
+    assert feed.version == "atom10"
+    assert feed.feed.updated == "2016-02-02T00:00:00+00:00"  # the newest entry's, not the build time
+    assert [link.href for link in feed.feed.links] == [
+        "http://localhost:8000/feeds/all.atom.xml",
+        "http://localhost:8000/",
+    ]
+    entry = next(e for e in feed.entries if e.title == "Alpha")
+    assert entry.id == "tag:sitrep.example.internal,2026:reports/2016/01/a.md"
+    assert entry.link == "http://localhost:8000/reports/2016/01/alpha/"
+    assert (entry.published, entry.updated) == ("2016-01-05T00:00:00+00:00", "2016-01-09T00:00:00+00:00")
+    assert [(t.term, t.label) for t in entry.tags] == [
+        ("islamic-state", "Islamic State"), ("lna", "LNA"), ("sirte", "Sirte"), ("western", "Western"),
+    ]  # fmt: skip
+    assert entry.tags[0].scheme == "http://localhost:8000/actors/"
+    html = entry.content[0].value
+    assert 'href="http://localhost:8000/actors/islamic-state/"' in html
+    assert 'href="http://localhost:8000/reports/2016/02/"' in html
+    assert 'src="http://localhost:8000/reports/2016/01/alpha/map.png"' in html
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert not re.search(r'(?:href|src)="(?!https?://)', html)
+
+
+def test_rss_has_guid_dates_and_content(out):
+    feed = parse(out / "actors/islamic-state/feed.rss.xml")
+    assert feed.version == "rss20"
+    bravo = feed.entries[0]
+    assert bravo.title == "Bravo" and bravo.id == "tag:sitrep.example.internal,2026:reports/2016/01/b.md"
+    assert bravo.published == "Wed, 20 Jan 2016 10:00:00 +0100" and bravo.author == "J. Rahman"
+    assert bravo.link == "http://localhost:8000/reports/2016/01/bravo/"
+    assert "Body text." in bravo.content[0].value
+
+
+def test_ids_unique_and_stable_when_title_and_url_change(site_dir, tmp_path):
+    first, second = tmp_path / "one", tmp_path / "two"
+    run_build(site_dir(files()), first)
+    run_build(site_dir(files(title_a="Alpha renamed")), second)
+    before = {e.id: e.link for e in parse(first / "feeds/all.atom.xml").entries}
+    after = {e.id: e.link for e in parse(second / "feeds/all.atom.xml").entries}
+    assert len(before) == 3 and before.keys() == after.keys()
+    alpha = "tag:sitrep.example.internal,2026:reports/2016/01/a.md"
+    assert (before[alpha], after[alpha]) == (
+        "http://localhost:8000/reports/2016/01/alpha/",
+        "http://localhost:8000/reports/2016/01/alpha-renamed/",
+    )
+
+
+def test_drafts_never_in_feeds(out):
+    assert not any(b"Draft" in p.read_bytes() for p in out.rglob("*.xml"))
+
+
+def test_feed_size_is_capped(site_dir, tmp_path):
+    reports = {f"reports/2016/01/r{n:02}.md": report_text(f"R{n:02}", f"2016-01-{n:02}") for n in range(1, 31)}
+    content = site_dir(reports)
+    settings = tmp_path / "conf.py"
+    settings.write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
+        f"THEME = {str(ROOT / 'themes/sitrep')!r}\nPLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n"
+        "SITREP_FEED_MAX_ITEMS = 25\n"
+    )
+    code = build(content, tmp_path / "out", settings, stream=io.StringIO())
+    assert code == 0
+    assert len(parse(tmp_path / "out/feeds/all.atom.xml").entries) == 25
+
+
+def test_autodiscovery_and_subscribe_links(out):
+    home = (out / "index.html").read_text()
+    title = 'title="Sitrep: Libya security and politics: All reports (Atom)"'
+    assert f'<link rel="alternate" type="application/atom+xml" {title} href="./feeds/all.atom.xml">' in home
+    assert 'Subscribe: <a href="./feeds/all.atom.xml"' in home
+    actor = (out / "actors/lna/index.html").read_text()
+    title = 'title="Sitrep: Libya security and politics: LNA (actor) (Atom)"'
+    assert f'type="application/atom+xml" {title} href="../../actors/lna/feed.atom.xml">' in actor
+    assert 'href="../../actors/lna/feed.rss.xml"' in actor and "Subscribe:" in actor
+
+
+def test_opml_lists_every_feed_with_titles(out):
+    root = ET.parse(out / "feeds/index.opml").getroot()
+    urls = [o.get("xmlUrl") for o in root.iter("outline") if o.get("xmlUrl")]
+    assert len(urls) == len(list(out.rglob("*.atom.xml"))) == 6
+    assert all(u.startswith("http://localhost:8000/") for u in urls)
+    titles = {o.get("text") for o in root.iter("outline")}
+    assert {"All reports", "Actors", "Islamic State (actor)", "Sirte (location)"} <= titles
+    page = (out / "feeds/index.html").read_text()
+    assert 'href="../actors/lna/feed.atom.xml"' in page and 'href="../feeds/index.opml"' in page
