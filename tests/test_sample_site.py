@@ -77,3 +77,16 @@ def test_no_page_loads_anything_from_another_host(sample):
     for page in sample.rglob("*.html"):
         text = page.read_text()
         assert not re.search(r'<(?:link|script|img|iframe)[^>]+(?:href|src)="(?:https?:)?//', text), page
+
+
+def test_every_sample_feed_parses_cleanly(sample):
+    import feedparser
+
+    feeds = sorted(sample.rglob("*.xml"))
+    assert len(feeds) > 100
+    for path in feeds:
+        parsed = feedparser.parse(path.read_bytes())
+        assert parsed.bozo == 0, (path, parsed.get("bozo_exception"))
+        assert parsed.entries, path
+    ids = [e.id for e in feedparser.parse((sample / "feeds/all.atom.xml").read_bytes()).entries]
+    assert len(ids) == len(set(ids)) == len(list((sample / "reports").glob("*/*/*/index.html")))
