@@ -23,16 +23,74 @@ def _exit(code: int) -> None:
 
 
 @task(help={"content": "content folder (default: content)", "output": "output folder (default: output)"})
-def build(c, content="content", output="output", publish=False):
+def build(c, content="content", output="output"):
     """Build the site into a fresh folder, then swap it into OUTPUT."""
-    settings = PUBLISH_SETTINGS if publish else SETTINGS
-    _exit(sitrep_build.build(Path(content), Path(output), settings))
+    _exit(sitrep_build.build(Path(content), Path(output), SETTINGS))
 
 
-@task(help={"content": "content folder (default: content)"})
-def check(c, content="content"):
+@task(help={"content": "content folder (default: content)", "dest": "published folder (default: public)"})
+def publish(c, content="content", dest="public"):
+    """Build with publishconf.py beside DEST, swap it in, keep the old copy for rollback."""
+    _exit(sitrep_build.build(Path(content), Path(dest), PUBLISH_SETTINGS, keep_previous=True))
+
+
+@task(help={"dest": "published folder (default: public)"})
+def rollback(c, dest="public"):
+    """Put back the site the last publish replaced (run again to undo)."""
+    _exit(sitrep_build.rollback(Path(dest)))
+
+
+@task(
+    optional=["changed"],
+    help={
+        "content": "content folder (default: content)",
+        "changed": "only files changed since a git ref (default HEAD: uncommitted changes)",
+        "format": "text (default), github (Actions annotations) or json",
+        "strict": "fail on warnings too",
+    },
+)
+def check(c, content="content", changed=None, format="text", strict=False):
     """Validate every report and the entity registry; write nothing."""
-    _exit(sitrep_build.check(Path(content), SETTINGS))
+    base = "HEAD" if changed is True else changed
+    if format not in sitrep_build.FORMATS and format != "json":
+        raise Exit(f"--format must be text, github or json, not {format!r}", code=2)
+    options = sitrep_build.CheckOptions(base, (), format, strict)
+    _exit(sitrep_build.check(Path(content), SETTINGS, options=options))
+
+
+@task(
+    help={
+        "title": "the report's title",
+        "region": "region name(s), comma-separated",
+        "actors": "actor names, comma-separated",
+        "locations": "location names, comma-separated",
+        "category": "one category",
+        "date": "YYYY-MM-DD (default: today)",
+        "content": "content folder (default: content)",
+    }
+)
+def new(c, title, region, actors="", locations="", category=None, date=None, content="content"):
+    """Write a new report with complete front matter; never overwrite."""
+    import datetime
+    import subprocess
+
+    from sitrep.scaffold import scaffold, split_names
+
+    try:
+        day = datetime.date.fromisoformat(date) if date else datetime.date.today()
+    except ValueError:
+        raise Exit(f"--date {date!r} is not YYYY-MM-DD", code=2) from None
+    author = subprocess.run(["git", "config", "user.name"], capture_output=True, text=True).stdout.strip() or None
+    registry = sitrep_build.load_registry_only(Path(content), SETTINGS)
+    made = scaffold(title, day, region, split_names(actors), split_names(locations), registry, category, author)
+    path = Path(content) / "reports" / made.path
+    if path.exists():
+        raise Exit(f"{path}: already exists; not overwritten", code=1)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(made.text, encoding="utf-8")
+    for note in made.notes:
+        print(f"note: {note}")
+    print(path)
 
 
 @task(help={"port": "port to serve on (default 8000)", "output": "folder to serve (default: output)"})

@@ -83,11 +83,26 @@ REGISTRY = load_registry(
 def report(source: str, date: str, actors=(), locations=(), regions=("Western",), category=None) -> Report:
     moment = parse_moment(date)
     return Report(
-        source=source, title=source, date=moment, regions=tuple(regions), actors=tuple(actors),
-        locations=tuple(locations), category=category, summary="", sources=(), author=None,
-        status="published", slug=source, updated=None, body_html=render("").html, feed_html="", url=f"r/{source}/",
-        save_as=f"r/{source}/index.html", published=moment.instant(CONFIG.timezone), lines={"actors": 5},
-    )  # fmt: skip
+        source=source,
+        title=source,
+        date=moment,
+        regions=tuple(regions),
+        actors=tuple(actors),
+        locations=tuple(locations),
+        category=category,
+        summary="",
+        sources=(),
+        author=None,
+        status="published",
+        slug=source,
+        updated=None,
+        body_html=render("").html,
+        feed_html="",
+        url=f"r/{source}/",
+        save_as=f"r/{source}/index.html",
+        published=moment.instant(CONFIG.timezone),
+        lines={"actors": 5},
+    )
 
 
 def newest_first(*reports: Report) -> list[Report]:

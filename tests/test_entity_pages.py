@@ -19,12 +19,18 @@ def built(site_dir, tmp_path):
     content = site_dir(
         {
             "entities/actors.yaml": REGISTRY,
-            "reports/2016/01/a.md": report_text("Alpha", "2016-01-05", actors="[ISIS, LNA]", locations="[Sirte]",
-                                                category="Security", body="ISIS and Daesh near Sirte.\n"),
+            "reports/2016/01/a.md": report_text(
+                "Alpha",
+                "2016-01-05",
+                actors="[ISIS, LNA]",
+                locations="[Sirte]",
+                category="Security",
+                body="ISIS and Daesh near Sirte.\n",
+            ),
             "reports/2016/01/b.md": report_text("Bravo", "2016-01-20", actors="[Daesh]", locations="[Sirte]"),
             "reports/2016/03/c.md": report_text("Charlie", "2016-03-02", actors="[IS, LNA]", region="Eastern"),
         }
-    )  # fmt: skip
+    )
     out = tmp_path / "out"
     code, messages = run_build(content, out)
     assert code == 0, messages
@@ -60,8 +66,10 @@ def test_activity_chart_is_inline_svg_per_month(built):
     page = read(built, "actors/islamic-state/index.html")
     svg = page[page.index("<svg") : page.index("</svg>")]
     assert re.findall(r"<title>([^<]+)</title></rect>", svg) == [
-        "January 2016: 2 reports", "February 2016: 0 reports", "March 2016: 1 report",
-    ]  # fmt: skip
+        "January 2016: 2 reports",
+        "February 2016: 0 reports",
+        "March 2016: 1 report",
+    ]
     assert "<script" not in page
 
 

@@ -17,13 +17,17 @@ def files(title_a="Alpha"):
     return {
         "entities/actors.yaml": REGISTRY,
         "reports/2016/01/a.md": report_text(
-            title_a, "2016-01-05", actors="[ISIS, LNA]", locations="[Sirte]", updated="2016-01-09",
+            title_a,
+            "2016-01-05",
+            actors="[ISIS, LNA]",
+            locations="[Sirte]",
+            updated="2016-01-09",
             body="ISIS near [Sirte](../../02/) <script>alert(1)</script> ![map](map.png)\n",
         ),
         "reports/2016/01/b.md": report_text("Bravo", "2016-01-20T10:00:00+01:00", actors="[Daesh]", author="J. Rahman"),
         "reports/2016/02/c.md": report_text("Charlie", "2016-02-02", actors="[LNA]", category="Security"),
         "reports/2016/02/d.md": report_text("Draft", "2016-02-03", actors="[LNA]", status="draft"),
-    }  # fmt: skip
+    }
 
 
 @pytest.fixture
@@ -65,8 +69,11 @@ def test_atom_entry_fields_and_absolute_links(out):
     assert entry.link == "http://localhost:8000/reports/2016/01/alpha/"
     assert (entry.published, entry.updated) == ("2016-01-05T00:00:00+00:00", "2016-01-09T00:00:00+00:00")
     assert [(t.term, t.label) for t in entry.tags] == [
-        ("islamic-state", "Islamic State"), ("lna", "LNA"), ("sirte", "Sirte"), ("western", "Western"),
-    ]  # fmt: skip
+        ("islamic-state", "Islamic State"),
+        ("lna", "LNA"),
+        ("sirte", "Sirte"),
+        ("western", "Western"),
+    ]
     assert entry.tags[0].scheme == "http://localhost:8000/actors/"
     html = entry.content[0].value
     assert 'href="http://localhost:8000/actors/islamic-state/"' in html

@@ -74,8 +74,11 @@ def test_co_occurrence_counts_actors_and_locations():
 def test_monthly_activity_includes_empty_months_across_years():
     reports = [report("a", "2015-11-03"), report("b", "2016-02-01"), report("c", "2016-02-20")]
     assert monthly(reports) == (
-        MonthCount(2015, 11, 1), MonthCount(2015, 12, 0), MonthCount(2016, 1, 0), MonthCount(2016, 2, 2),
-    )  # fmt: skip
+        MonthCount(2015, 11, 1),
+        MonthCount(2015, 12, 0),
+        MonthCount(2016, 1, 0),
+        MonthCount(2016, 2, 2),
+    )
 
 
 def test_registered_aliases_get_redirects_to_the_canonical_page():
@@ -122,9 +125,11 @@ def test_related_never_includes_itself(count):
 def test_index_is_linear_in_pairs():
     """10,000 reports x 500 actors: every posting list together holds exactly the (report, entity) pairs."""
     reports = newest_first(
-        *[report(f"r{n}", f"20{10 + n % 10}-0{1 + n % 9}-1{n % 10}", [f"Actor {(n * 7 + k) % 500}" for k in range(3)])
-          for n in range(10_000)]
-    )  # fmt: skip
+        *[
+            report(f"r{n}", f"20{10 + n % 10}-0{1 + n % 9}-1{n % 10}", [f"Actor {(n * 7 + k) % 500}" for k in range(3)])
+            for n in range(10_000)
+        ]
+    )
     index, problems = build_index(reports, REGISTRY, CONFIG)
     assert problems == []
     assert len(index.facets["actors"]) == 500

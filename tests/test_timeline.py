@@ -22,8 +22,16 @@ def test_total_order_same_day_by_time_then_title_then_path():
 
 
 def test_grouping_across_year_boundary_skips_empty_months():
-    years = group(chronological([report("a", "2015-11-30"), report("b", "2016-01-01"), report("c", "2016-01-01"),
-                                 report("d", "2016-03-15T23:30:00-05:00")]))  # fmt: skip
+    years = group(
+        chronological(
+            [
+                report("a", "2015-11-30"),
+                report("b", "2016-01-01"),
+                report("c", "2016-01-01"),
+                report("d", "2016-03-15T23:30:00-05:00"),
+            ]
+        )
+    )
     shape = [(y.year, [(m.month, [(d.day.day, len(d.reports)) for d in m.days]) for m in y.months]) for y in years]
     assert shape == [(2015, [(11, [(30, 1)])]), (2016, [(1, [(1, 2)]), (3, [(15, 1)])])]
     assert [y.count for y in years] == [1, 3]

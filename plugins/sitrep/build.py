@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -15,7 +16,11 @@ from pathlib import Path
 from typing import TextIO
 
 from . import pipeline
-from .problems import ContentError, errors
+from . import settings as sitrep_settings
+from .entities import Registry
+from .history import GitError, changed_files
+from .problems import ContentError, Problem, as_github, as_record, errors
+from .site import labels
 
 SITREP_LOGGER = "sitrep"
 
@@ -74,25 +79,73 @@ def read_settings(settings_file: Path, content: Path, output: Path) -> dict[str,
     return pelican_read_settings(str(settings_file), override=override)
 
 
-def check(content: Path, settings_file: Path, stream: TextIO = sys.stdout) -> int:
+@dataclass(frozen=True)
+class CheckOptions:
+    """What `check` looks at and how it reports."""
+
+    changed: str | None = None  # a git ref: only files changed since it (and uncommitted ones)
+    files: tuple[Path, ...] = ()  # only these files
+    format: str = "text"  # text | github | json
+    strict: bool = False  # warnings fail too
+
+
+FORMATS = {"text": Problem.format, "github": as_github}
+
+
+def check(
+    content: Path, settings_file: Path, stream: TextIO = sys.stdout, options: CheckOptions = CheckOptions()
+) -> int:
     """Validate the content without writing anything; return the exit code."""
-    started = time.perf_counter()
     from .generator import own_settings
 
-    settings = read_settings(settings_file, content, content)
-    outcome = pipeline.run(content, own_settings(settings))
-    for problem in outcome.problems:
-        print(problem.format(), file=stream)
-    count = outcome.site.files if outcome.site else 0
-    bad = len(errors(outcome.problems))
-    warned = len(outcome.problems) - bad
+    started = time.perf_counter()
+    outcome = pipeline.run(content, own_settings(read_settings(settings_file, content, content)), check_only=True)
+    try:
+        problems, count = _selected(content, outcome, options)
+    except GitError as failure:
+        print(f"check: cannot list changed files: {failure}", file=stream)
+        return 2
+    bad = len(errors(problems))
+    warned = len(problems) - bad
+    failed = bad > 0 or (options.strict and warned > 0)
+    if options.format == "json":
+        records = [as_record(p) for p in problems]
+        json.dump({"files": count, "errors": bad, "warnings": warned, "problems": records}, stream, indent=2)
+        print(file=stream)
+        return 1 if failed else 0
+    for problem in problems:
+        print(FORMATS[options.format](problem), file=stream)
+    what = _plural(count, "report file") if outcome.site else "settings"
     seconds = time.perf_counter() - started
-    reports = _plural(count, "report file") if outcome.site else "settings"
-    print(f"checked {reports}: {_plural(bad, 'error')}, {_plural(warned, 'warning')} in {seconds:.2f} s", file=stream)
-    return 1 if bad else 0
+    summary = f"checked {what}: {_plural(bad, 'error')}, {_plural(warned, 'warning')} in {seconds:.2f} s"
+    print(summary, file=sys.stderr if options.format == "github" else stream)
+    return 1 if failed else 0
 
 
-def build(content: Path, output: Path, settings_file: Path, stream: TextIO = sys.stderr) -> int:
+def _selected(content: Path, outcome: pipeline.Outcome, options: CheckOptions) -> tuple[list[Problem], int]:
+    """Keep the problems of the selected files (all by default), and count those files."""
+    total = outcome.site.files if outcome.site else 0
+    if options.changed is None and not options.files:
+        return outcome.problems, total
+    paths = [*options.files]
+    if options.changed is not None:
+        paths += [content / name for name in changed_files(content, options.changed)]
+    chosen = labels(content, (p for p in paths if p.suffix == ".md" or p.suffix == ".yaml"))
+    return [p for p in outcome.problems if p.path in chosen], len([c for c in chosen if c.endswith(".md")])
+
+
+def load_registry_only(content: Path, settings_file: Path) -> Registry:
+    """Read just the entity registry (for suggestions); an unreadable one counts as empty."""
+    from .generator import own_settings
+    from .site import read_registry
+
+    config, _ = sitrep_settings.load(own_settings(read_settings(settings_file, content, content)))
+    return read_registry(content, config)[0] if config else Registry()
+
+
+def build(
+    content: Path, output: Path, settings_file: Path, stream: TextIO = sys.stderr, keep_previous: bool = False
+) -> int:
     """Build the site into a fresh folder beside output and swap it in; return the exit code."""
     started = time.perf_counter()
     output = output.resolve()
@@ -112,7 +165,7 @@ def build(content: Path, output: Path, settings_file: Path, stream: TextIO = sys
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    _swap(staging, output)
+    _swap(staging, output, previous_of(output) if keep_previous else None)
     print(_summary(written, tally, time.perf_counter() - started, output), file=stream)
     return 0
 
@@ -139,14 +192,37 @@ def _run_pelican(settings: dict[str, object]) -> dict[str, int]:
     return counts
 
 
-def _swap(staging: Path, output: Path) -> None:
-    """Replace output by staging with two renames; the old copy is removed after."""
+def previous_of(output: Path) -> Path:
+    """Return where publish keeps the copy that rollback restores."""
+    return output.with_name(f".{output.name}.previous")
+
+
+def _swap(staging: Path, output: Path, keep: Path | None = None) -> None:
+    """Replace output by staging with renames; the old copy is kept at `keep`, or removed."""
     os.chmod(staging, 0o755)
-    retired = output.with_name(f".{output.name}.old-{os.getpid()}")
+    retired = keep or output.with_name(f".{output.name}.old-{os.getpid()}")
+    if keep is not None and keep.exists():
+        shutil.rmtree(keep)
     if output.exists():
         output.rename(retired)
     staging.rename(output)
-    shutil.rmtree(retired, ignore_errors=True)
+    if keep is None:
+        shutil.rmtree(retired, ignore_errors=True)
+
+
+def rollback(output: Path, stream: TextIO = sys.stderr) -> int:
+    """Swap the published site with the copy kept by the last publish; return the exit code."""
+    output = output.resolve()
+    previous = previous_of(output)
+    if not previous.is_dir():
+        print(f"rollback: no previous copy at {previous}", file=stream)
+        return 1
+    parked = output.with_name(f".{output.name}.rollback-{os.getpid()}")
+    output.rename(parked)
+    previous.rename(output)
+    parked.rename(previous)
+    print(f"rolled back {_shown(output)} to the previous publish (run again to undo)", file=stream)
+    return 0
 
 
 def _summary(written: dict[str, int], tally: Tally, seconds: float, output: Path) -> str:

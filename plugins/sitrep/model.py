@@ -35,6 +35,7 @@ class Report:
     save_as: str
     published: datetime = field(compare=False)
     path: str = ""  # relative to the content folder: the stable part of feed entry ids
+    created: Moment | None = None  # first git commit of the file, when in git
     url_line: int = field(default=1, compare=False)
     lines: Mapping[str, int] = field(default_factory=dict, compare=False)
 

@@ -34,16 +34,16 @@ class Outcome:
         return self.index is not None and not errors(self.problems)
 
 
-def run(content_dir: Path, settings: Mapping[str, object]) -> Outcome:
-    """Read and check everything; plan pages only when there is no error."""
+def run(content_dir: Path, settings: Mapping[str, object], check_only: bool = False) -> Outcome:
+    """Read and check everything; plan pages only when there is no error (and not just checking)."""
     config, problems = sitrep_settings.load(settings)
     if config is None:
         return Outcome(problems)
-    site, read_problems = load_site(content_dir, config)
+    site, read_problems = load_site(content_dir, config, render=not check_only)
     index, index_problems = build_index(site.reports, site.registry, config)  # the valid reports, so one run tells all
     spelling = spelling_warnings(site.reports, site.registry)
     problems = sorted(problems + read_problems + index_problems + spelling, key=sort_key)
-    if errors(problems):
+    if errors(problems) or check_only:
         return Outcome(problems, config, site)
     pages = plan(site, index, related_reports(site.reports, index), config)
     return Outcome(problems + collisions(pages), config, site, pages, index, navigation(config))

@@ -71,3 +71,28 @@ class ContentError(SystemExit):
     def __str__(self) -> str:
         count = len(errors(self.problems))
         return f"content has {count} error{'s' if count != 1 else ''}"
+
+
+def _github_escape(text: str, *, prop: bool = False) -> str:
+    """Escape text for a GitHub Actions workflow command."""
+    text = text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return text.replace(":", "%3A").replace(",", "%2C") if prop else text
+
+
+def as_github(problem: Problem) -> str:
+    """Format a problem as a GitHub Actions annotation."""
+    level = "error" if problem.is_error else "warning"
+    hint = f" ({problem.hint})" if problem.hint else ""
+    where = f"file={_github_escape(problem.path, prop=True)},line={problem.line or 1}"
+    return f"::{level} {where}::{_github_escape(problem.message + hint)}"
+
+
+def as_record(problem: Problem) -> dict[str, object]:
+    """Return a problem as plain data, for JSON."""
+    return {
+        "path": problem.path,
+        "line": problem.line,
+        "severity": problem.severity.value,
+        "message": problem.message,
+        "hint": problem.hint,
+    }

@@ -7,11 +7,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from urllib.parse import urljoin
 
+from markupsafe import Markup
+
 from .autolink import Target
 from .dates import Moment
 from .entities import Registry
 from .frontmatter import Source, decode, split
-from .markdown import render
+from .history import FileHistory
+from .markdown import Rendered, first_paragraph, parser, render
 from .model import Report
 from .problems import Problem, error, warning
 from .schema import Field, check_mapping, choice, moment, names, slug, some_names, text
@@ -44,7 +47,15 @@ class Read:
     problems: list[Problem]
 
 
-def read_report(path: str, raw: bytes, config: Config, registry: Registry, content_path: str = "") -> Read:
+def read_report(
+    path: str,
+    raw: bytes,
+    config: Config,
+    registry: Registry,
+    content_path: str = "",
+    history: FileHistory | None = None,
+    render_body: bool = True,
+) -> Read:
     """Decode, split, check and render one report file (content_path: its path in the content folder)."""
     text_, problems = decode(path, raw)
     if text_ is None:
@@ -59,8 +70,10 @@ def read_report(path: str, raw: bytes, config: Config, registry: Registry, conte
         problems += _cross_checks(path, values, source)
     if any(p.is_error for p in problems):
         return Read(None, problems)
-    report, more = _build(source, values, config, registry)
+    report, more = _build(source, values, config, registry, render_body)
     report = replace(report, path=content_path or path)
+    if history is not None:
+        report = with_history(report, history)
     return Read(report, problems + more)
 
 
@@ -87,13 +100,16 @@ def _folder_check(path: str, date: Moment, line: int) -> list[Problem]:
 
 
 def _build(
-    source: Source, values: dict[str, object], config: Config, registry: Registry
+    source: Source, values: dict[str, object], config: Config, registry: Registry, render_body: bool = True
 ) -> tuple[Report, list[Problem]]:
     """Resolve names, render the body and place the report."""
     date: Moment = values["date"]  # type: ignore[assignment]
     slug_ = str(values["slug"] or slugify(str(values["title"])))
     url, save_as = config.report.format(slug=slug_, date=date.day)
-    rendered = render(source.body, _link_targets(values, url, config, registry), urljoin(config.site_url, url))
+    if render_body:
+        rendered = render(source.body, _link_targets(values, url, config, registry), urljoin(config.site_url, url))
+    else:  # checking only: the summary is all that is needed from the body, and only when not given
+        rendered = Rendered(Markup(), "", "" if values["summary"] else first_paragraph(parser().parse(source.body)))
     summary = str(values["summary"] or rendered.first_paragraph)
     problems = (
         [] if summary else [warning(source.path, 1, "no summary and no first paragraph", "add a 'summary' field")]
@@ -121,6 +137,15 @@ def _build(
         lines={key[0]: line for key, line in source.front.lines.items() if len(key) == 1},
     )
     return report, problems
+
+
+def with_history(report: Report, history: FileHistory) -> Report:
+    """Fill what front matter left out from git: author, created, updated (when edited since)."""
+    created = Moment(history.created.date(), history.created)
+    changed = Moment(history.updated.date(), history.updated)
+    edited = history.commits > 1 and changed.day >= report.date.day
+    updated = report.updated or (changed if edited else None)
+    return replace(report, author=report.author or history.author, created=created, updated=updated)
 
 
 LINKED_FACETS = (("actors", "Actor"), ("locations", "Location"))  # regions and categories are common words

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from .entities import FACETS, Registry, load_registry
 from .frontmatter import decode
+from .history import read_history
 from .model import Report, Site
 from .problems import Problem, error, sort_key
 from .reports import read_report
@@ -36,15 +37,17 @@ def _hidden(relative: Path) -> bool:
     return any(part.startswith((".", "#", "~")) for part in relative.parts)
 
 
-def load_site(content_dir: Path, config: Config) -> tuple[Site, list[Problem]]:
+def load_site(content_dir: Path, config: Config, render: bool = True) -> tuple[Site, list[Problem]]:
     """Read the registry and every report; return the site and all problems, sorted."""
     root = label_root(content_dir)
-    registry, problems = _load_registry(content_dir, config, root)
+    registry, problems = read_registry(content_dir, config, root)
     reports: list[Report] = []
     files = report_files(content_dir, config)
+    history = read_history(content_dir)
     for path in files:
         relative = path.relative_to(content_dir).as_posix()
-        read = read_report(_label(path, root), path.read_bytes(), config, registry, relative)
+        label, raw = _label(path, root), path.read_bytes()
+        read = read_report(label, raw, config, registry, relative, history.get(relative), render)
         problems += read.problems
         if read.report is not None:
             reports.append(read.report)
@@ -54,13 +57,20 @@ def load_site(content_dir: Path, config: Config) -> tuple[Site, list[Problem]]:
     return Site(tuple(published), drafts, registry, len(files)), sorted(problems, key=sort_key)
 
 
+def labels(content_dir: Path, paths: Iterable[Path]) -> set[str]:
+    """Return how problems name these files."""
+    root = label_root(content_dir)
+    return {_label(p, root) for p in paths}
+
+
 def _label(path: Path, root: Path) -> str:
     """Return the path as problems name it."""
     return os.path.relpath(path.resolve(), root).replace(os.sep, "/")
 
 
-def _load_registry(content_dir: Path, config: Config, root: Path) -> tuple[Registry, list[Problem]]:
+def read_registry(content_dir: Path, config: Config, root: Path | None = None) -> tuple[Registry, list[Problem]]:
     """Read the entity registry files that exist."""
+    root = root or label_root(content_dir)
     sources: dict[str, tuple[str, str]] = {}
     problems: list[Problem] = []
     for facet in FACETS:

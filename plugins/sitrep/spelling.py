@@ -76,7 +76,7 @@ def _near_misses(facet: Facet, uses: dict[str, _Use], registry: Registry) -> lis
         other = first_use.get(match)
         if match not in known and other and other.report.sort_key() > use.report.sort_key():
             key, match, use = match, key, other  # warn where the newer spelling appeared
-        hint = _hint(facet, candidates[match], known, match)
+        hint = _hint(facet, registry, candidates[match], known, match)
         problems.append(_warn(facet, use, f"looks like '{candidates[match]}'", hint))
     return problems
 
@@ -95,13 +95,14 @@ def _closest(key: str, candidates: dict[str, str]) -> str | None:
     return best
 
 
-def _hint(facet: Facet, other: str, known: dict[str, str], other_key: str) -> str:
+def _hint(facet: Facet, registry: Registry, other: str, known: dict[str, str], other_key: str) -> str:
     """Suggest the registry entry that would tie the two names."""
     where = f"entities/{facet.key}.yaml"
     if not facet.registered:
         return "use one spelling"
     if other_key in known:
-        return f"if they are the same, add it to the aliases of '{other}' in {where}"
+        entity = registry.entity(facet.key, other)
+        return f"if they are the same, add it to the aliases of '{entity.name if entity else other}' in {where}"
     return f"if they are the same, list one as an alias of the other in {where}"
 
 

@@ -1,0 +1,31 @@
+"""`sitrep check`: the checker as a command, for pre-commit hooks and CI outside invoke."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .build import CheckOptions, check
+
+
+def parser() -> argparse.ArgumentParser:
+    """Describe the command line."""
+    cli = argparse.ArgumentParser(prog="sitrep", description="Check Sitrep reports.")
+    commands = cli.add_subparsers(dest="command", required=True)
+    checking = commands.add_parser("check", help="validate reports and the entity registry; write nothing")
+    checking.add_argument("files", nargs="*", type=Path, help="only report problems in these files")
+    checking.add_argument("--content", type=Path, default=Path("content"), help="content folder (default: content)")
+    checking.add_argument("--settings", type=Path, default=Path("pelicanconf.py"), help="Pelican settings file")
+    checking.add_argument("--changed", nargs="?", const="HEAD", metavar="BASE", help="only files changed since BASE")
+    checking.add_argument("--format", choices=("text", "github", "json"), default="text")
+    checking.add_argument("--strict", action="store_true", help="warnings fail too")
+    return cli
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; return its exit code."""
+    args = parser().parse_args(argv)
+    options = CheckOptions(args.changed, tuple(args.files), args.format, args.strict)
+    return check(args.content, args.settings, sys.stdout, options)

@@ -1,0 +1,78 @@
+"""Git-derived dates and authors: one `git log` for the whole content folder."""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+RECORD = "\x1e"  # starts each commit in our log format
+FIELD = "\x1f"
+LOG_FORMAT = f"{RECORD}%aI{FIELD}%an"
+
+
+@dataclass(frozen=True)
+class FileHistory:
+    """When a file was first and last committed, and who first committed it."""
+
+    created: datetime
+    updated: datetime
+    author: str
+    commits: int
+
+
+def parse_log(text: str) -> dict[str, FileHistory]:
+    """Parse `git log --name-only` output in LOG_FORMAT (newest commit first)."""
+    history: dict[str, FileHistory] = {}
+    for chunk in text.split(RECORD)[1:]:
+        header, _, names = chunk.partition("\n")
+        stamp, _, author = header.partition(FIELD)
+        when = datetime.fromisoformat(stamp)
+        for name in filter(None, (n.strip() for n in names.splitlines())):
+            known = history.get(name)
+            history[name] = (
+                FileHistory(when, when, author, 1)
+                if known is None
+                else FileHistory(when, known.updated, author, known.commits + 1)  # an older commit: created moves back
+            )
+    return history
+
+
+def read_history(folder: Path) -> dict[str, FileHistory]:
+    """Return the history of every file under folder (paths relative to it); {} outside git."""
+    command = [
+        "git",
+        "-c",
+        "core.quotepath=off",
+        "log",
+        f"--format={LOG_FORMAT}",
+        "--name-only",
+        "--relative",
+        "--",
+        ".",
+    ]
+    try:
+        done = subprocess.run(command, cwd=folder, capture_output=True, text=True, check=False)
+    except OSError:  # no git on this machine: builds still work, without git dates
+        return {}
+    return parse_log(done.stdout) if done.returncode == 0 else {}
+
+
+def changed_files(folder: Path, base: str) -> list[str]:
+    """Return files under folder changed since base, committed or not, and untracked ones."""
+    commands = (
+        ["git", "-c", "core.quotepath=off", "diff", "--name-only", "--relative", base, "--", "."],
+        ["git", "-c", "core.quotepath=off", "ls-files", "--others", "--exclude-standard", "--", "."],
+    )
+    found: list[str] = []
+    for command in commands:
+        done = subprocess.run(command, cwd=folder, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise GitError(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "git failed")
+        found += done.stdout.splitlines()
+    return sorted(set(found))
+
+
+class GitError(Exception):
+    """Git could not answer (not a repository, unknown ref)."""

@@ -1,0 +1,96 @@
+"""Scaffold a new report: its path, complete front matter, and name suggestions."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from dataclasses import dataclass
+from datetime import date
+
+from .entities import Registry, name_key
+from .slugs import slugify
+
+BODY = """{lede}
+
+## Key developments
+
+- Development.
+
+## Assessment
+
+## Outlook
+"""
+
+
+@dataclass(frozen=True)
+class Scaffold:
+    """A report file to write, and notes for the author."""
+
+    path: str
+    text: str
+    notes: tuple[str, ...]
+
+
+def split_names(text: str) -> list[str]:
+    """Split 'A, B' into names, dropping blanks."""
+    return [name.strip() for name in text.split(",") if name.strip()]
+
+
+def _quoted(value: str) -> str:
+    """Quote text for YAML (a JSON string is a valid YAML double-quoted scalar)."""
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _flow(names: list[str]) -> str:
+    """Write a YAML flow list of quoted names."""
+    return "[" + ", ".join(_quoted(n) for n in names) + "]"
+
+
+def scaffold(
+    title: str,
+    day: date,
+    region: str,
+    actors: list[str],
+    locations: list[str],
+    registry: Registry,
+    category: str | None = None,
+    author: str | None = None,
+) -> Scaffold:
+    """Build the file for a new report; the caller writes it."""
+    slug = slugify(title)
+    lines = [
+        "---",
+        f"title: {_quoted(title)}",
+        f"date: {day.isoformat()}",
+        f"region: {_flow(split_names(region)) if ',' in region else _quoted(region.strip())}",
+        f"actors: {_flow(actors)}",
+        f"locations: {_flow(locations)}",
+        *([f"category: {_quoted(category)}"] if category else []),
+        "# summary: One or two sentences. Without it, the first paragraph is the summary.",
+        "sources: []",
+        *([f"author: {_quoted(author)}"] if author else []),
+        "---",
+    ]
+    text = "\n".join(lines) + "\n" + BODY.format(lede="Write the lede: what happened, where, and why it matters.")
+    notes = (
+        *suggestions("actors", "actor", actors, registry),
+        *suggestions("locations", "location", locations, registry),
+    )
+    return Scaffold(f"{day:%Y/%m}/{day.isoformat()}-{slug}.md", text, notes)
+
+
+def suggestions(facet: str, label: str, names: list[str], registry: Registry) -> list[str]:
+    """Suggest canonical names for aliases and near misses of registered names."""
+    known = {name_key(n): n for e in registry.entities.get(facet, ()) for n in (e.name, *e.aliases)}
+    notes = []
+    for name in names:
+        entity = registry.entity(facet, name)
+        if entity and name_key(name) != name_key(entity.name):
+            notes.append(f"{label} '{name}' is an alias of '{entity.name}' (either works; pages use '{entity.name}')")
+        elif entity is None:
+            close = difflib.get_close_matches(name_key(name), list(known), n=1, cutoff=0.8)
+            hint = (
+                f"did you mean '{registry.entity(facet, known[close[0]]).name}'?" if close else "it gets its own page"
+            )  # type: ignore[union-attr]
+            notes.append(f"{label} '{name}' is not in entities/{facet}.yaml: {hint}")
+    return notes

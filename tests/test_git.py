@@ -1,0 +1,214 @@
+"""Git submission: history-derived metadata, --changed, output formats, new, publish and rollback."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, report_text, run_build, tree, write_tree
+from sitrep.build import CheckOptions, check
+from sitrep.history import parse_log, read_history
+
+
+def git(repo: Path, *args: str, when: str = "2016-01-10T09:00:00+00:00", who: str = "Ann Analyst") -> str:
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_DATE": when,
+        "GIT_COMMITTER_DATE": when,
+        "GIT_AUTHOR_NAME": who,
+        "GIT_AUTHOR_EMAIL": "a@example.org",
+        "GIT_COMMITTER_NAME": who,
+        "GIT_COMMITTER_EMAIL": "a@example.org",
+    }
+    done = subprocess.run(["git", *args], cwd=repo, env=env, capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+@pytest.fixture
+def repo(tmp_path):
+    root = tmp_path / "site"
+    write_tree(
+        root / "content",
+        {
+            "reports/2016/01/a.md": report_text("Alpha", "2016-01-05", actors="[LNA]"),
+            "reports/2016/01/b.md": report_text("Bravo", "2016-01-06", author="Named Author"),
+        },
+    )
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "first", when="2016-01-07T10:00:00+01:00")
+    (root / "content/reports/2016/01/a.md").write_text(
+        report_text("Alpha", "2016-01-05", actors="[LNA]", body="Edited.")
+    )
+    git(root, "commit", "-qam", "edit", when="2016-01-09T12:30:00+01:00", who="Bob Editor")
+    return root
+
+
+def test_parse_log_newest_first():
+    text = "\x1e2016-01-09T12:30:00+01:00\x1fBob\n\nreports/a.md\n\x1e2016-01-07T10:00:00+01:00\x1fAnn\n\nreports/a.md\nreports/b.md\n"
+    history = parse_log(text)
+    assert (history["reports/a.md"].created.isoformat(), history["reports/a.md"].updated.isoformat()) == (
+        "2016-01-07T10:00:00+01:00",
+        "2016-01-09T12:30:00+01:00",
+    )
+    assert (history["reports/a.md"].author, history["reports/a.md"].commits) == ("Ann", 2)
+    assert history["reports/b.md"].commits == 1
+
+
+def test_history_is_one_git_call_and_empty_outside_git(repo, tmp_path):
+    history = read_history(repo / "content")
+    assert sorted(history) == ["reports/2016/01/a.md", "reports/2016/01/b.md"]
+    (tmp_path / "plain").mkdir()
+    assert read_history(tmp_path / "plain") == {}
+
+
+def test_git_dates_and_author_on_pages_and_feeds(repo, tmp_path):
+    assert run_build(repo / "content", tmp_path / "out")[0] == 0
+    page = (tmp_path / "out/reports/2016/01/alpha/index.html").read_text()
+    assert '<dt>Filed</dt><dd><time datetime="2016-01-07T10:00:00+01:00">7 January 2016, 10:00 UTC+01:00</time>' in page
+    assert '<dt>Updated</dt><dd><time datetime="2016-01-09T12:30:00+01:00">' in page
+    assert "<dt>Author</dt><dd>Ann Analyst</dd>" in page  # the first commit's author
+    bravo = (tmp_path / "out/reports/2016/01/bravo/index.html").read_text()
+    assert "<dt>Author</dt><dd>Named Author</dd>" in bravo and "<dt>Updated</dt>" not in bravo  # one commit only
+    feed = (tmp_path / "out/feeds/all.atom.xml").read_text()
+    assert "<updated>2016-01-09T12:30:00+01:00</updated>" in feed
+
+
+def run_check(content: Path, **options) -> tuple[int, str]:
+    import io
+
+    stream = io.StringIO()
+    return check(content, ROOT / "pelicanconf.py", stream, CheckOptions(**options)), stream.getvalue()
+
+
+def test_changed_reports_only_changed_and_untracked_files(repo, monkeypatch):
+    monkeypatch.chdir(repo)
+    content = repo / "content"
+    (content / "reports/2016/01/new.md").write_text("no front matter\n")  # untracked
+    (content / "reports/2016/01/b.md").write_text(report_text("Bravo", "2016-02-30"))  # modified
+    code, out = run_check(content)
+    assert code == 1 and "new.md:1" in out and "b.md:3" in out
+    code, out = run_check(content, changed="HEAD")
+    lines = out.splitlines()
+    assert lines[:2] == [
+        "content/reports/2016/01/b.md:3: date '2016-02-30' is not a real day (use YYYY-MM-DD or an ISO 8601 "
+        "date-time with offset, e.g. 2016-01-19T18:30:00+01:00)",
+        "content/reports/2016/01/new.md:1: no front matter (start the file with a '---' line, the YAML fields, "
+        "then another '---')",
+    ]
+    assert lines[2].startswith("checked 2 report files: 2 errors, 0 warnings")
+    git(repo, "checkout", "-q", "--", "content/reports/2016/01/b.md")
+    (content / "reports/2016/01/new.md").unlink()
+    code, out = run_check(content, changed="HEAD~1")
+    assert code == 0 and out.startswith("checked 1 report file: 0 errors")  # a.md changed in the last commit
+
+
+def test_unknown_base_is_a_clear_error(repo, monkeypatch):
+    monkeypatch.chdir(repo)
+    code, out = run_check(repo / "content", changed="no-such-ref")
+    assert code == 2 and out.startswith("check: cannot list changed files: ")
+
+
+def test_github_and_json_formats_and_strict(repo, monkeypatch):
+    monkeypatch.chdir(repo)
+    content = repo / "content"
+    (content / "reports/2016/01/c.md").write_text(report_text("C", "2016-01-08", actor="[x]", status="final"))
+    code, out = run_check(content, format="github")
+    assert code == 1
+    assert out.splitlines() == [
+        "::warning file=content/reports/2016/01/c.md,line=6::unknown field 'actor' (did you mean 'actors'?)",
+        "::error file=content/reports/2016/01/c.md,line=7::status must be 'published' or 'draft', not 'final'",
+    ]
+    code, out = run_check(content, format="json")
+    data = json.loads(out)
+    assert (code, data["files"], data["errors"], data["warnings"]) == (1, 3, 1, 1)
+    assert data["problems"][1] == {
+        "path": "content/reports/2016/01/c.md",
+        "line": 7,
+        "severity": "error",
+        "message": "status must be 'published' or 'draft', not 'final'",
+        "hint": "",
+    }
+    (content / "reports/2016/01/c.md").write_text(report_text("C", "2016-01-08", actor="[x]"))
+    assert run_check(content)[0] == 0
+    assert run_check(content, strict=True)[0] == 1
+
+
+def test_cli_checks_the_files_it_is_given(repo):
+    (repo / "content/reports/2016/01/b.md").write_text("broken\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
+    args = [sys.executable, "-m", "sitrep", "check", "--settings", str(ROOT / "pelicanconf.py")]
+    only_a = subprocess.run([*args, "content/reports/2016/01/a.md"], cwd=repo, env=env, capture_output=True, text=True)
+    assert only_a.returncode == 0 and "checked 1 report file: 0 errors" in only_a.stdout
+    only_b = subprocess.run([*args, "content/reports/2016/01/b.md"], cwd=repo, env=env, capture_output=True, text=True)
+    assert only_b.returncode == 1 and "content/reports/2016/01/b.md:1: no front matter" in only_b.stdout
+
+
+def invoke(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=ROOT, capture_output=True, text=True)
+
+
+def test_new_writes_complete_front_matter_and_refuses_to_overwrite(tmp_path):
+    content = write_tree(tmp_path / "content", {"entities/actors.yaml": "- name: Islamic State\n  aliases: [ISIS]\n"})
+    made = invoke(
+        "new",
+        "Sirte: strikes",
+        "--region",
+        "Western",
+        "--actors",
+        "ISIS, Islamic Stat",
+        "--locations",
+        "Sirte",
+        "--category",
+        "Security",
+        "--date",
+        "2016-03-02",
+        "--content",
+        str(content),
+    )
+    assert made.returncode == 0, made.stderr
+    path = content / "reports/2016/03/2016-03-02-sirte-strikes.md"
+    assert made.stdout.splitlines() == [
+        "note: actor 'ISIS' is an alias of 'Islamic State' (either works; pages use 'Islamic State')",
+        "note: actor 'Islamic Stat' is not in entities/actors.yaml: did you mean 'Islamic State'?",
+        "note: location 'Sirte' is not in entities/locations.yaml: it gets its own page",
+        str(path),
+    ]
+    text = path.read_text()
+    assert text.startswith('---\ntitle: "Sirte: strikes"\ndate: 2016-03-02\nregion: "Western"\n')
+    assert 'actors: ["ISIS", "Islamic Stat"]\nlocations: ["Sirte"]\ncategory: "Security"\n' in text
+    assert run_check_plain(content) == 0
+    again = invoke("new", "Sirte: strikes", "--region", "Western", "--date", "2016-03-02", "--content", str(content))
+    assert again.returncode == 1 and "already exists; not overwritten" in again.stderr
+    assert path.read_text() == text
+
+
+def run_check_plain(content: Path) -> int:
+    return run_check(content)[0]
+
+
+def test_publish_swaps_and_rollback_restores(tmp_path):
+    content = write_tree(tmp_path / "content", {"reports/2016/01/a.md": report_text("First", "2016-01-05")})
+    dest = tmp_path / "www" / "site"
+    assert invoke("publish", "--content", str(content), "--dest", str(dest)).returncode == 0
+    first = tree(dest)
+    assert "https://sitrep.example.internal/reports/2016/01/first/" in (dest / "feeds/all.atom.xml").read_text()
+    (content / "reports/2016/01/b.md").write_text(report_text("Second", "2016-01-06"))
+    assert invoke("publish", "--content", str(content), "--dest", str(dest)).returncode == 0
+    second = tree(dest)
+    assert second != first and sorted(p.name for p in dest.parent.iterdir()) == [".site.previous", "site"]
+    rolled = invoke("rollback", "--dest", str(dest))
+    assert rolled.returncode == 0 and tree(dest) == first
+    assert invoke("rollback", "--dest", str(dest)).returncode == 0 and tree(dest) == second
+    (content / "reports/2016/01/c.md").write_text("broken\n")
+    failed = invoke("publish", "--content", str(content), "--dest", str(dest))
+    assert failed.returncode == 1 and tree(dest) == second and re.search(r"c\.md:1: no front matter", failed.stderr)
+
+
+def test_rollback_without_previous_copy(tmp_path):
+    result = invoke("rollback", "--dest", str(tmp_path / "nothing"))
+    assert result.returncode == 1 and "rollback: no previous copy at " in result.stderr
