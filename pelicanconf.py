@@ -31,3 +31,4 @@ JINJA_ENVIRONMENT = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": T
 
 # Sitrep settings; their defaults and checks live in plugins/sitrep/settings.py.
 SITREP_HOME_PER_PAGE = 10
+SITREP_SEARCH = True  # index the output with Pagefind after every build

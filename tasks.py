@@ -105,6 +105,37 @@ def serve(c, port=8000, output="output"):
         server.serve_forever()
 
 
+@task(help={"output": "built site to photograph (default: output)", "dest": "folder for the PNGs"})
+def screenshots(c, output="output", dest="docs/screenshots"):
+    """Photograph the built site at desktop and phone width in Chromium (build first)."""
+    import functools
+    import http.server
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(Quiet, directory=str(Path(output)))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}/"
+    shots = [("desktop.png", 1280, 900, ""), ("phone.png", 390, 844, "reports/2016/01/western-zliten-truck-bomb/")]
+    Path(dest).mkdir(parents=True, exist_ok=True)
+    args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=args)
+        for name, width, height, path in shots:
+            page = browser.new_page(viewport={"width": width, "height": height}, device_scale_factor=1)
+            page.goto(base + path)
+            page.screenshot(path=str(Path(dest) / name))
+            print(Path(dest) / name)
+        browser.close()
+    server.shutdown()
+
+
 @task
 def clean(c, output="output"):
     """Remove the output folder."""

@@ -89,7 +89,7 @@ def test_every_facet_has_list_and_entity_pages(built):
 
 def test_report_page_links_its_entities_and_first_mentions(built):
     page = read(built, "reports/2016/01/alpha/index.html")
-    meta = page[page.index('<dl class="report-meta">') : page.index("</dl>")]
+    meta = page[page.index('<dl class="report-meta"') : page.index("</dl>")]
     links = [("actors/islamic-state/", "Islamic State"), ("actors/lna/", "LNA"), ("locations/sirte/", "Sirte")]
     links += [("regions/western/", "Western"), ("categories/security/", "Security")]
     for href, name in links:

@@ -12,6 +12,7 @@ def register() -> None:
     """Connect Sitrep to Pelican's signals."""
     from pelican import signals
 
-    from .generator import get_generators
+    from .generator import get_generators, index_search
 
     signals.get_generators.connect(get_generators)
+    signals.finalized.connect(index_search)

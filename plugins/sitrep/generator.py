@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from blinker import signal
+from pelican import Pelican
 from pelican.generators import Generator
 from pelican.settings import DEFAULT_CONFIG
 
 from . import pipeline
 from .problems import ContentError, Problem
+from .search import index_site
 from .templating import FILTERS
 
 log = logging.getLogger(__name__)
@@ -81,3 +83,14 @@ class SitrepGenerator(Generator):
 def get_generators(pelican: object) -> type[Generator]:
     """Give Pelican our generator."""
     return SitrepGenerator
+
+
+def index_search(pelican: Pelican) -> None:
+    """After everything is written, index the output for search (SITREP_SEARCH, default on)."""
+    if not pelican.settings.get("SITREP_SEARCH", True):
+        return
+    log.info("indexing search with Pagefind")
+    problems = index_site(Path(pelican.output_path))
+    report_problems(problems)
+    if problems:
+        raise ContentError(problems)

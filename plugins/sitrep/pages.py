@@ -65,6 +65,7 @@ def plan(site: Site, index: EntityIndex, related: Mapping[str, Sequence[Report]]
         *redirect_pages(index),
         *timeline_pages(site.reports, config),
         *feed_pages([feed, *(f for feeds in facet_feeds.values() for f in feeds)], facet_feeds, config),
+        Page(*_at(config.search), "search"),
     ]
 
 
@@ -160,7 +161,8 @@ def navigation(config: Config) -> tuple[tuple[str, str], ...]:
     """Return the site navigation as (label, url) pairs."""
     first = (("Latest", config.home.format(number=1)[0]), ("Timeline", config.timeline.format()[0]))
     facets = tuple((f.plural, config.facets[f.key].listing.format()[0]) for f in FACETS)
-    return first + facets + (("Archives", config.archives.format()[0]), ("Feeds", config.feeds.format()[0]))
+    last = (("Archives", config.archives), ("Search", config.search), ("Feeds", config.feeds))
+    return first + facets + tuple((label, pattern.format()[0]) for label, pattern in last)
 
 
 def facet_pages(facet: Facet, index: EntityIndex, feeds: Sequence[Feed], config: Config) -> list[Page]:

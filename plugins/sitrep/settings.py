@@ -31,6 +31,8 @@ DEFAULTS: dict[str, object] = {
     "YEAR_ARCHIVE_SAVE_AS": "archives/{date:%Y}/index.html",
     "MONTH_ARCHIVE_URL": "archives/{date:%Y}/{date:%m}/",
     "MONTH_ARCHIVE_SAVE_AS": "archives/{date:%Y}/{date:%m}/index.html",
+    "SEARCH_URL": "search/",
+    "SEARCH_SAVE_AS": "search/index.html",
     "FEEDS_URL": "feeds/",
     "FEEDS_SAVE_AS": "feeds/index.html",
     "SITREP_FEED_ATOM": "feeds/all.atom.xml",
@@ -96,6 +98,7 @@ class Config:
     year_archive: Pattern
     month_archive: Pattern
     feeds: Pattern
+    search: Pattern
     atom: str
     rss: str
     opml: str
@@ -139,6 +142,7 @@ def _config(values: dict[str, object], zone: ZoneInfo) -> Config:
         year_archive=pattern("YEAR_ARCHIVE"),
         month_archive=pattern("MONTH_ARCHIVE"),
         feeds=pattern("FEEDS"),
+        search=pattern("SEARCH"),
         atom=str(values["SITREP_FEED_ATOM"]),
         rss=str(values["SITREP_FEED_RSS"]),
         opml=str(values["SITREP_FEED_OPML"]),

@@ -1,0 +1,161 @@
+"""Search, filters, cross-links and accessibility in Debian's Chromium, the site served under a sub-path."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import re
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from conftest import ROOT, run_build
+
+CHROMIUM = Path(os.environ.get("SITREP_CHROMIUM", "/usr/bin/chromium"))
+SUB_PATH = "intranet/desks/libya/"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    """Serve files without logging every request."""
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(tmp_path_factory) -> Iterator[str]:
+    """Build the sample site under a sub-path, serve it, and give its URL."""
+    root = tmp_path_factory.mktemp("www")
+    code, messages = run_build(ROOT / "content", root / SUB_PATH.rstrip("/"))
+    assert code == 0, messages
+    handler = functools.partial(_Quiet, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/{SUB_PATH}"
+    server.shutdown()
+    shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Launch Debian's Chromium through Playwright (no browser download)."""
+    if not CHROMIUM.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{CHROMIUM} is missing: .ci/run installs it with apt-get")
+        pytest.skip(f"{CHROMIUM} is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser, site_url):
+    """Open a page that records console errors and failed requests; assert none at the end."""
+    context = browser.new_context()
+    opened = context.new_page()
+    trouble: list[str] = []
+    opened.on("console", lambda m: trouble.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    opened.on("pageerror", lambda e: trouble.append(f"page error: {e}"))
+    opened.on("requestfailed", lambda r: trouble.append(f"failed: {r.url} {r.failure}"))
+    opened.on("response", lambda r: trouble.append(f"HTTP {r.status}: {r.url}") if r.status >= 400 else None)
+    opened.on("request", lambda r: trouble.append(f"off-site: {r.url}") if not r.url.startswith(site_url) else None)
+    yield opened
+    context.close()
+    assert trouble == []
+
+
+ZLITEN = "reports/2016/01/western-zliten-truck-bomb/"
+
+
+def test_search_finds_a_report_and_opens_it(page, site_url):
+    page.goto(site_url + "search/")
+    page.fill(".pagefind-ui__search-input", "tanker")
+    page.wait_for_selector(".pagefind-ui__result-link")
+    links = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.href)")
+    assert links == [site_url + ZLITEN]
+    page.click(".pagefind-ui__result-link")
+    page.wait_for_url(site_url + ZLITEN)
+    assert page.inner_text("h1") == "Western – Zliten truck bomb"
+
+
+def result_titles(page) -> list[str]:
+    page.wait_for_selector(".pagefind-ui__result-link")
+    page.wait_for_timeout(300)  # let the filtered result list settle
+    return page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.textContent.trim())")
+
+
+def test_actor_filter_narrows_results(page, site_url):
+    page.goto(site_url + "search/")
+    page.fill(".pagefind-ui__search-input", "Tripoli")
+    everything = result_titles(page)
+    page.click("summary.pagefind-ui__filter-name:has-text('Actor')")
+    page.check("input[id='actor-Khalifa Ghwell']")
+    page.wait_for_function(f"document.querySelectorAll('.pagefind-ui__result-link').length < {len(everything)}")
+    narrowed = result_titles(page)
+    assert narrowed and set(narrowed) < set(everything)
+    assert "Tripoli – Presidency Council lands at Abu Sitta" in narrowed
+
+
+def test_report_to_actor_to_another_report(page, site_url):
+    page.goto(site_url + ZLITEN)
+    page.click(".report-meta a:has-text('Misrata militias')")
+    page.wait_for_url(site_url + "actors/misrata-militias/")
+    assert page.inner_text("h1") == "Misrata militias"
+    other = page.locator(".report-item h2 a").filter(has_not_text="Zliten").first
+    title = other.inner_text()
+    other.click()
+    page.wait_for_url(re.compile(re.escape(site_url) + r"reports/2016/\d\d/[a-z0-9-]+/$"))
+    assert page.inner_text("h1") == title
+
+
+def test_timeline_chart_links_work_without_javascript(browser, site_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_url + "timeline/")
+    assert page.locator("svg rect").count() > 5
+    page.click("svg a >> nth=0")
+    page.wait_for_url(re.compile(re.escape(site_url) + r"archives/2016/\d\d/$"))
+    context.close()
+
+
+@pytest.mark.parametrize("path", ["", ZLITEN, "actors/islamic-state/", "search/", "timeline/"])
+def test_no_serious_accessibility_violations(page, site_url, path):
+    page.goto(site_url + path)
+    if path == "search/":
+        page.fill(".pagefind-ui__search-input", "Sirte")
+        page.wait_for_selector(".pagefind-ui__result-link")
+    violations = Axe().run(page).response["violations"]
+    serious = [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_no_horizontal_scroll_at_phone_and_desktop_width(browser, site_url, width):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    for path in ("", ZLITEN, "actors/islamic-state/", "timeline/"):
+        page.goto(site_url + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, path
+    context.close()
