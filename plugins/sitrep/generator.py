@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,7 +57,8 @@ class SitrepGenerator(Generator):
     def generate_context(self) -> None:
         """Read and check everything; stop the build on any error."""
         log.info("reading %s", self.path)
-        self.outcome = pipeline.run(Path(self.path), own_settings(self.settings))
+        settings = {**own_settings(self.settings), "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "")}
+        self.outcome = pipeline.run(Path(self.path), settings)
         report_problems(self.outcome.problems)
         if not self.outcome.ok:
             raise ContentError(self.outcome.problems)
@@ -74,10 +76,21 @@ class SitrepGenerator(Generator):
             writer.write_file(
                 page.save_as, template, self.context, relative_urls=True, page_url=page.url, **page.variables
             )  # type: ignore[attr-defined]
+        for data in self.outcome.data:
+            write_data(Path(self.output_path), data.save_as, data.text)
         assert site is not None
         html = sum(1 for page in pages if page.save_as.endswith(".html"))
         feeds = sum(1 for page in pages if page.save_as.endswith(".xml"))
         site_written.send(self, written=Written(len(site.reports), len(site.drafts), html, feeds))
+
+
+def write_data(output: Path, save_as: str, text: str) -> None:
+    """Write an export inside the output folder (planned paths are relative and checked)."""
+    path = (output / save_as).resolve()
+    if not path.is_relative_to(output.resolve()):
+        raise RuntimeError(f"{save_as} would be written outside {output}")  # a bug: settings are validated
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8", newline="\n")
 
 
 def get_generators(pelican: object) -> type[Generator]:

@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from .charts import monthly_chart
+from .exports import entities_json, generated_at, report_record, reports_csv, reports_json
 from .facets import FACETS, Facet
 from .feeds import Feed, entity_feed, site_feed
 from .indexes import EntityEntry, EntityIndex
+from .maps import MapView, Place, geojson, locator, map_view, places
 from .model import Report, Site
 from .problems import Problem, error
 from .settings import Config, Pattern
@@ -54,18 +56,41 @@ def paginate(
     return result
 
 
+@dataclass(frozen=True)
+class DataFile:
+    """A file written as it is, not from a template: the data exports."""
+
+    save_as: str
+    text: str
+
+
+def data_files(site: Site, index: EntityIndex, config: Config) -> list[DataFile]:
+    """Plan the analyst exports under the data folder."""
+    generated = generated_at(site.reports, config.source_date_epoch)
+    records = [report_record(r, index) for r in chronological(site.reports)]
+    folder = config.data_dir
+    return [
+        DataFile(f"{folder}/reports.json", reports_json(records, generated)),
+        DataFile(f"{folder}/reports.csv", reports_csv(records)),
+        DataFile(f"{folder}/entities.json", entities_json(index, generated)),
+        DataFile(f"{folder}/locations.geojson", geojson(places(site.registry, index), generated)),
+    ]
+
+
 def plan(site: Site, index: EntityIndex, related: Mapping[str, Sequence[Report]], config: Config) -> list[Page]:
     """List every page of the site, in a stable order."""
+    located = places(site.registry, index)
     feed = site_feed(site.reports, index, config)
     facet_feeds = {f.key: [entity_feed(f, e, index, config) for e in index.facets[f.key]] for f in FACETS}
     return [
         *home_pages(site, config, feed),
         *report_pages(site.reports, related),
-        *(page for facet in FACETS for page in facet_pages(facet, index, facet_feeds[facet.key], config)),
+        *(page for facet in FACETS for page in facet_pages(facet, index, facet_feeds[facet.key], located, config)),
         *redirect_pages(index),
         *timeline_pages(site.reports, config),
         *feed_pages([feed, *(f for feeds in facet_feeds.values() for f in feeds)], facet_feeds, config),
         Page(*_at(config.search), "search"),
+        Page(*_at(config.map), "map", {"view": map_view(located), "places": located, "data_dir": config.data_dir}),
     ]
 
 
@@ -161,21 +186,24 @@ def navigation(config: Config) -> tuple[tuple[str, str], ...]:
     """Return the site navigation as (label, url) pairs."""
     first = (("Latest", config.home.format(number=1)[0]), ("Timeline", config.timeline.format()[0]))
     facets = tuple((f.plural, config.facets[f.key].listing.format()[0]) for f in FACETS)
-    last = (("Archives", config.archives), ("Search", config.search), ("Feeds", config.feeds))
+    last = (("Archives", config.archives), ("Map", config.map), ("Search", config.search), ("Feeds", config.feeds))
     return first + facets + tuple((label, pattern.format()[0]) for label, pattern in last)
 
 
-def facet_pages(facet: Facet, index: EntityIndex, feeds: Sequence[Feed], config: Config) -> list[Page]:
+def facet_pages(
+    facet: Facet, index: EntityIndex, feeds: Sequence[Feed], located: Sequence[Place], config: Config
+) -> list[Page]:
     """Plan a facet's list page and every entity's paginated page."""
     entries = index.facets[facet.key]
     url, save_as = config.facets[facet.key].listing.format()
     pages = [Page(save_as, url, "entities", {"facet": facet, "entries": entries, **_groupings(entries)})]
     for entry, feed in zip(entries, feeds, strict=True):
-        pages += [*entity_pages(facet, entry, feed, config), entity_timeline_page(facet, entry, config)]
+        view = locator(located, entry.ref.name) if any(p.entry is entry for p in located) else None
+        pages += [*entity_pages(facet, entry, feed, view, config), entity_timeline_page(facet, entry, config)]
     return pages
 
 
-def entity_pages(facet: Facet, entry: EntityEntry, feed: Feed, config: Config) -> list[Page]:
+def entity_pages(facet: Facet, entry: EntityEntry, feed: Feed, view: MapView | None, config: Config) -> list[Page]:
     """Plan one entity's pages: its reports newest first, paginated."""
     patterns = config.facets[facet.key]
     first = Pattern(*patterns.entity.format(slug=entry.ref.slug))
@@ -189,6 +217,7 @@ def entity_pages(facet: Facet, entry: EntityEntry, feed: Feed, config: Config) -
         "chart": chart,
         "listing_url": patterns.listing.format()[0],
         "feed": feed,
+        "locator": view,
     }
     variables["timeline_url"] = patterns.timeline.format(slug=entry.ref.slug)[0]
     chunks = paginate(entry.reports, config.entity_per_page, first, rest)

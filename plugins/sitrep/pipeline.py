@@ -9,7 +9,7 @@ from pathlib import Path
 from . import settings as sitrep_settings
 from .indexes import EntityIndex, build_index
 from .model import Site
-from .pages import Page, collisions, navigation, plan
+from .pages import DataFile, Page, collisions, data_files, navigation, plan
 from .problems import Problem, errors, sort_key
 from .related import related_reports
 from .settings import Config
@@ -27,6 +27,7 @@ class Outcome:
     pages: list[Page] = field(default_factory=list)
     index: EntityIndex | None = None
     navigation: tuple[tuple[str, str], ...] = ()
+    data: list[DataFile] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -46,4 +47,6 @@ def run(content_dir: Path, settings: Mapping[str, object], check_only: bool = Fa
     if errors(problems) or check_only:
         return Outcome(problems, config, site)
     pages = plan(site, index, related_reports(site.reports, index), config)
-    return Outcome(problems + collisions(pages), config, site, pages, index, navigation(config))
+    data = data_files(site, index, config)
+    clashes = collisions([*pages, *(Page(d.save_as, d.save_as, "data") for d in data)])
+    return Outcome(problems + clashes, config, site, pages, index, navigation(config), data)

@@ -31,6 +31,10 @@ DEFAULTS: dict[str, object] = {
     "YEAR_ARCHIVE_SAVE_AS": "archives/{date:%Y}/index.html",
     "MONTH_ARCHIVE_URL": "archives/{date:%Y}/{date:%m}/",
     "MONTH_ARCHIVE_SAVE_AS": "archives/{date:%Y}/{date:%m}/index.html",
+    "MAP_URL": "map/",
+    "MAP_SAVE_AS": "map/index.html",
+    "SITREP_DATA_DIR": "data",
+    "SOURCE_DATE_EPOCH": "",  # set from the environment by the adapter: the exports' `generated`
     "SEARCH_URL": "search/",
     "SEARCH_SAVE_AS": "search/index.html",
     "FEEDS_URL": "feeds/",
@@ -99,6 +103,9 @@ class Config:
     month_archive: Pattern
     feeds: Pattern
     search: Pattern
+    map: Pattern
+    data_dir: str
+    source_date_epoch: str
     atom: str
     rss: str
     opml: str
@@ -143,6 +150,9 @@ def _config(values: dict[str, object], zone: ZoneInfo) -> Config:
         month_archive=pattern("MONTH_ARCHIVE"),
         feeds=pattern("FEEDS"),
         search=pattern("SEARCH"),
+        map=pattern("MAP"),
+        data_dir=str(values["SITREP_DATA_DIR"]).strip("/"),
+        source_date_epoch=str(values["SOURCE_DATE_EPOCH"] or ""),
         atom=str(values["SITREP_FEED_ATOM"]),
         rss=str(values["SITREP_FEED_RSS"]),
         opml=str(values["SITREP_FEED_OPML"]),

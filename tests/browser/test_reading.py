@@ -136,7 +136,9 @@ def test_timeline_chart_links_work_without_javascript(browser, site_url):
     context.close()
 
 
-@pytest.mark.parametrize("path", ["", ZLITEN, "actors/islamic-state/", "search/", "timeline/"])
+@pytest.mark.parametrize(
+    "path", ["", ZLITEN, "actors/islamic-state/", "search/", "timeline/", "map/", "locations/sirte/"]
+)
 def test_no_serious_accessibility_violations(page, site_url, path):
     page.goto(site_url + path)
     if path == "search/":

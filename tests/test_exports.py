@@ -1,0 +1,152 @@
+"""Data exports and the map, checked against a small fixture site."""
+
+import csv
+import io
+import json
+import re
+
+import pytest
+
+from conftest import report_text, run_build
+from sitrep.maps import Place, map_view
+
+ACTORS = "- name: Islamic State\n  aliases: [ISIS, Daesh]\n  kind: armed group\n"
+LOCATIONS = """\
+- name: Sirte
+  aliases: [Surt]
+  kind: city
+  region: Central
+  lat: 31.21
+  lon: 16.59
+- name: Tripoli
+  region: Western
+  lat: 32.89
+  lon: 13.19
+- name: Kufra
+  region: Southern
+  lat: 24.18
+  lon: 23.31
+"""
+
+
+def files():
+    return {
+        "entities/actors.yaml": ACTORS,
+        "entities/locations.yaml": LOCATIONS,
+        "reports/2016/01/a.md": report_text(
+            "Alpha",
+            "2016-01-05",
+            actors="[ISIS, LNA]",
+            locations="[Surt, Tripoli]",
+            category="Security",
+            summary="First; with a semicolon.",
+        ),
+        "reports/2016/02/b.md": report_text(
+            "Bravo",
+            "2016-02-01",
+            actors="[Daesh]",
+            locations="[Sirte, Nowhere]",
+            region="[Western, Central]",
+            updated="2016-02-03",
+        ),
+        "reports/2016/02/c.md": report_text("Hidden", "2016-02-02", status="draft"),
+    }
+
+
+@pytest.fixture
+def out(site_dir, tmp_path, monkeypatch):
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    target = tmp_path / "out"
+    code, messages = run_build(site_dir(files()), target)
+    assert code == 0, messages
+    return target
+
+
+def test_reports_json(out):
+    data = json.loads((out / "data/reports.json").read_text())
+    assert (data["generated"], data["count"]) == ("2016-02-03T00:00:00+00:00", 2)
+    assert data["reports"][0] == {
+        "title": "Alpha",
+        "date": "2016-01-05",
+        "url": "reports/2016/01/alpha/",
+        "regions": ["Western"],
+        "category": "Security",
+        "actors": ["Islamic State", "LNA"],
+        "locations": ["Sirte", "Tripoli"],
+        "summary": "First; with a semicolon.",
+        "updated": None,
+    }
+    assert data["reports"][1]["actors"] == ["Islamic State"] and data["reports"][1]["updated"] == "2016-02-03"
+
+
+def test_reports_csv_matches_json(out):
+    rows = list(csv.DictReader(io.StringIO((out / "data/reports.csv").read_text())))
+    assert [r["title"] for r in rows] == ["Alpha", "Bravo"]
+    assert rows[1]["regions"] == "Western; Central" and rows[1]["locations"] == "Sirte; Nowhere"
+    assert rows[0]["summary"] == "First; with a semicolon." and rows[0]["updated"] == ""
+
+
+def test_entities_json(out):
+    data = json.loads((out / "data/entities.json").read_text())
+    isis = next(a for a in data["actors"] if a["name"] == "Islamic State")
+    assert isis == {
+        "name": "Islamic State",
+        "slug": "islamic-state",
+        "url": "actors/islamic-state/",
+        "kind": "armed group",
+        "aliases": ["ISIS", "Daesh"],
+        "reports": 2,
+        "first": "2016-01-05",
+        "last": "2016-02-01",
+    }
+    sirte = next(p for p in data["locations"] if p["name"] == "Sirte")
+    assert (sirte["reports"], sirte["lat"], sirte["lon"], sirte["region"]) == (2, 31.21, 16.59, "Central")
+    assert next(p for p in data["locations"] if p["name"] == "Nowhere")["lat"] is None
+
+
+def test_geojson_has_located_places_lon_first(out):
+    data = json.loads((out / "data/locations.geojson").read_text())
+    assert data["type"] == "FeatureCollection"
+    by_name = {f["properties"]["name"]: f for f in data["features"]}
+    assert sorted(by_name) == ["Kufra", "Sirte", "Tripoli"]  # Nowhere has no coordinates
+    assert by_name["Sirte"]["geometry"] == {"type": "Point", "coordinates": [16.59, 31.21]}
+    assert by_name["Sirte"]["properties"] == {
+        "name": "Sirte",
+        "slug": "sirte",
+        "region": "Central",
+        "reports": 2,
+        "first": "2016-01-05",
+        "last": "2016-02-01",
+        "url": "locations/sirte/",
+    }
+    assert by_name["Kufra"]["properties"]["reports"] == 0 and by_name["Kufra"]["properties"]["url"] is None
+
+
+def test_source_date_epoch_sets_generated(site_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1454284800")
+    run_build(site_dir(files()), tmp_path / "out")
+    assert json.loads((tmp_path / "out/data/reports.json").read_text())["generated"] == "2016-02-01T00:00:00+00:00"
+
+
+def test_map_page_and_locator(out):
+    page = (out / "map/index.html").read_text()
+    assert page.count('class="map-place"') == 2 and page.count('class="map-idle"') == 1
+    assert re.search(r'<a href="../locations/sirte/">\s*<circle class="map-place"', page)
+    assert "<title>Sirte: 2 reports</title>" in page and "<title>Kufra: 0 reports</title>" in page
+    assert 'class="map-land"' in page  # country outlines shipped with the plugin
+    assert re.search(
+        r'<th scope="row"><a href="../locations/tripoli/">Tripoli</a></th>\s*<td>Western</td>\s*<td>1</td>', page
+    )
+    sirte = (out / "locations/sirte/index.html").read_text()
+    assert 'class="map-here"' in sirte
+    assert 'class="map-svg"' not in (out / "locations/nowhere/index.html").read_text()
+
+
+def test_circle_area_grows_with_reports():
+    places = [Place("A", "a", None, 30.0, 15.0, None), Place("B", "b", None, 31.0, 16.0, None)]
+    view = map_view(places)
+    assert view.width == 640 and view.height > 0
+    xs = {c.place.name: float(c.x) for c in view.circles}
+    assert xs["A"] < xs["B"]  # west is left
+    ys = {c.place.name: float(c.y) for c in view.circles}
+    assert ys["A"] > ys["B"]  # south is down
