@@ -136,6 +136,12 @@ def screenshots(c, output="output", dest="docs/screenshots"):
     server.shutdown()
 
 
+@task(help={"reports": "number of synthetic reports (default 1000)"})
+def bench(c, reports=1000):
+    """Time cold and repeated builds on a generated corpus; print a table (see docs/performance.md)."""
+    c.run(f"{sys.executable} {ROOT / 'bench' / 'run.py'} --reports {int(reports)}", pty=False)
+
+
 @task
 def clean(c, output="output"):
     """Remove the output folder."""

@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 from collections.abc import Mapping
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 from blinker import signal
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 from pelican import Pelican
 from pelican.generators import Generator
 from pelican.settings import DEFAULT_CONFIG
 
 from . import pipeline
+from . import settings as sitrep_settings
+from .model import Report
+from .pages import Page
 from .problems import ContentError, Problem
-from .search import index_site
+from .search import finish_index, report_glob, start_index
 from .templating import FILTERS
 
 log = logging.getLogger(__name__)
@@ -23,6 +31,7 @@ if hasattr(log, "disable_filter"):  # Pelican's logger class drops repeated mess
     log.disable_filter()
 
 site_written = signal("sitrep-site-written")
+PARALLEL_FROM = 400  # pages; fewer render faster in one process than forking workers
 
 
 @dataclass(frozen=True)
@@ -52,7 +61,45 @@ class SitrepGenerator(Generator):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.env.filters.update(FILTERS)
+        self.env.globals["fragment"] = self.fragment
+        self.fragments: dict[tuple[str, str, str], Markup] = {}
         self.outcome = pipeline.Outcome([])
+
+    @pass_context
+    def fragment(self, context: Context, name: str, report: Report) -> Markup:
+        """Render a report's partial once per page depth and reuse it (it shows up on many pages)."""
+        key = (name, report.source, str(context["SITEURL"]))
+        if key not in self.fragments:
+            variables = {"SITEURL": context["SITEURL"], "index": context["index"], "report": report}
+            self.fragments[key] = Markup(self.env.get_template(name).render({**self.context, **variables}))
+        return self.fragments[key]
+
+    def report_save_as(self) -> str:
+        """Return the report page pattern (what Pagefind indexes)."""
+        return str(self.settings.get("REPORT_SAVE_AS") or sitrep_settings.DEFAULTS["REPORT_SAVE_AS"])
+
+    def write_all(self, pages: list[Page]) -> None:
+        """Write pages, on every core when there are many."""
+        workers = os.cpu_count() or 1
+        self.batch = pages
+        if len(pages) < PARALLEL_FROM or workers < 2:
+            self.write_pages(0, 1)
+            return
+        context = multiprocessing.get_context("fork")
+        _forked["generator"] = self  # inherited by the forked workers, not pickled
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            list(pool.map(_write_share, range(workers), [workers] * workers))
+        _forked.clear()
+
+    def write_pages(self, share: int, shares: int) -> int:
+        """Render and write every shares-th page of the batch, starting at share; return how many."""
+        pages = self.batch[share::shares]
+        for page in pages:
+            template = self.get_template(page.template)
+            self.writer.write_file(  # type: ignore[attr-defined]
+                page.save_as, template, self.context, relative_urls=True, page_url=page.url, **page.variables
+            )
+        return len(pages)
 
     def generate_context(self) -> None:
         """Read and check everything; stop the build on any error."""
@@ -71,17 +118,27 @@ class SitrepGenerator(Generator):
         """Render and write every planned page."""
         pages, site = self.outcome.pages, self.outcome.site
         log.info("writing %d files", len(pages))
-        for page in pages:
-            template = self.get_template(page.template)
-            writer.write_file(
-                page.save_as, template, self.context, relative_urls=True, page_url=page.url, **page.variables
-            )  # type: ignore[attr-defined]
+        self.writer = writer
+        reports = [p for p in pages if p.template == "report"]
+        self.write_all(reports)
+        if self.settings.get("SITREP_SEARCH", True):  # Pagefind reads only report pages: start it now
+            _searching[self.output_path] = start_index(Path(self.output_path), report_glob(self.report_save_as()))
+        self.write_all([p for p in pages if p.template != "report"])
         for data in self.outcome.data:
             write_data(Path(self.output_path), data.save_as, data.text)
         assert site is not None
         html = sum(1 for page in pages if page.save_as.endswith(".html"))
         feeds = sum(1 for page in pages if page.save_as.endswith(".xml"))
         site_written.send(self, written=Written(len(site.reports), len(site.drafts), html, feeds))
+
+
+_forked: dict[str, SitrepGenerator] = {}
+_searching: dict[str, object] = {}  # output folder -> the Pagefind run started while pages were written
+
+
+def _write_share(share: int, shares: int) -> int:
+    """Write one worker's share of the pages (runs in a forked process)."""
+    return _forked["generator"].write_pages(share, shares)
 
 
 def write_data(output: Path, save_as: str, text: str) -> None:
@@ -103,7 +160,11 @@ def index_search(pelican: Pelican) -> None:
     if not pelican.settings.get("SITREP_SEARCH", True):
         return
     log.info("indexing search with Pagefind")
-    problems = index_site(Path(pelican.output_path))
+    started = _searching.pop(pelican.output_path, None)
+    if started is None:
+        save_as = str(pelican.settings.get("REPORT_SAVE_AS") or sitrep_settings.DEFAULTS["REPORT_SAVE_AS"])
+        started = start_index(Path(pelican.output_path), report_glob(save_as))
+    problems = finish_index(started)
     report_problems(problems)
     if problems:
         raise ContentError(problems)

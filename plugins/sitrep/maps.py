@@ -122,6 +122,7 @@ def outlines() -> tuple[tuple[tuple[tuple[float, float], ...], ...], ...]:
     )
 
 
+@lru_cache(maxsize=8)  # every locator map shares one frame: project the outlines once
 def _paths(frame: _Frame) -> tuple[str, ...]:
     """Project the outlines that meet the frame into SVG path data."""
     paths = []
@@ -224,5 +225,7 @@ def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
 
 
 def locator(found: Sequence[Place], name: str) -> MapView:
-    """Draw the small map on a location's page: every place, this one highlighted."""
-    return map_view(found, LOCATOR_WIDTH, highlight=name)
+    """Draw the small map on a location's page: the region of all places, with just this one marked."""
+    whole = map_view(found, LOCATOR_WIDTH, highlight=name)
+    here = tuple(c for c in whole.circles if c.highlight)
+    return MapView(whole.width, whole.height, (), here, whole.outlines)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -11,18 +12,46 @@ from .problems import Problem, error
 BUNDLE = "pagefind"
 
 
-def index_command(site: Path) -> list[str]:
-    """Return the Pagefind command that indexes site into site/pagefind."""
-    return [sys.executable, "-m", "pagefind", "--site", str(site), "--output-subdir", BUNDLE, "--silent"]
+def report_glob(report_save_as: str) -> str:
+    """Turn REPORT_SAVE_AS into the glob of report pages: only they are indexed, so only they are read."""
+    return re.sub(r"\{[^}]*\}", "*", report_save_as)
 
 
-def index_site(site: Path) -> list[Problem]:
-    """Index the built site; return a problem if Pagefind is missing or fails."""
+def index_command(site: Path, glob: str) -> list[str]:
+    """Return the Pagefind command that indexes the report pages of site into site/pagefind."""
+    return [
+        sys.executable,
+        "-m",
+        "pagefind",
+        "--site",
+        str(site),
+        "--output-subdir",
+        BUNDLE,
+        "--glob",
+        glob,
+        "--silent",
+    ]
+
+
+def start_index(site: Path, glob: str) -> subprocess.Popen[str] | list[Problem]:
+    """Start Pagefind in the background (it runs while other pages are written)."""
     try:
-        done = subprocess.run(index_command(site), capture_output=True, text=True, check=False)
+        return subprocess.Popen(index_command(site, glob), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     except OSError as failure:
         return [error("search", 0, f"cannot run Pagefind: {failure}", "pip install 'pagefind[bin]'")]
-    if done.returncode != 0:
-        last = (done.stderr.strip() or done.stdout.strip() or "no output").splitlines()[-1]
+
+
+def finish_index(started: subprocess.Popen[str] | list[Problem]) -> list[Problem]:
+    """Wait for Pagefind; return a problem if it could not run or failed."""
+    if isinstance(started, list):
+        return started
+    out, err = started.communicate()
+    if started.returncode != 0:
+        last = (err.strip() or out.strip() or "no output").splitlines()[-1]
         return [error("search", 0, f"Pagefind failed: {last}", "pip install -r requirements.txt")]
     return []
+
+
+def index_site(site: Path, glob: str = "**/*.html") -> list[Problem]:
+    """Index the built site and wait for it."""
+    return finish_index(start_index(site, glob))
