@@ -45,7 +45,7 @@ def test_build_writes_report_pages_home_and_theme(small_site, tmp_path):
         "theme/css/sitrep.css",
     } <= set(files)
     assert re.search(
-        r"^built 2 reports \(1 draft left out\), 29 pages, 14 feeds, 0 warnings in [\d.]+ s -> ", messages, re.M
+        r"^built 2 reports \(1 draft left out\), 29 pages, 8 feeds, 0 warnings in [\d.]+ s -> ", messages, re.M
     )
 
 

@@ -46,11 +46,11 @@ def parse(path):
 
 def test_every_feed_is_valid_and_counts_match(out):
     feeds = sorted(out.rglob("*.xml"))
-    assert len(feeds) == 2 * (1 + 2 + 1 + 1 + 1)  # all; ISIS, LNA; Sirte; Western; Security
+    assert len(feeds) == 2 + (2 + 1 + 1 + 1)  # all (Atom, RSS); ISIS, LNA; Sirte; Western; Security (Atom)
     counts = {str(p.relative_to(out)): len(parse(p).entries) for p in feeds}
     assert counts["feeds/all.atom.xml"] == counts["feeds/all.rss.xml"] == 3
     assert counts["actors/islamic-state/feed.atom.xml"] == 2
-    assert counts["actors/lna/feed.atom.xml"] == 2 and counts["actors/lna/feed.rss.xml"] == 2
+    assert counts["actors/lna/feed.atom.xml"] == 2
     assert counts["locations/sirte/feed.atom.xml"] == 1
     assert counts["regions/western/feed.atom.xml"] == 3
     assert counts["categories/security/feed.atom.xml"] == 1
@@ -84,13 +84,31 @@ def test_atom_entry_fields_and_absolute_links(out):
 
 
 def test_rss_has_guid_dates_and_content(out):
-    feed = parse(out / "actors/islamic-state/feed.rss.xml")
+    feed = parse(out / "feeds/all.rss.xml")
     assert feed.version == "rss20"
-    bravo = feed.entries[0]
-    assert bravo.title == "Bravo" and bravo.id == "tag:sitrep.example.internal,2026:reports/2016/01/b.md"
+    bravo = next(e for e in feed.entries if e.title == "Bravo")
+    assert bravo.id == "tag:sitrep.example.internal,2026:reports/2016/01/b.md"
     assert bravo.published == "Wed, 20 Jan 2016 10:00:00 +0100" and bravo.author == "J. Rahman"
     assert bravo.link == "http://localhost:8000/reports/2016/01/bravo/"
     assert "Body text." in bravo.content[0].value
+
+
+def build_with(site_dir, tmp_path, *settings: str):
+    conf = tmp_path / "conf.py"
+    conf.write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
+        f"THEME = {str(ROOT / 'themes/sitrep')!r}\nPLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n"
+        + "\n".join(settings)
+        + "\n"
+    )
+    return build(site_dir(files()), tmp_path / "out", conf, stream=io.StringIO())
+
+
+def test_entity_rss_when_switched_on(site_dir, tmp_path):
+    assert build_with(site_dir, tmp_path, 'ACTOR_RSS = "actors/{slug}/feed.rss.xml"') == 0
+    assert len(parse(tmp_path / "out/actors/islamic-state/feed.rss.xml").entries) == 2
+    assert not (tmp_path / "out/locations/sirte/feed.rss.xml").exists()
+    assert 'href="../../actors/lna/feed.rss.xml"' in (tmp_path / "out/actors/lna/index.html").read_text()
 
 
 def test_ids_unique_and_stable_when_title_and_url_change(site_dir, tmp_path):
@@ -112,17 +130,9 @@ def test_drafts_never_in_feeds(out):
 
 
 def test_feed_size_is_capped(site_dir, tmp_path):
-    reports = {f"reports/2016/01/r{n:02}.md": report_text(f"R{n:02}", f"2016-01-{n:02}") for n in range(1, 31)}
-    content = site_dir(reports)
-    settings = tmp_path / "conf.py"
-    settings.write_text(
-        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
-        f"THEME = {str(ROOT / 'themes/sitrep')!r}\nPLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n"
-        "SITREP_FEED_MAX_ITEMS = 25\n"
-    )
-    code = build(content, tmp_path / "out", settings, stream=io.StringIO())
-    assert code == 0
-    assert len(parse(tmp_path / "out/feeds/all.atom.xml").entries) == 25
+    assert build_with(site_dir, tmp_path, "SITREP_FEED_MAX_ITEMS = 2") == 0
+    assert len(parse(tmp_path / "out/feeds/all.atom.xml").entries) == 2
+    assert [e.title for e in parse(tmp_path / "out/regions/western/feed.atom.xml").entries] == ["Charlie", "Bravo"]
 
 
 def test_autodiscovery_and_subscribe_links(out):
@@ -133,7 +143,7 @@ def test_autodiscovery_and_subscribe_links(out):
     actor = (out / "actors/lna/index.html").read_text()
     title = 'title="Sitrep: Libya security and politics: LNA (actor) (Atom)"'
     assert f'type="application/atom+xml" {title} href="../../actors/lna/feed.atom.xml">' in actor
-    assert 'href="../../actors/lna/feed.rss.xml"' in actor and "Subscribe:" in actor
+    assert "feed.rss.xml" not in actor and "Subscribe:" in actor
 
 
 def test_opml_lists_every_feed_with_titles(out):

@@ -42,7 +42,7 @@ class Feed:
     id: str
     html_url: str
     atom: str
-    rss: str
+    rss: str  # "" when this feed has no RSS twin
     entries: tuple[Entry, ...]
     facet: Facet | None = None
 
@@ -88,7 +88,7 @@ def entity_feed(facet: Facet, entry: EntityEntry, index: EntityIndex, config: Co
     """Return the feed of one entity's reports."""
     patterns = config.facets[facet.key]
     slug = entry.ref.slug
-    atom, rss = patterns.atom.format(slug=slug), patterns.rss.format(slug=slug)
+    atom, rss = patterns.atom.format(slug=slug), patterns.rss.format(slug=slug) if patterns.rss else ""
     feed_id = f"{config.feed_id_prefix}{facet.key}/{slug}"
     title = f"{entry.ref.name} ({facet.singular.lower()})"
     found = entries(entry.reports, index, config)

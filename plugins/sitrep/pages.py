@@ -97,7 +97,7 @@ def plan(site: Site, index: EntityIndex, related: Mapping[str, Sequence[Report]]
 def feed_pages(feeds: Sequence[Feed], by_facet: Mapping[str, Sequence[Feed]], config: Config) -> list[Page]:
     """Plan every Atom and RSS file, the feeds page and the OPML list."""
     pages = [Page(f.atom, f.atom, "atom", {"feed": f}) for f in feeds]
-    pages += [Page(f.rss, f.rss, "rss", {"feed": f}) for f in feeds]
+    pages += [Page(f.rss, f.rss, "rss", {"feed": f}) for f in feeds if f.rss]
     listing = {"site_feed": feeds[0], "facet_feeds": [(f, by_facet[f.key]) for f in FACETS], "opml_url": config.opml}
     pages.append(Page(*_at(config.feeds), "feeds", listing))
     pages.append(Page(config.opml, config.opml, "opml", listing))
