@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import time
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -105,7 +106,11 @@ class SitrepGenerator(Generator):
         """Read and check everything; stop the build on any error."""
         log.info("reading %s", self.path)
         settings = {**own_settings(self.settings), "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "")}
+        started = time.perf_counter()
         self.outcome = pipeline.run(Path(self.path), settings)
+        if self.outcome.site is not None:
+            files, pages = self.outcome.site.files, len(self.outcome.pages)
+            log.info("read %d report files and planned %d files in %.1f s", files, pages, time.perf_counter() - started)
         report_problems(self.outcome.problems)
         if not self.outcome.ok:
             raise ContentError(self.outcome.problems)
@@ -117,7 +122,8 @@ class SitrepGenerator(Generator):
     def generate_output(self, writer: object) -> None:
         """Render and write every planned page."""
         pages, site = self.outcome.pages, self.outcome.site
-        log.info("writing %d files", len(pages))
+        log.info("writing %d files on %d cores", len(pages), os.cpu_count() or 1)
+        started = time.perf_counter()
         self.writer = writer
         reports = [p for p in pages if p.template == "report"]
         self.write_all(reports)
@@ -126,6 +132,9 @@ class SitrepGenerator(Generator):
         self.write_all([p for p in pages if p.template != "report"])
         for data in self.outcome.data:
             write_data(Path(self.output_path), data.save_as, data.text)
+        log.info(
+            "wrote pages, feeds and %d data files in %.1f s", len(self.outcome.data), time.perf_counter() - started
+        )
         assert site is not None
         html = sum(1 for page in pages if page.save_as.endswith(".html"))
         feeds = sum(1 for page in pages if page.save_as.endswith(".xml"))
@@ -159,7 +168,7 @@ def index_search(pelican: Pelican) -> None:
     """After everything is written, index the output for search (SITREP_SEARCH, default on)."""
     if not pelican.settings.get("SITREP_SEARCH", True):
         return
-    log.info("indexing search with Pagefind")
+    log.info("finishing the search index (Pagefind)")
     started = _searching.pop(pelican.output_path, None)
     if started is None:
         save_as = str(pelican.settings.get("REPORT_SAVE_AS") or sitrep_settings.DEFAULTS["REPORT_SAVE_AS"])

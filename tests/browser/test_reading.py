@@ -161,3 +161,14 @@ def test_no_horizontal_scroll_at_phone_and_desktop_width(browser, site_url, widt
         page.goto(site_url + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= width, path
     context.close()
+
+
+@pytest.mark.parametrize("path", ["", ZLITEN, "actors/islamic-state/", "map/"])
+def test_dark_mode_has_no_serious_accessibility_violations(browser, site_url, path):
+    context = browser.new_context(color_scheme="dark")
+    page = context.new_page()
+    page.goto(site_url + path)
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(20, 24, 28)"
+    violations = Axe().run(page).response["violations"]
+    context.close()
+    assert [v["id"] for v in violations if v["impact"] in ("serious", "critical")] == []
