@@ -187,3 +187,32 @@ def test_plain_pelican_builds_and_fails_cleanly(small_site, tmp_path):
     assert result.returncode == 1
     assert "bad.md:1: no front matter" in result.stdout + result.stderr
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_missing_content_folder_is_one_line_not_a_traceback(tmp_path):
+    code, messages = run_build(tmp_path / "nowhere", tmp_path / "out")
+    assert (code, messages) == (1, f"{tmp_path / 'nowhere'}: content folder not found; out/ left as it was\n")
+    assert run_check(tmp_path / "nowhere") == (1, f"{tmp_path / 'nowhere'}: content folder not found\n")
+
+
+def test_unreadable_file_is_a_problem(site_dir, monkeypatch):
+    content = site_dir({"reports/2016/01/a.md": report_text("A")})
+    real = Path.read_bytes
+
+    def deny(path):
+        if path.name == "a.md":
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(Path, "read_bytes", deny)
+    monkeypatch.chdir(content.parent)
+    code, messages = run_check(content)
+    assert code == 1 and messages.splitlines()[0] == "content/reports/2016/01/a.md:1: cannot read the file: Permission denied"
+
+
+def test_output_that_holds_the_content_is_refused(site_dir):
+    content = site_dir({"reports/2016/01/a.md": report_text("A")})
+    for output in (content, content.parent):
+        code, messages = run_build(content, output)
+        assert code == 1 and messages == f"{output}: holds the content; refusing to replace it with the site\n"
+    assert (content / "reports/2016/01/a.md").is_file()

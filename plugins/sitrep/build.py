@@ -99,6 +99,9 @@ def check(
     from .generator import own_settings
 
     started = time.perf_counter()
+    if not content.is_dir():
+        print(f"{content}: content folder not found", file=stream)
+        return 1
     outcome = pipeline.run(content, own_settings(read_settings(settings_file, content, content)), check_only=True)
     try:
         problems, count = _selected(content, outcome, options)
@@ -148,7 +151,13 @@ def build(
 ) -> int:
     """Build the site into a fresh folder beside output and swap it in; return the exit code."""
     started = time.perf_counter()
+    if not content.is_dir():
+        print(f"{content}: content folder not found; {output.name}/ left as it was", file=stream)
+        return 1
     output = output.resolve()
+    if content.resolve().is_relative_to(output):
+        print(f"{output}: holds the content; refusing to replace it with the site", file=stream)
+        return 1
     if output.exists() and not output.is_dir():
         print(f"{output}: exists and is not a folder", file=stream)
         return 1

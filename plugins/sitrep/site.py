@@ -52,6 +52,15 @@ def _read_job(job: tuple[object, ...]) -> Read:
     return read_report(*job)  # type: ignore[arg-type]
 
 
+def _read(path: Path, label: str, problems: list[Problem]) -> bytes | None:
+    """Return a file's bytes, or record why it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError as failure:
+        problems.append(error(label, 1, f"cannot read the file: {failure.strerror or failure}"))
+        return None
+
+
 def _hidden(relative: Path) -> bool:
     """Return True for dot-files, dot-folders and editor leftovers."""
     return any(part.startswith((".", "#", "~")) for part in relative.parts)
@@ -64,10 +73,12 @@ def load_site(content_dir: Path, config: Config, render: bool = True) -> tuple[S
     reports: list[Report] = []
     files = report_files(content_dir, config)
     history = read_history(content_dir)
-    jobs = [
-        (_label(p, root), p.read_bytes(), config, registry, rel, history.get(rel), render)
-        for p, rel in ((p, p.relative_to(content_dir).as_posix()) for p in files)
-    ]
+    jobs = []
+    for path in files:
+        label, relative = _label(path, root), path.relative_to(content_dir).as_posix()
+        raw = _read(path, label, problems)
+        if raw is not None:
+            jobs.append((label, raw, config, registry, relative, history.get(relative), render))
     for read in _read_all(jobs):
         problems += read.problems
         if read.report is not None:
@@ -96,8 +107,9 @@ def read_registry(content_dir: Path, config: Config, root: Path | None = None) -
     problems: list[Problem] = []
     for facet in FACETS:
         path = content_dir / config.entities_dir / f"{facet}.yaml"
-        if path.is_file():
-            text, bad = decode(_label(path, root), path.read_bytes())
+        raw = _read(path, _label(path, root), problems) if path.is_file() else None
+        if raw is not None:
+            text, bad = decode(_label(path, root), raw)
             problems += bad
             sources[facet] = (_label(path, root), text or "")
     registry, more = load_registry(sources)
