@@ -75,6 +75,10 @@ def new(c, title, region, actors="", locations="", category=None, date=None, con
     import subprocess
 
     from sitrep.scaffold import scaffold, split_names
+    from sitrep.slugs import slugify
+
+    if not slugify(title):
+        raise Exit(f"title {title!r} gives an empty slug: use letters or digits", code=2)
 
     try:
         day = datetime.date.fromisoformat(date) if date else datetime.date.today()

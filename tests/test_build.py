@@ -207,7 +207,10 @@ def test_unreadable_file_is_a_problem(site_dir, monkeypatch):
     monkeypatch.setattr(Path, "read_bytes", deny)
     monkeypatch.chdir(content.parent)
     code, messages = run_check(content)
-    assert code == 1 and messages.splitlines()[0] == "content/reports/2016/01/a.md:1: cannot read the file: Permission denied"
+    assert (
+        code == 1
+        and messages.splitlines()[0] == "content/reports/2016/01/a.md:1: cannot read the file: Permission denied"
+    )
 
 
 def test_output_that_holds_the_content_is_refused(site_dir):

@@ -45,6 +45,11 @@ class Written:
     feeds: int
 
 
+def report_save_as(settings: Mapping[str, object]) -> str:
+    """Return the report page pattern (what Pagefind indexes)."""
+    return str(settings.get("REPORT_SAVE_AS") or sitrep_settings.DEFAULTS["REPORT_SAVE_AS"])
+
+
 def own_settings(settings: Mapping[str, object]) -> dict[str, object]:
     """Drop values that are only Pelican's defaults (its CATEGORY_URL is for its articles, not ours)."""
     return {k: v for k, v in settings.items() if k not in DEFAULT_CONFIG or DEFAULT_CONFIG[k] != v}
@@ -74,10 +79,6 @@ class SitrepGenerator(Generator):
             variables = {"SITEURL": context["SITEURL"], "index": context["index"], "report": report}
             self.fragments[key] = Markup(self.env.get_template(name).render({**self.context, **variables}))
         return self.fragments[key]
-
-    def report_save_as(self) -> str:
-        """Return the report page pattern (what Pagefind indexes)."""
-        return str(self.settings.get("REPORT_SAVE_AS") or sitrep_settings.DEFAULTS["REPORT_SAVE_AS"])
 
     def write_all(self, pages: list[Page]) -> None:
         """Write pages, on every core when there are many."""
@@ -128,7 +129,9 @@ class SitrepGenerator(Generator):
         reports = [p for p in pages if p.template == "report"]
         self.write_all(reports)
         if self.settings.get("SITREP_SEARCH", True):  # Pagefind reads only report pages: start it now
-            _searching[self.output_path] = start_index(Path(self.output_path), report_glob(self.report_save_as()))
+            _searching[self.output_path] = start_index(
+                Path(self.output_path), report_glob(report_save_as(self.settings))
+            )
         self.write_all([p for p in pages if p.template != "report"])
         for data in self.outcome.data:
             write_data(Path(self.output_path), data.save_as, data.text)
@@ -170,9 +173,8 @@ def index_search(pelican: Pelican) -> None:
         return
     log.info("finishing the search index (Pagefind)")
     started = _searching.pop(pelican.output_path, None)
-    if started is None:
-        save_as = str(pelican.settings.get("REPORT_SAVE_AS") or sitrep_settings.DEFAULTS["REPORT_SAVE_AS"])
-        started = start_index(Path(pelican.output_path), report_glob(save_as))
+    if started is None:  # another generator wrote the pages: index them now
+        started = start_index(Path(pelican.output_path), report_glob(report_save_as(pelican.settings)))
     problems = finish_index(started)
     report_problems(problems)
     if problems:

@@ -50,8 +50,3 @@ def finish_index(started: subprocess.Popen[str] | list[Problem]) -> list[Problem
         last = (err.strip() or out.strip() or "no output").splitlines()[-1]
         return [error("search", 0, f"Pagefind failed: {last}", "pip install -r requirements.txt")]
     return []
-
-
-def index_site(site: Path, glob: str = "**/*.html") -> list[Problem]:
-    """Index the built site and wait for it."""
-    return finish_index(start_index(site, glob))
