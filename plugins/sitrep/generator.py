@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import resource
 import time
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -43,6 +44,12 @@ class Written:
     drafts: int
     pages: int
     feeds: int
+
+
+def _peak_mb() -> int:
+    """Return the peak memory of this process or its largest finished worker, in MB."""
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return max(own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) // 1024
 
 
 def report_save_as(settings: Mapping[str, object]) -> str:
@@ -111,7 +118,8 @@ class SitrepGenerator(Generator):
         self.outcome = pipeline.run(Path(self.path), settings)
         if self.outcome.site is not None:
             files, pages = self.outcome.site.files, len(self.outcome.pages)
-            log.info("read %d report files and planned %d files in %.1f s", files, pages, time.perf_counter() - started)
+            seconds = time.perf_counter() - started
+            log.info("read %d report files, planned %d files in %.1f s (%d MB)", files, pages, seconds, _peak_mb())
         report_problems(self.outcome.problems)
         if not self.outcome.ok:
             raise ContentError(self.outcome.problems)
@@ -135,9 +143,8 @@ class SitrepGenerator(Generator):
         self.write_all([p for p in pages if p.template != "report"])
         for data in self.outcome.data:
             write_data(Path(self.output_path), data.save_as, data.text)
-        log.info(
-            "wrote pages, feeds and %d data files in %.1f s", len(self.outcome.data), time.perf_counter() - started
-        )
+        seconds = time.perf_counter() - started
+        log.info("wrote pages, feeds and %d data files in %.1f s (%d MB)", len(self.outcome.data), seconds, _peak_mb())
         assert site is not None
         html = sum(1 for page in pages if page.save_as.endswith(".html"))
         feeds = sum(1 for page in pages if page.save_as.endswith(".xml"))

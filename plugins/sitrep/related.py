@@ -7,6 +7,7 @@ a region named by every report.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -62,4 +63,4 @@ def _best(report: Report, scores: Mapping[str, tuple[float, Report]]) -> tuple[R
         day, moment = other.date.sort_key()
         return (-weight / (1 + days / DECAY_DAYS), -day.toordinal(), -moment, other.title, other.source)
 
-    return tuple(other for _, other in sorted(scores.values(), key=rank)[:SHOWN])
+    return tuple(other for _, other in heapq.nsmallest(SHOWN, scores.values(), key=rank))
