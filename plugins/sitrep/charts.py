@@ -56,9 +56,9 @@ class Chart:
     summary: str
 
 
-def _num(value: float) -> str:
-    """Format a coordinate so output is byte-stable."""
-    return f"{value:.2f}".rstrip("0").rstrip(".")
+def svg_number(value: float, places: int = 2) -> str:
+    """Format an SVG coordinate so output is byte-stable."""
+    return repr(round(value, places))  # repr of a rounded float is the shortest exact text: fast and stable
 
 
 def bar_chart(points: Sequence[Point], summary: str, width: int = WIDTH, height: int = HEIGHT) -> Chart:
@@ -71,10 +71,10 @@ def bar_chart(points: Sequence[Point], summary: str, width: int = WIDTH, height:
     for index, point in enumerate(points):
         tall = plot * point.count / top
         x = index * slot + slot * GAP / 2
-        bars.append(Bar(_num(x), _num(plot - tall), _num(slot * (1 - GAP)), _num(tall), point))
+        bars.append(Bar(svg_number(x), svg_number(plot - tall), svg_number(slot * (1 - GAP)), svg_number(tall), point))
         if point.tick:
-            ticks.append(Tick(_num(index * slot), point.tick))
-    return Chart(width, height, _num(plot), tuple(bars), tuple(ticks), summary)
+            ticks.append(Tick(svg_number(index * slot), point.tick))
+    return Chart(width, height, svg_number(plot), tuple(bars), tuple(ticks), summary)
 
 
 def _month_tick(month: MonthCount, first: bool, months: int) -> str | None:

@@ -62,34 +62,43 @@ def entry_id(config: Config, report: Report) -> str:
     return f"{config.feed_id_prefix}{report.path}"
 
 
-def entries(reports: Sequence[Report], index: EntityIndex, config: Config) -> tuple[Entry, ...]:
-    """Turn the newest reports into entries, up to the configured number."""
-    return tuple(_entry(r, index, config) for r in reports[: config.feed_max_items])
+class Entries:
+    """Make feed entries, each report's once, however many feeds carry it."""
+
+    def __init__(self, index: EntityIndex, config: Config) -> None:
+        self.index, self.config = index, config
+        self.schemes = {f.key: config.site_url + config.facets[f.key].listing.format()[0] for f in FACETS}
+        self.made: dict[str, Entry] = {}
+
+    def newest(self, reports: Sequence[Report]) -> tuple[Entry, ...]:
+        """Turn the newest reports into entries, up to the configured number."""
+        return tuple(self.entry(r) for r in reports[: self.config.feed_max_items])
+
+    def entry(self, report: Report) -> Entry:
+        """Make (or reuse) one entry, its categories from all of the report's entities."""
+        if report.source not in self.made:
+            categories = tuple(
+                Category(ref.slug, self.schemes[facet.key], ref.name)
+                for facet in FACETS
+                for ref in self.index.refs(report, facet.key)
+            )
+            self.made[report.source] = Entry(report, entry_id(self.config, report), updated(report), categories)
+        return self.made[report.source]
 
 
-def _entry(report: Report, index: EntityIndex, config: Config) -> Entry:
-    """Make one entry, its categories from all of the report's entities."""
-    categories = tuple(
-        Category(ref.slug, config.site_url + config.facets[facet.key].listing.format()[0], ref.name)
-        for facet in FACETS
-        for ref in index.refs(report, facet.key)
-    )
-    return Entry(report, entry_id(config, report), updated(report), categories)
-
-
-def site_feed(reports: Sequence[Report], index: EntityIndex, config: Config) -> Feed:
+def site_feed(reports: Sequence[Report], made: Entries, config: Config) -> Feed:
     """Return the feed of every report (newest first, capped)."""
     home = config.home.format(number=1)[0]
-    found = entries(reports, index, config)
+    found = made.newest(reports)
     return Feed("all", "All reports", f"{config.feed_id_prefix}feeds/all", home, config.atom, config.rss, found)
 
 
-def entity_feed(facet: Facet, entry: EntityEntry, index: EntityIndex, config: Config) -> Feed:
+def entity_feed(facet: Facet, entry: EntityEntry, made: Entries, config: Config) -> Feed:
     """Return the feed of one entity's reports."""
     patterns = config.facets[facet.key]
     slug = entry.ref.slug
     atom, rss = patterns.atom.format(slug=slug), patterns.rss.format(slug=slug) if patterns.rss else ""
     feed_id = f"{config.feed_id_prefix}{facet.key}/{slug}"
     title = f"{entry.ref.name} ({facet.singular.lower()})"
-    found = entries(entry.reports, index, config)
+    found = made.newest(entry.reports)
     return Feed(f"{facet.key}/{slug}", title, feed_id, entry.ref.url, atom, rss, found, facet)

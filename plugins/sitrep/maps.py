@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from .charts import svg_number
 from .entities import Registry
 from .indexes import EntityEntry, EntityIndex
 from .slugs import slugify
@@ -139,12 +140,7 @@ def _paths(frame: _Frame) -> tuple[str, ...]:
 def _xy(frame: _Frame, lon: float, lat: float) -> str:
     """Return one projected point as 'x,y'."""
     x, y = frame.point(lat, lon)
-    return f"{_num(x)},{_num(y)}"
-
-
-def _num(value: float) -> str:
-    """Format a coordinate so output is byte-stable."""
-    return f"{value:.1f}".rstrip("0").rstrip(".")
+    return f"{svg_number(x, 1)},{svg_number(y, 1)}"
 
 
 @dataclass(frozen=True)
@@ -194,10 +190,14 @@ def _graticule(frame: _Frame) -> tuple[Line, ...]:
     lines = []
     for lon in range(math.ceil(frame.west / step) * step, math.floor(frame.east) + 1, step):
         x = (lon - frame.west) * frame.x_scale
-        lines.append(Line(_num(x), "0", _num(x), str(frame.height), f"{abs(lon)}°{'E' if lon >= 0 else 'W'}"))
+        lines.append(
+            Line(svg_number(x, 1), "0", svg_number(x, 1), str(frame.height), f"{abs(lon)}°{'E' if lon >= 0 else 'W'}")
+        )
     for lat in range(math.ceil(frame.south / step) * step, math.floor(frame.north) + 1, step):
         y = (frame.north - lat) * frame.y_scale
-        lines.append(Line("0", _num(y), str(frame.width), _num(y), f"{abs(lat)}°{'N' if lat >= 0 else 'S'}"))
+        lines.append(
+            Line("0", svg_number(y, 1), str(frame.width), svg_number(y, 1), f"{abs(lat)}°{'N' if lat >= 0 else 'S'}")
+        )
     return tuple(lines)
 
 
@@ -215,7 +215,9 @@ def map_view(found: Sequence[Place], width: int = WIDTH, highlight: str | None =
         label = place.name in labelled and not highlight and not any(_overlap(box, b) for b in boxes)
         if label:
             boxes.append(box)
-        circles.append(Circle(_num(x), _num(y), _num(radius), place, label, place.name == highlight))
+        circles.append(
+            Circle(svg_number(x, 1), svg_number(y, 1), svg_number(radius, 1), place, label, place.name == highlight)
+        )
     return MapView(width, frame.height, _graticule(frame), tuple(reversed(circles)), _paths(frame))
 
 

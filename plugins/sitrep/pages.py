@@ -11,7 +11,7 @@ from datetime import date
 from .charts import monthly_chart
 from .exports import entities_json, generated_at, report_record, reports_csv, reports_json
 from .facets import FACETS, Facet
-from .feeds import Feed, entity_feed, site_feed
+from .feeds import Entries, Feed, entity_feed, site_feed
 from .indexes import EntityEntry, EntityIndex
 from .maps import MapView, Place, geojson, locator, map_view, places
 from .model import Report, Site
@@ -80,8 +80,9 @@ def data_files(site: Site, index: EntityIndex, config: Config) -> list[DataFile]
 def plan(site: Site, index: EntityIndex, related: Mapping[str, Sequence[Report]], config: Config) -> list[Page]:
     """List every page of the site, in a stable order."""
     located = places(site.registry, index)
-    feed = site_feed(site.reports, index, config)
-    facet_feeds = {f.key: [entity_feed(f, e, index, config) for e in index.facets[f.key]] for f in FACETS}
+    made = Entries(index, config)
+    feed = site_feed(site.reports, made, config)
+    facet_feeds = {f.key: [entity_feed(f, e, made, config) for e in index.facets[f.key]] for f in FACETS}
     return [
         *home_pages(site, config, feed),
         *report_pages(site.reports, related),

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from .indexes import EntityIndex, EntityRef
 from .model import Report
 
-WINDOW = 25  # neighbours considered on each side in each entity's list
+WINDOW = 10  # neighbours considered on each side in each entity's list
 SHOWN = 5
 DECAY_DAYS = 90.0  # a report this many days away counts half as much
 
