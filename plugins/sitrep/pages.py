@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -15,7 +14,7 @@ from .feeds import Entries, Feed, entity_feed, site_feed
 from .indexes import EntityEntry, EntityIndex
 from .maps import MapView, Place, geojson, locator, map_view, places
 from .model import Report, Site
-from .problems import Problem, error
+from .problems import Problem, clashes, error
 from .settings import Config, Pattern
 from .slugs import slugify
 from .timeline import Year, chronological, group, overview
@@ -270,15 +269,11 @@ def report_pages(reports: Sequence[Report], related: Mapping[str, Sequence[Repor
 
 def collisions(pages: Iterable[Page]) -> list[Problem]:
     """Report two pages planned for one output file (before anything is written)."""
-    by_path: dict[str, list[Page]] = defaultdict(list)
-    for page in pages:
-        by_path[page.save_as].append(page)
-    clashes = (group for group in by_path.values() if len(group) > 1)
     return [
         error(
             "output",
             0,
             f"{group[0].save_as} would be written {len(group)} times ({', '.join(p.template for p in group)})",
         )
-        for group in clashes
+        for group in clashes(pages, lambda page: page.save_as)
     ]

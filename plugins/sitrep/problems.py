@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TypeVar
 
 
 class Severity(StrEnum):
@@ -50,6 +52,17 @@ def warning(path: str, line: int, message: str, hint: str = "") -> Problem:
 def errors(problems: Iterable[Problem]) -> list[Problem]:
     """Return only the problems that fail the build."""
     return [p for p in problems if p.is_error]
+
+
+T = TypeVar("T")
+
+
+def clashes(items: Iterable[T], key: Callable[[T], str]) -> list[list[T]]:
+    """Return the groups of items that share a key (two things bound for one file)."""
+    groups: dict[str, list[T]] = defaultdict(list)
+    for item in items:
+        groups[key(item)].append(item)
+    return [group for group in groups.values() if len(group) > 1]
 
 
 def sort_key(problem: Problem) -> tuple[str, int, str]:

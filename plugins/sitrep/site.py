@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections import defaultdict
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -13,7 +12,7 @@ from .entities import FACETS, Registry, load_registry
 from .frontmatter import decode
 from .history import read_history
 from .model import Report, Site
-from .problems import Problem, error, sort_key
+from .problems import Problem, clashes, error, sort_key
 from .reports import Read, read_report
 from .settings import Config
 
@@ -118,11 +117,8 @@ def read_registry(content_dir: Path, config: Config, root: Path | None = None) -
 
 def url_collisions(reports: Iterable[Report]) -> list[Problem]:
     """Report every file whose report would be written to another report's URL."""
-    by_path: dict[str, list[Report]] = defaultdict(list)
-    for report in reports:
-        by_path[report.save_as].append(report)
     problems = []
-    for clash in (group for group in by_path.values() if len(group) > 1):
+    for clash in clashes(reports, lambda report: report.save_as):
         for report in clash:
             others = ", ".join(o.source for o in clash if o is not report)
             problems.append(
