@@ -19,12 +19,13 @@ class Facet:
     list_setting: str
     names: Callable[[Report], tuple[str, ...]]
     registered: bool
+    field: str  # the front-matter field that names it, for problem lines
 
 
 FACETS: tuple[Facet, ...] = (
-    Facet("actors", "Actor", "Actors", "ACTOR", "ACTORS", lambda r: r.actors, True),
-    Facet("locations", "Location", "Locations", "LOCATION", "LOCATIONS", lambda r: r.locations, True),
-    Facet("regions", "Region", "Regions", "REGION", "REGIONS", lambda r: r.regions, False),
+    Facet("actors", "Actor", "Actors", "ACTOR", "ACTORS", lambda r: r.actors, True, "actors"),
+    Facet("locations", "Location", "Locations", "LOCATION", "LOCATIONS", lambda r: r.locations, True, "locations"),
+    Facet("regions", "Region", "Regions", "REGION", "REGIONS", lambda r: r.regions, False, "region"),
     Facet(
         "categories",
         "Category",
@@ -33,6 +34,7 @@ FACETS: tuple[Facet, ...] = (
         "CATEGORIES",
         lambda r: (r.category,) if r.category else (),
         False,
+        "category",
     ),
 )
 BY_KEY = {facet.key: facet for facet in FACETS}

@@ -194,7 +194,7 @@ def _slug_problems(refs: Mapping[Key, EntityRef], groups: Mapping[Key, _Group]) 
 def _at(group: _Group, facet: str, message: str, hint: str) -> Problem:
     """Make a problem at the oldest report naming the entity."""
     report = group.reports[-1]
-    field_name = {"regions": "region", "categories": "category"}.get(facet, facet)
+    field_name = BY_KEY[facet].field
     return error(report.source, report.line(field_name), message, hint)
 
 

@@ -35,7 +35,7 @@ def spelling_warnings(reports: Sequence[Report], registry: Registry) -> list[Pro
 
 def _first_uses(reports: Sequence[Report], facet: Facet) -> dict[str, _Use]:
     """Map each spelling to the oldest report that uses it."""
-    field = {"regions": "region", "categories": "category"}.get(facet.key, facet.key)
+    field = facet.field
     uses: dict[str, _Use] = {}
     for report in reversed(reports):  # oldest first
         for name in facet.names(report):
