@@ -131,18 +131,20 @@ def test_failed_build_leaves_previous_output_untouched(small_site, tmp_path):
     code, messages = run_build(small_site, out)
     assert code == 1
     assert tree(out) == before
-    assert sorted(p.name for p in out.parent.iterdir()) == ["out"]  # no staging folder left
+    assert sorted(p.name for p in out.parent.iterdir()) == [".out.cache", "out"]  # no staging folder left, only the build cache
     lines = [line for line in messages.splitlines() if ".md:" in line]
     assert len(lines) == 2 and all(re.match(r"^\S+\.md:\d+: ", line) for line in lines)
     assert messages.rstrip().endswith("build failed: 2 errors; out/ left as it was")
     assert "Traceback" not in messages
 
 
-def test_nothing_is_written_outside_output(small_site, tmp_path):
+def test_nothing_is_written_outside_output_but_the_build_cache(small_site, tmp_path):
     before = {p for p in tmp_path.rglob("*")}
     run_build(small_site, tmp_path / "out")
-    after = {p for p in tmp_path.rglob("*") if not p.is_relative_to(tmp_path / "out")}
+    kept = (tmp_path / "out", tmp_path / ".out.cache")
+    after = {p for p in tmp_path.rglob("*") if not p.is_relative_to(kept[0]) and not p.is_relative_to(kept[1])}
     assert after == before
+    assert sorted(p.name for p in kept[1].iterdir()) == ["manifest.json", "reports.pickle"]
 
 
 def test_check_reports_everything_and_writes_nothing(small_site):

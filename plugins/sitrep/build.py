@@ -9,16 +9,17 @@ import shutil
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
 from . import pipeline
 from . import settings as sitrep_settings
+from .cache import Manifest, inputs_digest, load_manifest, save_manifest
 from .entities import Registry
-from .history import GitError, changed_files
+from .history import GitError, changed_files, head
 from .problems import ContentError, Problem, as_github, as_record, errors
 from .site import labels
 
@@ -31,6 +32,7 @@ class Tally:
 
     warnings: int = 0
     errors: int = 0
+    lines: list[str] = field(default_factory=list)  # the warnings, as printed
 
 
 class _Echo(logging.Handler):
@@ -52,6 +54,8 @@ class _Echo(logging.Handler):
             text = f"{record.levelname.lower()}: {text}"
         elif record.levelno < logging.WARNING:
             text = f"  {text}"
+        if record.levelno == logging.WARNING:
+            self.tally.lines.append(text)
         print(text, file=self.stream)
 
 
@@ -161,11 +165,18 @@ def build(
     if output.exists() and not output.is_dir():
         print(f"{output}: exists and is not a folder", file=stream)
         return 1
+    settings = read_settings(settings_file, content, output)
+    inputs = inputs_digest(content, settings, Path(str(settings["THEME"])), head(content))
+    last = load_manifest(cache_of(output))
+    if last.inputs == inputs and last.intact(output):
+        return _unchanged(last, stream, time.perf_counter() - started, output)
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.build-", dir=output.parent))
+    where = {"OUTPUT_PATH": str(staging), "SITREP_CACHE_PATH": str(cache_of(output))}
+    where["SITREP_PREVIOUS_OUTPUT"] = str(output)  # unchanged pages are linked from it
     try:
         with _echo_logs(stream) as tally:
-            written = _run_pelican(read_settings(settings_file, content, staging))
+            written = _run_pelican({**settings, **where})
     except ContentError as failure:
         shutil.rmtree(staging, ignore_errors=True)
         bad = len(errors(failure.problems))
@@ -174,19 +185,35 @@ def build(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    digests = written.pop("digests", {})
     _swap(staging, output, previous_of(output) if keep_previous else None)
+    save_manifest(cache_of(output), output, Manifest(inputs, {}, written, tuple(tally.lines)), digests)
     print(_summary(written, tally, time.perf_counter() - started, output), file=stream)
     return 0
 
 
-def _run_pelican(settings: dict[str, object]) -> dict[str, int]:
+def cache_of(output: Path) -> Path:
+    """Return the build cache's folder: beside the output, never published with it."""
+    return output.with_name(f".{output.name}.cache")
+
+
+def _unchanged(last: Manifest, stream: TextIO, seconds: float, output: Path) -> int:
+    """Say that nothing changed since the last build, repeating its warnings; return the exit code."""
+    for line in last.warnings:
+        print(line, file=stream)
+    tally = Tally(len(last.warnings))
+    print(_summary(last.counts, tally, seconds, output, "nothing changed: kept"), file=stream)
+    return 0
+
+
+def _run_pelican(settings: dict[str, object]) -> dict[str, object]:
     """Run Pelican in this process and return what Sitrep wrote."""
     from pelican import Pelican
     from pelican.log import console
 
     from .generator import site_written
 
-    counts: dict[str, int] = {}
+    counts: dict[str, object] = {}
 
     def remember(sender: object, written: object) -> None:
         counts.update(vars(written))
@@ -234,16 +261,18 @@ def rollback(output: Path, stream: TextIO = sys.stderr) -> int:
     return 0
 
 
-def _summary(written: dict[str, int], tally: Tally, seconds: float, output: Path) -> str:
+def _summary(written: Mapping[str, object], tally: Tally, seconds: float, output: Path, verb: str = "built") -> str:
     """Return the closing line of a successful build."""
-    drafts = f" ({_plural(written['drafts'], 'draft')} left out)" if written.get("drafts") else ""
+    count = {k: int(v) for k, v in written.items() if isinstance(v, int)}
+    drafts = f" ({_plural(count['drafts'], 'draft')} left out)" if count.get("drafts") else ""
+    reused = f" ({count['reused']} unchanged)" if count.get("reused") and verb == "built" else ""
     parts = [
-        _plural(written.get("reports", 0), "report") + drafts,
-        _plural(written.get("pages", 0), "page"),
-        _plural(written.get("feeds", 0), "feed"),
+        _plural(count.get("reports", 0), "report") + drafts,
+        _plural(count.get("pages", 0), "page"),
+        _plural(count.get("feeds", 0), "feed"),
         _plural(tally.warnings, "warning"),
     ]
-    return f"built {', '.join(parts)} in {seconds:.2f} s -> {_shown(output)}"
+    return f"{verb} {', '.join(parts)}{reused} in {seconds:.2f} s -> {_shown(output)}"
 
 
 def _shown(path: Path) -> str:

@@ -6,10 +6,11 @@ import logging
 import multiprocessing
 import os
 import resource
+import shutil
 import time
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from blinker import signal
@@ -22,10 +23,12 @@ from pelican.settings import DEFAULT_CONFIG
 
 from . import pipeline
 from . import settings as sitrep_settings
+from .cache import code_digest, digest_bytes, load_manifest, load_reads, save_reads, settings_digest
 from .model import Report
-from .pages import Page
+from .pages import Page, page_digests
 from .problems import ContentError, Problem
-from .search import finish_index, report_glob, start_index
+from .search import BUNDLE, finish_index, report_glob, start_index
+from .site import ReadCache
 from .templating import FILTERS
 
 log = logging.getLogger(__name__)
@@ -44,6 +47,8 @@ class Written:
     drafts: int
     pages: int
     feeds: int
+    reused: int = 0  # pages linked from the previous build, not rendered
+    digests: Mapping[str, str] = field(default_factory=dict)  # save_as -> digest, for the next build
 
 
 def _peak_mb() -> int:
@@ -77,6 +82,12 @@ class SitrepGenerator(Generator):
         self.env.globals["fragment"] = self.fragment
         self.fragments: dict[tuple[str, str, str], Markup] = {}
         self.outcome = pipeline.Outcome([])
+        cache_path = str(self.settings.get("SITREP_CACHE_PATH") or "")
+        self.cache_dir = Path(cache_path) if cache_path else None
+        self.reads = ReadCache(load_reads(self.cache_dir), code_digest()) if self.cache_dir else None
+        self.previous = Path(str(self.settings.get("SITREP_PREVIOUS_OUTPUT") or self.output_path))
+        self.manifest = load_manifest(self.cache_dir)
+        self.digests: dict[str, str] = {}
 
     @pass_context
     def fragment(self, context: Context, name: str, report: Report) -> Markup:
@@ -100,13 +111,31 @@ class SitrepGenerator(Generator):
             list(pool.map(_write_share, range(workers), [workers] * workers))
         _forked.clear()
 
+    def write_or_link(self, pages: list[Page]) -> int:
+        """Link the pages whose digest matches the previous build's file; render the others; return links."""
+        fresh, linked = [], 0
+        for page in pages:
+            if self.manifest.reusable(page.save_as, self.digests[page.save_as], self.previous):
+                link(self.previous / page.save_as, Path(self.output_path) / page.save_as)
+                linked += 1
+            else:
+                fresh.append(page)
+        self.write_all(fresh)
+        return linked
+
+    def page_digests(self, pages: list[Page]) -> dict[str, str]:
+        """Digest what each page is made from: theme, code, settings and its variables."""
+        assert self.outcome.index is not None
+        base = digest_bytes(code_digest([Path(self.theme)]), settings_digest(self.settings))
+        return page_digests(pages, self.outcome.index, base)
+
     def write_pages(self, share: int, shares: int) -> int:
         """Render and write every shares-th page of the batch, starting at share; return how many."""
         pages = self.batch[share::shares]
         for page in pages:
             template = self.get_template(page.template)
             self.writer.write_file(  # type: ignore[attr-defined]
-                page.save_as, template, self.context, relative_urls=True, page_url=page.url, **page.variables
+                page.save_as, template, self.context, relative_urls=True, page_url=page.url, **page.context()
             )
         return len(pages)
 
@@ -115,12 +144,14 @@ class SitrepGenerator(Generator):
         log.info("reading %s", self.path)
         settings = {**own_settings(self.settings), "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "")}
         started = time.perf_counter()
-        self.outcome = pipeline.run(Path(self.path), settings)
+        self.outcome = pipeline.run(Path(self.path), settings, cache=self.reads)
         if self.outcome.site is not None:
             files, pages = self.outcome.site.files, len(self.outcome.pages)
             seconds = time.perf_counter() - started
             log.info("read %d report files, planned %d files in %.1f s (%d MB)", files, pages, seconds, _peak_mb())
         report_problems(self.outcome.problems)
+        if self.cache_dir and self.reads:  # reads are keyed by what they came from: valid even if the build fails
+            save_reads(self.cache_dir, self.reads.used)
         if not self.outcome.ok:
             raise ContentError(self.outcome.problems)
         self.context["sitrep_site"] = self.outcome.site
@@ -134,25 +165,54 @@ class SitrepGenerator(Generator):
         log.info("writing %d files on %d cores", len(pages), os.cpu_count() or 1)
         started = time.perf_counter()
         self.writer = writer
+        self.digests = self.page_digests(pages)
         reports = [p for p in pages if p.template == "report"]
-        self.write_all(reports)
+        reused = self.write_or_link(reports)
         if self.settings.get("SITREP_SEARCH", True):  # Pagefind reads only report pages: start it now
-            _searching[self.output_path] = start_index(
-                Path(self.output_path), report_glob(report_save_as(self.settings))
-            )
-        self.write_all([p for p in pages if p.template != "report"])
+            _searching[self.output_path] = self.start_search(reports)
+        reused += self.write_or_link([p for p in pages if p.template != "report"])
         for data in self.outcome.data:
             write_data(Path(self.output_path), data.save_as, data.text)
         seconds = time.perf_counter() - started
-        log.info("wrote pages, feeds and %d data files in %.1f s (%d MB)", len(self.outcome.data), seconds, _peak_mb())
+        what = f"{len(pages) - reused} pages rendered, {reused} unchanged linked, {len(self.outcome.data)} data files"
+        log.info("wrote %s in %.1f s (%d MB)", what, seconds, _peak_mb())
         assert site is not None
         html = sum(1 for page in pages if page.save_as.endswith(".html"))
         feeds = sum(1 for page in pages if page.save_as.endswith(".xml"))
-        site_written.send(self, written=Written(len(site.reports), len(site.drafts), html, feeds))
+        site_written.send(self, written=Written(len(site.reports), len(site.drafts), html, feeds, reused, self.digests))
+
+    def start_search(self, reports: list[Page]) -> Search:
+        """Reuse the previous search bundle when no report page changed; else start Pagefind on them."""
+        key = digest_bytes(code_digest(), *(self.digests[p.save_as] for p in reports))
+        bundle = {name for name in self.manifest.files if name.startswith(f"{BUNDLE}/")}
+        output = Path(self.output_path)
+        if bundle and all(self.manifest.reusable(name, key, self.previous) for name in bundle):
+            for name in sorted(bundle):
+                link(self.previous / name, output / name)
+            return Search([], key, self.digests)
+        return Search(start_index(output, report_glob(report_save_as(self.settings))), key, self.digests)
+
+
+@dataclass(frozen=True)
+class Search:
+    """A Pagefind run started while pages are written (or [] when the previous bundle was reused)."""
+
+    started: object
+    key: str  # digest of every report page: the bundle's files are recorded under it
+    digests: dict[str, str]  # the build's file digests, which the bundle's files join when it is done
 
 
 _forked: dict[str, SitrepGenerator] = {}
-_searching: dict[str, object] = {}  # output folder -> the Pagefind run started while pages were written
+_searching: dict[str, Search] = {}  # output folder -> its search run
+
+
+def link(source: Path, target: Path) -> None:
+    """Hard-link an unchanged file from the previous output (copy it across file systems)."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
 
 
 def _write_share(share: int, shares: int) -> int:
@@ -178,11 +238,15 @@ def index_search(pelican: Pelican) -> None:
     """After everything is written, index the output for search (SITREP_SEARCH, default on)."""
     if not pelican.settings.get("SITREP_SEARCH", True):
         return
-    log.info("finishing the search index (Pagefind)")
-    started = _searching.pop(pelican.output_path, None)
-    if started is None:  # another generator wrote the pages: index them now
-        started = start_index(Path(pelican.output_path), report_glob(report_save_as(pelican.settings)))
-    problems = finish_index(started)
+    output = Path(pelican.output_path)
+    search = _searching.pop(pelican.output_path, None)
+    if search is None:  # another generator wrote the pages: index them now
+        search = Search(start_index(output, report_glob(report_save_as(pelican.settings))), "", {})
+    log.info("search index unchanged" if search.started == [] else "finishing the search index (Pagefind)")
+    problems = finish_index(search.started)  # type: ignore[arg-type]
     report_problems(problems)
     if problems:
         raise ContentError(problems)
+    if search.key:
+        found = sorted(p.relative_to(output).as_posix() for p in (output / BUNDLE).rglob("*") if p.is_file())
+        search.digests.update(dict.fromkeys(found, search.key))

@@ -59,6 +59,15 @@ def read_history(folder: Path) -> dict[str, FileHistory]:
     return parse_log(done.stdout) if done.returncode == 0 else {}
 
 
+def head(folder: Path) -> str:
+    """Return the commit checked out in folder's repository ('' outside git): history depends on it."""
+    try:
+        done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=folder, capture_output=True, text=True, check=False)
+    except OSError:
+        return ""
+    return done.stdout.strip() if done.returncode == 0 else ""
+
+
 def changed_files(folder: Path, base: str) -> list[str]:
     """Return files under folder changed since base, committed or not, and untracked ones."""
     commands = (

@@ -38,6 +38,7 @@ class Report:
     created: Moment | None = None  # first git commit of the file, when in git
     url_line: int = field(default=1, compare=False)
     lines: Mapping[str, int] = field(default_factory=dict, compare=False)
+    digest: str = field(default="", compare=False)  # of everything it was read from: what page caching keys on
 
     def line(self, field_name: str) -> int:
         """Return the line of a front-matter field, or 1 (the opening '---')."""

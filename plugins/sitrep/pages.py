@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from datetime import date
+from functools import cached_property
 
+from .cache import Fingerprints
 from .charts import monthly_chart
 from .exports import entities_json, generated_at, report_record, reports_csv, reports_json
 from .facets import FACETS, Facet
-from .feeds import Entries, Feed, entity_feed, site_feed
+from .feeds import Entries, Entry, Feed, entity_feed, site_feed
 from .indexes import EntityEntry, EntityIndex
 from .maps import MapView, Place, geojson, locator, map_view, places
 from .model import Report, Site
@@ -21,6 +23,19 @@ from .timeline import Year, chronological, group, overview
 
 
 @dataclass(frozen=True)
+class Lazy:
+    """A page variable made only when a page showing it is rendered; its recipe is what caching keys on."""
+
+    make: Callable[..., object]
+    args: tuple[object, ...]
+
+    @cached_property
+    def value(self) -> object:
+        """Make the value (once, however many pages show it), lazy arguments first."""
+        return self.make(*(a.value if isinstance(a, Lazy) else a for a in self.args))
+
+
+@dataclass(frozen=True)
 class Page:
     """One file to render: its output path, URL, template and template variables."""
 
@@ -28,6 +43,10 @@ class Page:
     url: str
     template: str
     variables: Mapping[str, object] = field(default_factory=dict)
+
+    def context(self) -> dict[str, object]:
+        """Return the template variables, lazy ones made."""
+        return {k: v.value if isinstance(v, Lazy) else v for k, v in self.variables.items()}
 
 
 @dataclass(frozen=True)
@@ -90,8 +109,48 @@ def plan(site: Site, index: EntityIndex, related: Mapping[str, Sequence[Report]]
         *timeline_pages(site.reports, config),
         *feed_pages([feed, *(f for feeds in facet_feeds.values() for f in feeds)], facet_feeds, config),
         Page(*_at(config.search), "search"),
-        Page(*_at(config.map), "map", {"view": map_view(located), "places": located, "data_dir": config.data_dir}),
+        map_page(located, config),
     ]
+
+
+def map_page(located: Sequence[Place], config: Config) -> Page:
+    """Plan the map of every located place."""
+    variables = {"view": Lazy(map_view, (located,)), "places": located, "data_dir": config.data_dir}
+    return Page(*_at(config.map), "map", variables)
+
+
+def page_digests(pages: Sequence[Page], index: EntityIndex, base: str) -> dict[str, str]:
+    """Digest what each page is made from (base: theme, code and settings), by output path."""
+
+    def stand_in(value: object) -> object:
+        """Stand for things by what pages show of them, and for what is derived from reports by those reports."""
+        if isinstance(value, Report):  # as listed; with its refs, as folded names depend on other reports
+            return (*(getattr(value, name) for name in CARD), [index.refs(value, facet.key) for facet in FACETS])
+        if isinstance(value, EntityEntry):  # activity and co-occurrence come from its reports and the index
+            return (value.ref, value.details, value.spellings, value.reports)
+        if isinstance(value, Entry):  # a feed entry: its report whole
+            return (value.report.digest, value.report)
+        if isinstance(value, Feed):  # as linked; a feed file itself adds its entries (see _whole)
+            return (value.key, value.title, value.id, value.html_url, value.atom, value.rss, value.facet, value.updated)
+        if isinstance(value, Place):
+            return (value.name, value.slug, value.region, value.lat, value.lon, value.count, value.url)
+        return None
+
+    prints = Fingerprints(stand_in)
+    return {p.save_as: prints.of((base, p.save_as, p.url, p.template, p.variables, _whole(p))) for p in pages}
+
+
+# What lists, cards and links show of a report: everything but the body. A body edit re-renders
+# the report's page and the feeds carrying it, not every page that lists it.
+CARD = tuple(f.name for f in fields(Report) if f.name not in ("body_html", "feed_html", "lines", "url_line", "digest"))
+
+
+def _whole(page: Page) -> object:
+    """Return what a page shows in full beyond cards and links: its own report's body, or its feed's entries."""
+    report, feed = page.variables.get("report"), page.variables.get("feed")
+    if isinstance(report, Report):
+        return report.digest
+    return feed.entries if isinstance(feed, Feed) and page.save_as in (feed.atom, feed.rss) else ()
 
 
 def feed_pages(feeds: Sequence[Feed], by_facet: Mapping[str, Sequence[Feed]], config: Config) -> list[Page]:
@@ -145,12 +204,17 @@ def timeline_pages(newest_first: Sequence[Report], config: Config) -> list[Page]
     reports = chronological(newest_first)
     years = group(reports)
     common = {"years": years, "archive_urls": archive_urls(years, config)}
-    chart = overview(reports, lambda day: config.month_archive.format(date=day)[0])
+    chart = Lazy(month_overview, (newest_first, config))
     pages = [
         Page(*_at(config.timeline), "timeline", {**common, "chart": chart, "heading": "Timeline"}),
         Page(*_at(config.archives), "archives", {**common, "heading": "Archives"}),
     ]
     return pages + _period_pages(periods(years, config), common["archive_urls"])
+
+
+def month_overview(reports: Sequence[Report], config: Config) -> object:
+    """Chart reports over time, each bar linking to its month's archive."""
+    return overview(chronological(reports), lambda day: config.month_archive.format(date=day)[0])
 
 
 def _at(pattern: Pattern) -> tuple[str, str]:
@@ -174,11 +238,10 @@ def _period_pages(found: Sequence[Period], urls: Mapping[str, str]) -> list[Page
 
 def entity_timeline_page(facet: Facet, entry: EntityEntry, config: Config) -> Page:
     """Plan the timeline of one entity's reports."""
-    reports = chronological(entry.reports)
-    years = group(reports)
-    chart = overview(reports, lambda day: config.month_archive.format(date=day)[0])
     url, save_as = config.facets[facet.key].timeline.format(slug=entry.ref.slug)
-    variables = {"years": years, "archive_urls": archive_urls(years, config), "chart": chart, "entry": entry}
+    years = Lazy(group, (Lazy(chronological, (entry.reports,)),))
+    variables = {"years": years, "archive_urls": Lazy(archive_urls, (years, config)), "entry": entry}
+    variables["chart"] = Lazy(month_overview, (entry.reports, config))
     return Page(save_as, url, "timeline", {**variables, "heading": f"Timeline: {entry.ref.name}", "facet": facet})
 
 
@@ -198,7 +261,7 @@ def facet_pages(
     url, save_as = config.facets[facet.key].listing.format()
     pages = [Page(save_as, url, "entities", {"facet": facet, "entries": entries, **_groupings(entries)})]
     for entry, feed in zip(entries, feeds, strict=True):
-        view = locator(located, entry.ref.name) if any(p.entry is entry for p in located) else None
+        view = Lazy(locator, (located, entry.ref.name)) if any(p.entry is entry for p in located) else None
         pages += [*entity_pages(facet, entry, feed, view, config), entity_timeline_page(facet, entry, config)]
     return pages
 
@@ -210,7 +273,7 @@ def entity_pages(facet: Facet, entry: EntityEntry, feed: Feed, view: MapView | N
     rest = Pattern(
         *(p.replace("{slug}", entry.ref.slug) for p in (patterns.entity_page.url, patterns.entity_page.save_as))
     )
-    chart = monthly_chart(entry.activity, entry.ref.name)
+    chart = Lazy(activity_chart, (entry,))
     variables = {
         "facet": facet,
         "entry": entry,
@@ -225,6 +288,11 @@ def entity_pages(facet: Facet, entry: EntityEntry, feed: Feed, view: MapView | N
         Page(save_as, url, "entity", {**variables, "reports": chunk, "pager": pager})
         for chunk, pager, url, save_as in chunks
     ]
+
+
+def activity_chart(entry: EntityEntry) -> object:
+    """Chart an entity's reports by month."""
+    return monthly_chart(entry.activity, entry.ref.name)
 
 
 def _groupings(entries: Sequence[EntityEntry]) -> dict[str, object]:

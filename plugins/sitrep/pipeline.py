@@ -13,7 +13,7 @@ from .pages import DataFile, Page, collisions, data_files, navigation, plan
 from .problems import Problem, errors, sort_key
 from .related import related_reports
 from .settings import Config
-from .site import load_site
+from .site import ReadCache, load_site
 from .spelling import spelling_warnings
 
 
@@ -35,12 +35,14 @@ class Outcome:
         return self.index is not None and not errors(self.problems)
 
 
-def run(content_dir: Path, settings: Mapping[str, object], check_only: bool = False) -> Outcome:
+def run(
+    content_dir: Path, settings: Mapping[str, object], check_only: bool = False, cache: ReadCache | None = None
+) -> Outcome:
     """Read and check everything; plan pages only when there is no error (and not just checking)."""
     config, problems = sitrep_settings.load(settings)
     if config is None:
         return Outcome(problems)
-    site, read_problems = load_site(content_dir, config, render=not check_only)
+    site, read_problems = load_site(content_dir, config, render=not check_only, cache=cache)
     index, index_problems = build_index(site.reports, site.registry, config)  # the valid reports, so one run tells all
     spelling = spelling_warnings(site.reports, site.registry)
     problems = sorted(problems + read_problems + index_problems + spelling, key=sort_key)

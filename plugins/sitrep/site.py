@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from .cache import Fingerprints, digest_bytes
 from .entities import FACETS, Registry, load_registry
 from .frontmatter import decode
 from .history import read_history
@@ -46,6 +48,23 @@ def _read_all(jobs: list[tuple[object, ...]]) -> list[Read]:
         return list(pool.map(_read_job, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
 
 
+def _read_cached(jobs: list[tuple[object, ...]], keys: list[str], cache: ReadCache) -> list[Read]:
+    """Read the files whose digest is not in the cache; record every read under its digest."""
+    missing = [i for i, key in enumerate(keys) if key not in cache.known]
+    fresh = dict(zip(missing, _read_all([jobs[i] for i in missing]), strict=True))
+    reads = [fresh[i] if i in fresh else cache.known[key] for i, key in enumerate(keys)]
+    reads = [_stamped(read, key) for read, key in zip(reads, keys, strict=True)]
+    cache.used.update(zip(keys, reads, strict=True))
+    return reads
+
+
+def _stamped(read: Read, key: str) -> Read:
+    """Give the report its digest (what pages that show it are keyed on)."""
+    if read.report is None or read.report.digest == key:
+        return read
+    return Read(replace(read.report, digest=key), read.problems)
+
+
 def _read_job(job: tuple[object, ...]) -> Read:
     """Read one report (a picklable call for the process pool)."""
     return read_report(*job)  # type: ignore[arg-type]
@@ -65,20 +84,35 @@ def _hidden(relative: Path) -> bool:
     return any(part.startswith((".", "#", "~")) for part in relative.parts)
 
 
-def load_site(content_dir: Path, config: Config, render: bool = True) -> tuple[Site, list[Problem]]:
-    """Read the registry and every report; return the site and all problems, sorted."""
+@dataclass
+class ReadCache:
+    """Reads from the last build by digest (`known`), and those this run used (`used`, filled in)."""
+
+    known: Mapping[str, Read] = field(default_factory=dict)
+    base: str = ""  # digest of the code that reads reports
+    used: dict[str, Read] = field(default_factory=dict)
+
+
+def load_site(
+    content_dir: Path, config: Config, render: bool = True, cache: ReadCache | None = None
+) -> tuple[Site, list[Problem]]:
+    """Read the registry and every report (unchanged ones from the cache); return the site and all problems."""
     root = label_root(content_dir)
+    cache = cache or ReadCache()
     registry, problems = read_registry(content_dir, config, root)
-    reports: list[Report] = []
     files = report_files(content_dir, config)
     history = read_history(content_dir)
-    jobs = []
+    base = digest_bytes(cache.base, Fingerprints().of((config, registry, render)))
+    jobs, keys = [], []
     for path in files:
         label, relative = _label(path, root), path.relative_to(content_dir).as_posix()
         raw = _read(path, label, problems)
         if raw is not None:
+            keys.append(digest_bytes(base, label, relative, raw, repr(history.get(relative))))
             jobs.append((label, raw, config, registry, relative, history.get(relative), render))
-    for read in _read_all(jobs):
+    reads = _read_cached(jobs, keys, cache)
+    reports: list[Report] = []
+    for read in reads:
         problems += read.problems
         if read.report is not None:
             reports.append(read.report)

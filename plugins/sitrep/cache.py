@@ -1,0 +1,221 @@
+"""The build cache: canonical digests of inputs, the report cache and the manifest of written files.
+
+A report is re-read only when its digest (file bytes, git history, settings, registry, code) changes;
+a page is re-rendered only when the digest of everything its template is given changes, otherwise
+the previous build's file is hard-linked. Nothing here imports Pelican.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import pickle
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from .reports import Read
+
+FORMAT = 1  # bump when the shape of what is stored changes
+READS_FILE = "reports.pickle"
+MANIFEST_FILE = "manifest.json"
+CODE_DIR = Path(__file__).resolve().parent
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+_SCALARS = (int, float, bool, type(None))
+
+Substitute = Callable[[object], object]  # returns what to digest instead of a value, or None
+
+
+def digest_bytes(*parts: bytes | str) -> str:
+    """Return a short hex digest of length-prefixed parts (so ('ab', 'c') differs from ('a', 'bc'))."""
+    made = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        data = part.encode() if isinstance(part, str) else part
+        made.update(b"%d:" % len(data))
+        made.update(data)
+    return made.hexdigest()
+
+
+class Fingerprints:
+    """Digest values canonically: dataclasses by field, sets sorted, objects by repr without addresses.
+
+    Compound values are remembered by identity (and kept alive), so shared ones are digested once.
+    """
+
+    def __init__(self, substitute: Substitute | None = None) -> None:
+        self.substitute = substitute
+        self.memo: dict[int, tuple[object, bytes]] = {}
+
+    def of(self, value: object) -> str:
+        """Return the hex digest of a value."""
+        made = hashlib.blake2b(digest_size=16)
+        self._feed(made, value)
+        return made.hexdigest()
+
+    def _feed(self, made: hashlib._Hash, value: object) -> None:
+        """Add one value to a digest in progress."""
+        if isinstance(value, str):
+            data = b"s" + value.encode()
+        elif isinstance(value, _SCALARS) or type(value).__module__ == "datetime":
+            data = b"r" + repr(value).encode()
+        else:
+            data = b"c" + self._compound(value)
+        made.update(b"%d:" % len(data))
+        made.update(data)
+
+    def _compound(self, value: object) -> bytes:
+        """Return the digest of a container, dataclass or other object, once per object."""
+        hit = self.memo.get(id(value))
+        if hit is not None:
+            return hit[1]
+        made = hashlib.blake2b(type(value).__qualname__.encode(), digest_size=16)
+        for part in self._parts(value):
+            self._feed(made, part)
+        self.memo[id(value)] = (value, made.digest())
+        return self.memo[id(value)][1]
+
+    def _parts(self, value: object) -> Iterable[object]:
+        """Return what a compound value is made of, in a stable order."""
+        instead = self.substitute(value) if self.substitute else None
+        if instead is not None:
+            return (instead,)
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            return [part for f in dataclasses.fields(value) for part in (f.name, getattr(value, f.name))]
+        if isinstance(value, Mapping):
+            return [part for item in value.items() for part in item]
+        if isinstance(value, list | tuple):
+            return value
+        if isinstance(value, set | frozenset):
+            return sorted(self.of(item) for item in value)
+        return (_ADDRESS.sub("", repr(value)),)
+
+
+def code_digest(extra: Iterable[Path] = ()) -> str:
+    """Digest Sitrep's own code and the given files or folders (a theme): a change invalidates the cache."""
+    files = sorted(CODE_DIR.rglob("*.py")) + sorted((CODE_DIR / "data").rglob("*"))
+    for path in extra:
+        files += sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    return digest_bytes(str(FORMAT), versions(), *(part for f in files for part in (f.as_posix(), f.read_bytes())))
+
+
+VOLATILE = ("PATH", "OUTPUT_PATH", "SITREP_CACHE_PATH", "SITREP_PREVIOUS_OUTPUT")  # where, not what, is built
+DEPENDENCIES = ("pelican", "jinja2", "markdown-it-py", "mdit-py-plugins", "pyyaml", "markupsafe", "pagefind")
+
+
+def settings_digest(settings: Mapping[str, object]) -> str:
+    """Digest the settings that shape the output (not the folders the build reads from and writes to)."""
+    return Fingerprints().of({k: v for k, v in sorted(settings.items()) if k not in VOLATILE})
+
+
+def versions() -> str:
+    """Return the installed versions of the libraries that shape the output."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = []
+    for name in DEPENDENCIES:
+        try:
+            found.append(f"{name}=={version(name)}")
+        except PackageNotFoundError:
+            found.append(f"{name} missing")
+    return " ".join(found)
+
+
+def content_digest(content: Path) -> str:
+    """Digest every file under the content folder, names and bytes."""
+    files = sorted(p for p in content.rglob("*") if p.is_file())
+    return digest_bytes(*(part for f in files for part in (f.relative_to(content).as_posix(), f.read_bytes())))
+
+
+def inputs_digest(content: Path, settings: Mapping[str, object], theme: Path, commit: str) -> str:
+    """Digest everything a build reads: content, settings, theme, code, git commit, environment."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    return digest_bytes(content_digest(content), settings_digest(settings), code_digest([theme]), commit, epoch)
+
+
+def load_reads(folder: Path | None) -> dict[str, Read]:
+    """Return the cached reads by digest; an absent or unreadable cache is an empty one."""
+    if folder is None:
+        return {}
+    try:
+        with (folder / READS_FILE).open("rb") as stream:
+            found = pickle.load(stream)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def save_reads(folder: Path, reads: Mapping[str, Read]) -> None:
+    """Store this build's reads (only these: the cache never grows stale entries)."""
+    _replace(folder / READS_FILE, pickle.dumps(dict(reads), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What identifies a written file on disk: a changed or replaced file is never reused."""
+
+    inode: int
+    size: int
+    mtime_ns: int
+
+    @classmethod
+    def of(cls, path: Path) -> Stamp | None:
+        """Return the file's stamp, or None when it is missing."""
+        try:
+            found = path.stat()
+        except OSError:
+            return None
+        return cls(found.st_ino, found.st_size, found.st_mtime_ns)
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What the last successful build wrote: each file's digest and stamp, and its inputs' fingerprint."""
+
+    inputs: str = ""
+    files: Mapping[str, tuple[str, Stamp]] = dataclasses.field(default_factory=dict)
+    counts: Mapping[str, int] = dataclasses.field(default_factory=dict)  # what the build wrote, for its summary
+    warnings: tuple[str, ...] = ()  # repeated when nothing changed, so they are never silently lost
+
+    def reusable(self, save_as: str, digest: str, output: Path) -> bool:
+        """Return True when the file in output is the one built from the same digest."""
+        known = self.files.get(save_as)
+        return known is not None and known[0] == digest and Stamp.of(output / save_as) == known[1]
+
+    def intact(self, output: Path) -> bool:
+        """Return True when every recorded file is still in output, unchanged."""
+        return bool(self.files) and all(Stamp.of(output / name) == stamp for name, (_, stamp) in self.files.items())
+
+
+def load_manifest(folder: Path | None) -> Manifest:
+    """Return the last build's manifest, or an empty one."""
+    try:
+        data = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8")) if folder else {}
+        files = {name: (digest, Stamp(*stamp)) for name, (digest, stamp) in data.get("files", {}).items()}
+        if data.get("format") != FORMAT:
+            return Manifest()
+        return Manifest(data["inputs"], files, dict(data["counts"]), tuple(data["warnings"]))
+    except (OSError, ValueError, TypeError, KeyError):
+        return Manifest()
+
+
+def save_manifest(folder: Path, output: Path, done: Manifest, digests: Mapping[str, str]) -> None:
+    """Record the files now in output with their digests (files that vanished are left out)."""
+    files = {}
+    for name, digest in sorted(digests.items()):
+        stamp = Stamp.of(output / name)
+        if stamp is not None:
+            files[name] = [digest, dataclasses.astuple(stamp)]
+    record = {"format": FORMAT, "inputs": done.inputs, "counts": done.counts, "warnings": done.warnings}
+    text = json.dumps({**record, "files": files}, indent=0, sort_keys=True)
+    _replace(folder / MANIFEST_FILE, text.encode())
+
+
+def _replace(path: Path, data: bytes) -> None:
+    """Write a file whole or not at all."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    partial.write_bytes(data)
+    os.replace(partial, path)

@@ -1,0 +1,174 @@
+"""The build cache: digests, the report cache, page reuse, and warm builds equal to cold ones."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from test_build import stable
+
+from conftest import SETTINGS, report_text, run_build, tree, write_tree
+from sitrep import pipeline
+from sitrep.build import read_settings
+from sitrep.cache import Fingerprints, Manifest, Stamp, digest_bytes, load_manifest, load_reads, save_manifest
+from sitrep.generator import own_settings
+from sitrep.pages import page_digests
+
+
+@dataclasses.dataclass(frozen=True)
+class Pair:
+    name: str
+    tags: frozenset[str]
+
+
+class Opaque:
+    pass
+
+
+def test_digest_bytes_separates_parts():
+    assert digest_bytes("ab", "c") != digest_bytes("a", "bc")
+    assert digest_bytes("ab", "c") == digest_bytes(b"ab", b"c")
+
+
+def test_fingerprints_are_canonical():
+    one = Fingerprints().of(Pair("x", frozenset({"a", "b", "c"})))
+    assert one == Fingerprints().of(Pair("x", frozenset({"c", "b", "a"})))
+    assert one != Fingerprints().of(Pair("y", frozenset({"a", "b", "c"})))
+    assert Fingerprints().of(["1"]) != Fingerprints().of([1])
+    assert Fingerprints().of(Opaque()) == Fingerprints().of(Opaque())  # "<... at 0x...>" addresses are dropped
+
+
+def test_fingerprints_use_the_stand_in():
+    prints = Fingerprints(lambda value: ("same",) if isinstance(value, Pair) else None)
+    assert prints.of([Pair("x", frozenset())]) == prints.of([Pair("y", frozenset())])
+
+
+def test_manifest_reuses_only_the_same_file(tmp_path):
+    page = write_tree(tmp_path / "out", {"a/index.html": "<p>a</p>"}) / "a/index.html"
+    save_manifest(tmp_path / "cache", tmp_path / "out", Manifest("inputs", {}, {"pages": 1}), {"a/index.html": "d1"})
+    manifest = load_manifest(tmp_path / "cache")
+    assert manifest.inputs == "inputs" and manifest.counts == {"pages": 1}
+    assert manifest.reusable("a/index.html", "d1", tmp_path / "out")
+    assert not manifest.reusable("a/index.html", "d2", tmp_path / "out")
+    assert not manifest.reusable("b/index.html", "d1", tmp_path / "out")
+    page.write_text("<p>edited in place</p>")
+    assert not manifest.reusable("a/index.html", "d1", tmp_path / "out")
+    assert not manifest.intact(tmp_path / "out")
+
+
+@pytest.mark.parametrize("text", ["", "not json", '{"format": 1}', '{"format": 0, "inputs": "x", "files": {}}'])
+def test_an_unreadable_manifest_is_an_empty_one(tmp_path, text):
+    write_tree(tmp_path, {"manifest.json": text})
+    assert load_manifest(tmp_path) == Manifest()
+
+
+def test_an_unreadable_report_cache_is_an_empty_one(tmp_path):
+    assert load_reads(tmp_path) == {}
+    write_tree(tmp_path, {"reports.pickle": b"\x80\x05garbage"})
+    assert load_reads(tmp_path) == {}
+
+
+def test_stamp_of_a_missing_file_is_none(tmp_path):
+    assert Stamp.of(tmp_path / "missing") is None
+
+
+SITE = {
+    "reports/2016/01/zliten.md": report_text("Zliten bomb", "2016-01-07", actors="[IS]", locations="[Zliten]"),
+    "reports/2016/01/cabinet.md": report_text("Cabinet named", "2016-01-19", actors="[Presidency Council]"),
+    "reports/2016/01/talks.md": report_text("Talks resume", "2016-01-21", actors="[IS, Presidency Council]"),
+    "reports/2016/01/secret.md": report_text("Secret draft", "2016-01-20", status="draft"),
+    "entities/actors.yaml": "- name: Islamic State\n  aliases: [IS, ISIS, Daesh]\n",
+}
+
+
+def digests(content: Path) -> dict[str, str]:
+    settings = own_settings(read_settings(SETTINGS, content, content))
+    outcome = pipeline.run(content, settings)
+    assert outcome.index is not None, outcome.problems
+    return page_digests(outcome.pages, outcome.index, "base")
+
+
+def test_a_body_edit_changes_only_its_page_and_the_feeds_carrying_it(tmp_path):
+    content = write_tree(tmp_path / "content", SITE)
+    before = digests(content)
+    write_tree(content, {"reports/2016/01/cabinet.md": SITE["reports/2016/01/cabinet.md"] + "\n\nOne more line.\n"})
+    after = digests(content)
+    changed = sorted(name for name in before if before[name] != after[name])
+    assert changed == [
+        "actors/presidency-council/feed.atom.xml",
+        "feeds/all.atom.xml",
+        "feeds/all.rss.xml",
+        "regions/western/feed.atom.xml",
+        "reports/2016/01/cabinet-named/index.html",
+    ]
+
+
+def test_a_title_edit_changes_every_page_listing_the_report(tmp_path):
+    content = write_tree(tmp_path / "content", SITE)
+    before = digests(content)
+    write_tree(content, {"reports/2016/01/cabinet.md": SITE["reports/2016/01/cabinet.md"].replace("named", "sworn")})
+    after = digests(content)
+    assert "reports/2016/01/cabinet-named/index.html" not in after
+    changed = {name for name in before if name in after and before[name] != after[name]}
+    assert {"index.html", "timeline/index.html", "actors/presidency-council/index.html"} <= changed
+    assert "actors/islamic-state/feed.atom.xml" not in changed
+
+
+EDITS = {
+    "body": ("reports/2016/01/zliten.md", SITE["reports/2016/01/zliten.md"] + "\n\nAn update.\n"),
+    "title": ("reports/2016/01/cabinet.md", SITE["reports/2016/01/cabinet.md"].replace("named", "sworn")),
+    "new report": ("reports/2016/02/new.md", report_text("New", "2016-02-02", actors="[Daesh]")),
+    "draft published": ("reports/2016/01/secret.md", report_text("Secret draft", "2016-01-20")),
+    "registry": ("entities/actors.yaml", "- name: Islamic State\n  aliases: [IS, Daesh]\n- name: Presidency Council\n"),
+    "deleted": ("reports/2016/01/talks.md", None),
+}
+
+
+@pytest.mark.parametrize("edit", sorted(EDITS))
+def test_a_warm_build_after_an_edit_equals_a_cold_build(tmp_path, edit):
+    content = write_tree(tmp_path / "content", SITE)
+    assert run_build(content, tmp_path / "warm" / "out")[0] == 0
+    name, text = EDITS[edit]
+    if text is None:
+        (content / name).unlink()
+    else:
+        write_tree(content, {name: text})
+    code, messages = run_build(content, tmp_path / "warm" / "out")
+    assert code == 0, messages
+    assert re.search(r"\(\d+ unchanged\) in ", messages), messages
+    assert run_build(content, tmp_path / "cold" / "out")[0] == 0
+    assert stable(tree(tmp_path / "warm" / "out")) == stable(tree(tmp_path / "cold" / "out"))
+
+
+def test_a_build_with_nothing_changed_keeps_the_output_and_repeats_warnings(tmp_path):
+    content = write_tree(tmp_path / "content", {**SITE, "reports/2016/01/odd.md": report_text("Odd", "2016-03-01")})
+    code, first = run_build(content, tmp_path / "out")
+    assert code == 0 and "is in 2016/01/ but dated 2016-03-01" in first
+    before = {p: p.stat().st_ino for p in (tmp_path / "out").rglob("*")}
+    code, second = run_build(content, tmp_path / "out")
+    assert code == 0
+    assert "is in 2016/01/ but dated 2016-03-01" in second
+    assert re.search(r"^nothing changed: kept 4 reports \(1 draft left out\), \d+ pages, .*1 warning in", second, re.M)
+    assert {p: p.stat().st_ino for p in (tmp_path / "out").rglob("*")} == before
+
+
+def test_a_damaged_output_is_rebuilt_not_kept(tmp_path):
+    content = write_tree(tmp_path / "content", SITE)
+    assert run_build(content, tmp_path / "out")[0] == 0
+    home = tmp_path / "out" / "index.html"
+    expected = home.read_bytes()
+    home.write_text("vandalised")
+    code, messages = run_build(content, tmp_path / "out")
+    assert code == 0 and messages.splitlines()[-1].startswith("built ")
+    assert home.read_bytes() == expected
+
+
+def test_a_lost_cache_gives_a_cold_build(tmp_path):
+    content = write_tree(tmp_path / "content", SITE)
+    assert run_build(content, tmp_path / "out")[0] == 0
+    shutil.rmtree(tmp_path / ".out.cache")
+    code, messages = run_build(content, tmp_path / "out")
+    assert code == 0 and "unchanged" not in messages.splitlines()[-1]
