@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -234,16 +235,33 @@ def previous_of(output: Path) -> Path:
 
 
 def _swap(staging: Path, output: Path, keep: Path | None = None) -> None:
-    """Replace output by staging with renames; the old copy is kept at `keep`, or removed."""
+    """Replace output by staging with renames; the old copy is kept at `keep`, or thrown away."""
     os.chmod(staging, 0o755)
-    retired = keep or output.with_name(f".{output.name}.old-{os.getpid()}")
+    trash = cache_of(output) / "trash"
+    retired = keep or trash / f"{os.getpid()}-{time.time_ns()}"
     if keep is not None and keep.exists():
-        shutil.rmtree(keep)
+        _throw_away(keep, trash)
     if output.exists():
+        retired.parent.mkdir(parents=True, exist_ok=True)
         output.rename(retired)
     staging.rename(output)
-    if keep is None:
-        shutil.rmtree(retired, ignore_errors=True)
+    if trash.is_dir():
+        _empty(trash)
+
+
+def _throw_away(folder: Path, trash: Path) -> None:
+    """Move a folder into the trash (a rename: instant)."""
+    trash.mkdir(parents=True, exist_ok=True)
+    folder.rename(trash / f"{os.getpid()}-{time.time_ns()}")
+
+
+def _empty(trash: Path) -> None:
+    """Delete old outputs in a detached process: the build is done once the new one is in place."""
+    leftovers = [str(p) for p in trash.iterdir()]
+    if leftovers:
+        code = "import shutil, sys\nfor path in sys.argv[1:]: shutil.rmtree(path, ignore_errors=True)"
+        quiet = subprocess.DEVNULL
+        subprocess.Popen([sys.executable, "-c", code, *leftovers], stdout=quiet, stderr=quiet, start_new_session=True)
 
 
 def rollback(output: Path, stream: TextIO = sys.stderr) -> int:

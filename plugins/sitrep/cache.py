@@ -161,10 +161,10 @@ class Stamp:
     mtime_ns: int
 
     @classmethod
-    def of(cls, path: Path) -> Stamp | None:
+    def of(cls, path: Path | str) -> Stamp | None:
         """Return the file's stamp, or None when it is missing."""
         try:
-            found = path.stat()
+            found = os.stat(path)
         except OSError:
             return None
         return cls(found.st_ino, found.st_size, found.st_mtime_ns)
@@ -182,11 +182,12 @@ class Manifest:
     def reusable(self, save_as: str, digest: str, output: Path) -> bool:
         """Return True when the file in output is the one built from the same digest."""
         known = self.files.get(save_as)
-        return known is not None and known[0] == digest and Stamp.of(output / save_as) == known[1]
+        return known is not None and known[0] == digest and Stamp.of(f"{output}/{save_as}") == known[1]
 
     def intact(self, output: Path) -> bool:
         """Return True when every recorded file is still in output, unchanged."""
-        return bool(self.files) and all(Stamp.of(output / name) == stamp for name, (_, stamp) in self.files.items())
+        files = self.files.items()
+        return bool(self.files) and all(Stamp.of(f"{output}/{name}") == stamp for name, (_, stamp) in files)
 
 
 def load_manifest(folder: Path | None) -> Manifest:
@@ -205,7 +206,7 @@ def save_manifest(folder: Path, output: Path, done: Manifest, digests: Mapping[s
     """Record the files now in output with their digests (files that vanished are left out)."""
     files = {}
     for name, digest in sorted(digests.items()):
-        stamp = Stamp.of(output / name)
+        stamp = Stamp.of(f"{output}/{name}")
         if stamp is not None:
             files[name] = [digest, dataclasses.astuple(stamp)]
     record = {"format": FORMAT, "inputs": done.inputs, "counts": done.counts, "warnings": done.warnings}

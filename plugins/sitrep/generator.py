@@ -208,8 +208,10 @@ _searching: dict[str, Search] = {}  # output folder -> its search run
 
 def link(source: Path, target: Path) -> None:
     """Hard-link an unchanged file from the previous output (copy it across file systems)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
     try:
+        os.link(source, target)
+    except FileNotFoundError:  # its folder is not made yet
+        os.makedirs(target.parent, exist_ok=True)
         os.link(source, target)
     except OSError:
         shutil.copy2(source, target)
