@@ -97,16 +97,22 @@ def new(c, title, region, actors="", locations="", category=None, date=None, con
     print(path)
 
 
-@task(help={"port": "port to serve on (default 8000)", "output": "folder to serve (default: output)"})
-def serve(c, port=8000, output="output"):
-    """Serve the built site on http://127.0.0.1:PORT/ (build first)."""
-    import functools
-    import http.server
+@task(
+    help={
+        "port": "port to serve on (default 8000; 0 picks a free one)",
+        "content": "content folder (default: content)",
+        "output": "output folder (default: output)",
+    }
+)
+def serve(c, port=8000, content="content", output="output"):
+    """Build, serve on http://127.0.0.1:PORT/ and rebuild on every change, reloading open pages."""
+    from pelican.settings import read_settings
 
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(Path(output)))
-    with http.server.ThreadingHTTPServer(("127.0.0.1", int(port)), handler) as server:
-        print(f"serving {output}/ on http://127.0.0.1:{port}/ (Ctrl-C stops)")
-        server.serve_forever()
+    from sitrep.preview import Preview
+    from sitrep.preview import serve as preview
+
+    theme = Path(read_settings(str(SETTINGS))["THEME"])
+    preview(Preview(Path(content), Path(output).resolve(), SETTINGS), int(port), theme)
 
 
 @task(help={"output": "built site to photograph (default: output)", "dest": "folder for the PNGs"})

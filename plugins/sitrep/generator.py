@@ -20,6 +20,7 @@ from markupsafe import Markup
 from pelican import Pelican
 from pelican.generators import Generator
 from pelican.settings import DEFAULT_CONFIG
+from pelican.utils import get_relative_path, path_to_url
 
 from . import pipeline
 from . import settings as sitrep_settings
@@ -133,11 +134,14 @@ class SitrepGenerator(Generator):
         """Render and write every shares-th page of the batch, starting at share; return how many."""
         pages = self.batch[share::shares]
         for page in pages:
-            template = self.get_template(page.template)
-            self.writer.write_file(  # type: ignore[attr-defined]
-                page.save_as, template, self.context, relative_urls=True, page_url=page.url, **page.context()
-            )
+            write_data(Path(self.output_path), page.save_as, self.render_page(page))
         return len(pages)
+
+    def render_page(self, page: Page) -> str:
+        """Render one page with SITEURL relative to it, so the site works under any sub-path."""
+        root = path_to_url(get_relative_path(page.save_as))
+        local = {"SITEURL": root, "localsiteurl": root, "output_file": page.save_as, "page_url": page.url}
+        return self.get_template(page.template).render({**self.context, **local, **page.context()})
 
     def generate_context(self) -> None:
         """Read and check everything; stop the build on any error."""
@@ -164,7 +168,6 @@ class SitrepGenerator(Generator):
         pages, site = self.outcome.pages, self.outcome.site
         log.info("writing %d files on %d cores", len(pages), os.cpu_count() or 1)
         started = time.perf_counter()
-        self.writer = writer
         self.digests = self.page_digests(pages)
         reports = [p for p in pages if p.template == "report"]
         reused = self.write_or_link(reports)

@@ -1,0 +1,211 @@
+"""`invoke serve`: build, serve the output, and rebuild on every change, with live reload.
+
+An edited report's own page is re-rendered at once from the last build's state (well under a
+second), then an incremental build brings lists, feeds and search up to date and swaps them in.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import sys
+import threading
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TextIO
+
+from . import build as sitrep_build
+from .generator import SitrepGenerator, site_written
+from .model import Report
+from .pages import Page
+from .problems import Problem
+from .reports import read_report
+from .site import labels
+
+POLL_SECONDS = 0.3
+VERSION_PATH = "/__sitrep/version"
+RELOAD_SCRIPT = (
+    "<script>(function(){var seen=null;setInterval(function(){"
+    f"fetch('{VERSION_PATH}',{{cache:'no-store'}}).then(function(r){{return r.text()}})"
+    ".then(function(v){if(seen!==null&&v!==seen){location.reload()}seen=v}).catch(function(){})"
+    "},1000)})();</script>"
+)
+
+Snapshot = Mapping[str, tuple[int, int]]
+
+
+def snapshot(roots: list[Path]) -> dict[str, tuple[int, int]]:
+    """Return every file under the roots with its modification time and size."""
+    found = {}
+    for root in roots:
+        for path in _files(root):
+            try:
+                stat = os.stat(path)
+            except OSError:
+                continue
+            found[path] = (stat.st_mtime_ns, stat.st_size)
+    return found
+
+
+def _files(root: Path) -> Iterator[str]:
+    """List the files under root (or root itself), skipping hidden ones."""
+    if root.is_file():
+        yield str(root)
+        return
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        yield from (os.path.join(folder, f) for f in files if not f.startswith((".", "#", "~")))
+
+
+def changed(before: Snapshot, after: Snapshot) -> list[str]:
+    """Return the files added, removed or modified between two snapshots."""
+    return sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
+
+
+@dataclass
+class Preview:
+    """The state of a preview session: the last good build and a version that bumps on every update."""
+
+    content: Path
+    output: Path
+    settings_file: Path
+    stream: TextIO = sys.stderr
+    generator: SitrepGenerator | None = None
+    version: int = 0
+
+    def rebuild(self) -> int:
+        """Build incrementally, remembering the generator; return the exit code."""
+
+        def remember(sender: SitrepGenerator, written: object) -> None:
+            self.generator = sender
+
+        site_written.connect(remember)
+        try:
+            code = sitrep_build.build(self.content, self.output, self.settings_file, self.stream)
+        finally:
+            site_written.disconnect(remember)
+        self.version += code == 0
+        return code
+
+    def quick(self, paths: list[str]) -> list[str]:
+        """Re-render the pages of edited reports in place, from the last build; return their URLs."""
+        if self.generator is None:
+            return []
+        done = []
+        for path in paths:
+            page = self._page_for(Path(path))
+            if page is not None:
+                _replace_file(self.output / page.save_as, self.generator.render_page(page))
+                done.append(page.url)
+        self.version += bool(done)
+        return done
+
+    def _page_for(self, path: Path) -> Page | None:
+        """Return the edited report's page with the new text, or None if it moved, is new or has errors."""
+        generator = self.generator
+        assert generator is not None and generator.outcome.config and generator.outcome.site
+        label = next(iter(labels(self.content, [path])))
+        old = next((p for p in generator.outcome.pages if _source(p) == label), None)
+        if old is None or not path.is_file():
+            return None
+        relative = path.relative_to(self.content).as_posix()
+        outcome, site = generator.outcome, generator.outcome.site
+        read = read_report(label, path.read_bytes(), outcome.config, site.registry, relative)  # type: ignore[arg-type]
+        report = read.report
+        if report is None or report.save_as != old.save_as or _errors(read.problems):
+            return None  # the full build that follows reports it, or moves it
+        previous: Report = old.variables["report"]  # type: ignore[assignment]
+        report = replace(report, created=previous.created, author=report.author or previous.author)
+        return replace(old, variables={**old.variables, "report": report})
+
+
+def _errors(problems: list[Problem]) -> bool:
+    """Return True if any problem is an error."""
+    return any(p.is_error for p in problems)
+
+
+def _source(page: Page) -> str | None:
+    """Return the source of a report page's report."""
+    report = page.variables.get("report") if page.template == "report" else None
+    return report.source if isinstance(report, Report) else None
+
+
+def _replace_file(path: Path, text: str) -> None:
+    """Write a page whole (never in place: older builds may share the file through hard links)."""
+    partial = path.with_name(f".{path.name}.preview")
+    partial.write_text(text, encoding="utf-8")
+    os.replace(partial, path)
+
+
+class _Handler(http.server.SimpleHTTPRequestHandler):
+    """Serve the output; add the live-reload script to HTML pages; answer the version endpoint."""
+
+    preview: Preview
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Stay quiet: the build's own lines are what matter."""
+
+    def send_head(self):  # type: ignore[no-untyped-def]
+        """Answer the version endpoint and HTML pages ourselves; the rest as files."""
+        if self.path.split("?")[0] == VERSION_PATH:
+            return self._send(str(self.preview.version).encode(), "text/plain")
+        path = Path(self.translate_path(self.path))
+        page = path / "index.html" if path.is_dir() and self.path.split("?")[0].endswith("/") else path
+        if page.suffix == ".html" and page.is_file():
+            html = page.read_text(encoding="utf-8").replace("</body>", RELOAD_SCRIPT + "</body>", 1)
+            return self._send(html.encode(), "text/html; charset=utf-8")
+        return super().send_head()
+
+    def _send(self, body: bytes, kind: str):  # type: ignore[no-untyped-def]
+        """Send a small generated response."""
+        import io
+
+        self.send_response(200)
+        self.send_header("Content-Type", kind)
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+def start_server(preview: Preview, port: int) -> http.server.ThreadingHTTPServer:
+    """Serve the preview's output folder on 127.0.0.1:port in a background thread."""
+    handler = type("Handler", (_Handler,), {"preview": preview})
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", port), functools.partial(handler, directory=str(preview.output))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def watch_once(preview: Preview, roots: list[Path], before: Snapshot) -> Snapshot:
+    """Wait for a change, then update the preview: edited report pages first, then a full build."""
+    after = snapshot(roots)
+    edits = changed(before, after)
+    if not edits:
+        return after
+    started = time.perf_counter()
+    reports = [p for p in edits if p.endswith(".md")]
+    for url in preview.quick(reports if len(reports) == len(edits) else []):
+        print(f"preview: {url} re-rendered in {time.perf_counter() - started:.2f} s", file=preview.stream)
+    preview.rebuild()
+    return snapshot(roots)
+
+
+def serve(preview: Preview, port: int, theme: Path) -> None:
+    """Build, serve and rebuild on change until interrupted."""
+    preview.rebuild()
+    server = start_server(preview, port)
+    where = f"http://127.0.0.1:{server.server_port}/"
+    print(f"serving {preview.output}/ on {where}; watching for changes (Ctrl-C stops)", file=preview.stream)
+    roots = [preview.content, theme, preview.settings_file]
+    seen = snapshot(roots)
+    try:
+        while True:
+            time.sleep(POLL_SECONDS)
+            seen = watch_once(preview, roots, seen)
+    except KeyboardInterrupt:
+        server.shutdown()

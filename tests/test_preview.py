@@ -1,0 +1,99 @@
+"""`invoke serve`: edited reports re-rendered at once, then a full incremental build; live reload."""
+
+from __future__ import annotations
+
+import io
+import urllib.request
+
+import pytest
+
+from conftest import SETTINGS, report_text, tree, write_tree
+from sitrep.preview import RELOAD_SCRIPT, VERSION_PATH, Preview, changed, snapshot, start_server, watch_once
+
+SITE = {
+    "reports/2016/01/zliten.md": report_text("Zliten bomb", "2016-01-07", actors="[IS]", body="Old words.\n"),
+    "reports/2016/01/cabinet.md": report_text("Cabinet named", "2016-01-19"),
+    "entities/actors.yaml": "- name: Islamic State\n  aliases: [IS]\n",
+}
+PAGE = "reports/2016/01/zliten-bomb/index.html"
+
+
+@pytest.fixture
+def preview(tmp_path):
+    content = write_tree(tmp_path / "content", SITE)
+    made = Preview(content, tmp_path / "out", SETTINGS, io.StringIO())
+    assert made.rebuild() == 0, made.stream.getvalue()
+    return made
+
+
+def edit(preview: Preview, name: str, text: str) -> str:
+    path = preview.content / name
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_snapshots_show_added_changed_and_removed_files(tmp_path):
+    write_tree(tmp_path, {"a.md": "a", "b.md": "b", ".hidden/c.md": "c"})
+    before = snapshot([tmp_path])
+    write_tree(tmp_path, {"a.md": "a changed", "d.md": "d"})
+    (tmp_path / "b.md").unlink()
+    assert changed(before, snapshot([tmp_path])) == [str(tmp_path / n) for n in ("a.md", "b.md", "d.md")]
+
+
+def test_an_edited_report_page_is_rerendered_as_the_full_build_renders_it(preview):
+    path = edit(preview, "reports/2016/01/zliten.md", SITE["reports/2016/01/zliten.md"].replace("Old", "New"))
+    assert preview.quick([path]) == ["reports/2016/01/zliten-bomb/"]
+    quick = (preview.output / PAGE).read_bytes()
+    assert b"New words." in quick
+    assert preview.rebuild() == 0
+    assert (preview.output / PAGE).read_bytes() == quick
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        report_text("Zliten bomb", "2016-02-31", actors="[IS]"),  # an error: left to the full build to report
+        report_text("Renamed", "2016-01-07", actors="[IS]"),  # a new URL: the full build moves it
+    ],
+)
+def test_a_report_with_errors_or_a_new_url_waits_for_the_full_build(preview, text):
+    before = (preview.output / PAGE).read_bytes()
+    assert preview.quick([edit(preview, "reports/2016/01/zliten.md", text)]) == []
+    assert (preview.output / PAGE).read_bytes() == before
+
+
+def test_watching_rebuilds_after_a_change_and_bumps_the_version(preview):
+    roots = [preview.content]
+    seen = snapshot(roots)
+    version = preview.version
+    edit(preview, "reports/2016/01/cabinet.md", report_text("Cabinet sworn in", "2016-01-19"))
+    watch_once(preview, roots, seen)
+    assert preview.version > version
+    assert "reports/2016/01/cabinet-sworn-in/index.html" in tree(preview.output)
+    assert b"Cabinet sworn in" in (preview.output / "index.html").read_bytes()
+    assert "preview: reports/2016/01/cabinet-named/" not in preview.stream.getvalue()  # it moved: no quick path
+
+
+def test_a_broken_edit_keeps_the_last_good_site_served(preview):
+    before = tree(preview.output)
+    roots = [preview.content]
+    seen = snapshot(roots)
+    edit(preview, "reports/2016/01/cabinet.md", "---\ntitle: [\n---\n")
+    watch_once(preview, roots, seen)
+    assert tree(preview.output) == before
+    assert "build failed: 1 error" in preview.stream.getvalue()
+
+
+def test_served_pages_reload_themselves_but_the_files_do_not_change(preview):
+    server = start_server(preview, 0)
+    base = f"http://127.0.0.1:{server.server_port}"
+    try:
+        page = urllib.request.urlopen(f"{base}/{PAGE.removesuffix('index.html')}").read().decode()
+        version = urllib.request.urlopen(base + VERSION_PATH).read().decode()
+        css = urllib.request.urlopen(f"{base}/theme/css/sitrep.css").read()
+    finally:
+        server.shutdown()
+    assert RELOAD_SCRIPT in page and "Zliten bomb" in page
+    assert version == str(preview.version)
+    assert css and RELOAD_SCRIPT.encode() not in css
+    assert RELOAD_SCRIPT.encode() not in (preview.output / PAGE).read_bytes()
