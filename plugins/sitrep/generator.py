@@ -226,12 +226,18 @@ def _write_share(share: int, shares: int) -> int:
 
 
 def write_data(output: Path, save_as: str, text: str) -> None:
-    """Write an export inside the output folder (planned paths are relative and checked)."""
-    path = (output / save_as).resolve()
-    if not path.is_relative_to(output.resolve()):
+    """Write a page or export inside the output folder (planned paths are relative and checked)."""
+    root = os.path.normpath(output)
+    path = os.path.normpath(os.path.join(root, save_as))
+    if not path.startswith(f"{root}{os.sep}"):
         raise RuntimeError(f"{save_as} would be written outside {output}")  # a bug: settings are validated
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8", newline="\n")
+    try:
+        stream = open(path, "w", encoding="utf-8", newline="\n")
+    except FileNotFoundError:  # its folder is not made yet
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        stream = open(path, "w", encoding="utf-8", newline="\n")
+    with stream:
+        stream.write(text)
 
 
 def get_generators(pelican: object) -> type[Generator]:
