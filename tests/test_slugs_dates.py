@@ -2,9 +2,10 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
+from sitrep.charts import Bar, Chart, Point, Tick
 from sitrep.dates import Moment, parse_moment
 from sitrep.slugs import is_slug, slugify
-from sitrep.templating import longdate
+from sitrep.templating import longdate, svg_marks
 
 
 @pytest.mark.parametrize(
@@ -63,3 +64,23 @@ def test_longdate():
     assert longdate(parse_moment("2016-01-07")) == "7 January 2016"
     assert longdate(parse_moment("2016-01-19T18:30:00+01:00")) == "19 January 2016, 18:30 UTC+01:00"
     assert longdate(parse_moment("2016-01-19T18:30:00Z")) == "19 January 2016, 18:30 UTC"
+
+
+def test_svg_marks_draws_linked_bars_and_ticks_escaped():
+    chart = Chart(
+        640,
+        120,
+        "102",
+        (
+            Bar("0", "2", "10", "100", Point(3, "Jan <2016>: 3 reports", "archives/2016/01/")),
+            Bar("12", "102", "10", "0", Point(0, "Feb")),
+        ),
+        (Tick("0", "2016"),),
+        "summary",
+    )
+    assert str(svg_marks(chart, "../..")) == (
+        '<a href="../../archives/2016/01/"><rect x="0" y="2" width="10" height="100">'
+        "<title>Jan &lt;2016&gt;: 3 reports</title></rect></a>\n"
+        '  <rect x="12" y="102" width="10" height="0"><title>Feb</title></rect>\n'
+        '  <text x="0" y="116">2016</text>'
+    )
