@@ -125,7 +125,8 @@ def page_digests(pages: Sequence[Page], index: EntityIndex, base: str) -> dict[s
     def stand_in(value: object) -> object:
         """Stand for things by what pages show of them, and for what is derived from reports by those reports."""
         if isinstance(value, Report):  # as listed; with its refs, as folded names depend on other reports
-            return (*(getattr(value, name) for name in CARD), [index.refs(value, facet.key) for facet in FACETS])
+            refs = [index.refs(value, facet.key) for facet in FACETS]
+            return repr((*(getattr(value, name) for name in CARD), refs))  # plain values: their repr is stable
         if isinstance(value, EntityEntry):  # activity and co-occurrence come from its reports and the index
             return (value.ref, value.details, value.spellings, value.reports)
         if isinstance(value, Entry):  # a feed entry: its report whole
