@@ -154,7 +154,8 @@ def bench(c, reports=1000):
 
 @task
 def clean(c, output="output"):
-    """Remove the output folder."""
+    """Remove the output folder and its build cache (the next build is a cold one)."""
     import shutil
 
     shutil.rmtree(output, ignore_errors=True)
+    shutil.rmtree(sitrep_build.cache_of(Path(output).resolve()), ignore_errors=True)
