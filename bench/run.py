@@ -1,25 +1,86 @@
-"""Benchmark `invoke build` on a synthetic corpus and print a table.
+"""Benchmark Sitrep, vanilla Pelican and Hugo on one generated corpus and print one table.
 
 The corpus comes from the shared generator (`gen_corpus.py OUT --reports N`, same seed = same
 files); its path is SITREP_CORPUS_GENERATOR or ../shared/bench/gen_corpus.py beside this checkout.
-Vanilla Pelican and Hugo are measured when they are installed (`hugo` on PATH; `pelican` with the
-`markdown` package), otherwise their rows say so. Benchmarks are never timed tests.
+Sitrep builds the generated folder (reports and entity registry); Pelican and Hugo each build their
+own copy of its reports. Each builds three times: cold (no output yet), warm (after appending a
+line to the same report in its copy) and with no change. A tool that is not installed gets a row
+saying how to install it; the others still run (`--tools` picks a subset). Benchmarks are never
+timed tests: the smoke test only checks the table's shape.
+
+What each tool builds (defaults otherwise; see bench/vanilla/pelicanconf.py and bench/hugo/):
+- sitrep: `invoke build`, the real site: report pages, entity pages and timelines for actors,
+  locations, regions and categories, feeds, exports and the Pagefind index.
+- vanilla Pelican + Python-Markdown + pelican-yaml-metadata, notmyidea theme: articles, actors as
+  tags, categories, archives, an unpaginated index, Atom feeds for all articles and per category.
+- Hugo with minimal layouts: report pages, home, the reports section, taxonomy and term pages for
+  actors, locations, region and category, and Hugo's built-in RSS for each list page.
+Neither comparison site resolves entity aliases, so their tag/term counts can exceed Sitrep's.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import resource
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
 DEFAULT_GENERATOR = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
+TOOLS = ("sitrep", "pelican", "hugo")
+PELICAN_PACKAGES = ("markdown", "pelican-yaml-metadata")
+PELICAN_HINT = "not installed: pip install -r requirements-bench.txt"
+HUGO_HINT = "not installed: apt-get install hugo"
+EDIT = "\nEdited for the benchmark.\n"
+COLUMNS = ("tool", "cold s", "warm s", "no-change s", "pages", "peak MB", "pages/s")
+WIDTHS = (48, 8, 8, 12, 7, 8, 8)
+
+
+class BuildFailed(Exception):
+    """A build exited with a non-zero status."""
+
+
+@dataclass
+class Build:
+    """One timed build: wall and CPU seconds, and the peak resident memory of its largest process."""
+
+    seconds: float
+    peak_mb: float
+    cpu: float = 0.0
+
+
+@dataclass
+class Site:
+    """A tool's site, ready to build: its command, output folder and the report to edit."""
+
+    tool: str
+    name: str
+    command: list[str]
+    cwd: Path
+    output: Path
+    edit: Path
+
+
+@dataclass
+class Row:
+    """One line of the table: three builds and what they wrote, or why there are none."""
+
+    tool: str
+    name: str
+    builds: list[Build] = field(default_factory=list)
+    pages: int = 0
+    note: str = ""
+    built: str = ""
 
 
 def run(command: list[str], cwd: Path = ROOT) -> tuple[float, str]:
@@ -31,65 +92,235 @@ def run(command: list[str], cwd: Path = ROOT) -> tuple[float, str]:
     return time.perf_counter() - started, done.stdout + done.stderr
 
 
-def peak_mb() -> float:
-    """Return the peak resident memory of any child so far, in MB."""
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+def measure(command: list[str], cwd: Path, log: Path) -> Build:
+    """Run one build; return its wall time and its own peak memory (wait4 rusage, KB on Linux)."""
+    with log.open("w", encoding="utf-8") as out:
+        started = time.perf_counter()
+        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-5:]
+        raise BuildFailed(f"{' '.join(command)} exited {process.returncode}: {' / '.join(tail)}")
+    # ru_maxrss covers the child and its reaped descendants: the largest single process, not a sum.
+    return Build(seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
 
 
-def sitrep_rows(content: Path, work: Path) -> list[tuple[str, str, str, str]]:
-    """Time a cold build, a rebuild after editing one report, and a rebuild with no change."""
+def count_pages(output: Path) -> int:
+    """Count the HTML files under an output folder."""
+    return sum(1 for _ in output.rglob("*.html"))
+
+
+def describe_output(output: Path) -> str:
+    """Summarise what a build wrote: HTML files per top-level folder, then feeds."""
+    folders: Counter[str] = Counter()
+    for page in output.rglob("*.html"):
+        parts = page.relative_to(output).parts
+        folders[parts[0] + "/" if len(parts) > 1 else "top level"] += 1
+    feeds = sum(1 for _ in output.rglob("*.xml"))
+    return summarise_counts(folders, feeds)
+
+
+def summarise_counts(folders: Counter[str], feeds: int) -> str:
+    """Format HTML counts per folder, largest first, and the number of XML files."""
+    parts = [f"{count} {name}" for name, count in sorted(folders.items(), key=lambda item: (-item[1], item[0]))]
+    return f"HTML: {', '.join(parts) or 'none'}; XML (feeds): {feeds}"
+
+
+def append_edit(path: Path) -> None:
+    """Append a line to a report, as an author's edit."""
+    path.write_text(path.read_text(encoding="utf-8") + EDIT, encoding="utf-8")
+
+
+def time_site(site: Site, logs: Path) -> Row:
+    """Build a site cold, after editing one report, and with no change; return its row."""
+    row = Row(site.tool, site.name)
+    log = logs / f"{site.tool}.log"
+    row.builds.append(measure(site.command, site.cwd, log))
+    row.pages = count_pages(site.output)
+    row.built = describe_output(site.output)
+    append_edit(site.edit)
+    row.builds.append(measure(site.command, site.cwd, log))
+    row.builds.append(measure(site.command, site.cwd, log))
+    return row
+
+
+def first_report(corpus: Path) -> Path:
+    """Return the report every tool edits, relative to the corpus folder."""
+    return sorted((corpus / "reports").rglob("*.md"))[0].relative_to(corpus)
+
+
+def sitrep_site(corpus: Path, work: Path) -> Site:
+    """Set up `invoke build` of the generated corpus as it is."""
     output = work / "sitrep-out"
-    build = [sys.executable, "-m", "invoke", "build", "--content", str(content), "--output", str(output)]
-    cold, _ = run(build)
-    pages = sum(1 for _ in output.rglob("*.html"))
-    one = sorted((content / "reports").rglob("*.md"))[0]
-    one.write_text(one.read_text(encoding="utf-8") + "\nEdited for the benchmark.\n", encoding="utf-8")
-    edited, _ = run(build)
-    unchanged, _ = run(build)
-    rate = f"{pages / cold:.0f}"
-    return [
-        ("sitrep cold build", f"{cold:.2f}", str(pages), rate),
-        ("sitrep after editing one report", f"{edited:.2f}", str(pages), ""),
-        ("sitrep with no change", f"{unchanged:.2f}", str(pages), ""),
-    ]
+    command = [sys.executable, "-m", "invoke", "build", "--content", str(corpus), "--output", str(output)]
+    return Site("sitrep", "sitrep", command, ROOT, output, corpus / first_report(corpus))
 
 
-def hugo_row(content: Path, work: Path) -> tuple[str, str, str, str]:
-    """Hugo, when installed (a taxonomy site over the same files is future work)."""
-    if shutil.which("hugo") is None:
-        return ("hugo", "not installed", "", "")
-    return ("hugo", "installed; comparison site not set up yet", "", "")
+def actors_as_tags(text: str) -> str:
+    """Rename the front matter's `actors:` field to Pelican's `tags:`, leaving the body alone."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return text
+    for number, line in enumerate(lines[1:], start=1):
+        if line.strip() == "---":
+            break
+        if line.startswith("actors:"):
+            lines[number] = "tags:" + line[len("actors:") :]
+    return "\n".join(lines)
 
 
-def pelican_row() -> tuple[str, str, str, str]:
-    """Vanilla Pelican with Python-Markdown, when installed."""
+def copy_reports(corpus: Path, target: Path, convert: Callable[[str], str] | None = None) -> None:
+    """Copy the corpus's reports folder to target/reports, converting each file if asked."""
+    for source in sorted((corpus / "reports").rglob("*.md")):
+        destination = target / source.relative_to(corpus)
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        text = source.read_text(encoding="utf-8")
+        destination.write_text(convert(text) if convert else text, encoding="utf-8")
+
+
+def missing_packages(names: tuple[str, ...]) -> list[str]:
+    """Return the names of the Python distributions that are not installed."""
+    missing = []
+    for name in names:
+        try:
+            metadata.version(name)
+        except metadata.PackageNotFoundError:
+            missing.append(name)
+    return missing
+
+
+def pelican_site(corpus: Path, work: Path) -> Site | str:
+    """Set up vanilla Pelican on a copy of the reports, or say how to install what is missing."""
+    if missing_packages(PELICAN_PACKAGES):
+        return PELICAN_HINT
+    site = work / "pelican-site"
+    # The one conversion: vanilla Pelican's only list taxonomy is tags, so `actors:` becomes `tags:`.
+    copy_reports(corpus, site, actors_as_tags)
+    output = work / "pelican-out"
+    settings = BENCH / "vanilla" / "pelicanconf.py"
+    command = [sys.executable, "-m", "pelican", str(site), "-s", str(settings), "-o", str(output), "-q"]
+    versions = f"pelican {metadata.version('pelican')} + Python-Markdown {metadata.version('markdown')}"
+    return Site("pelican", f"vanilla {versions}", command, work, output, site / first_report(corpus))
+
+
+def hugo_version(text: str) -> str:
+    """Return the version number from `hugo version` output ('0.111.3'), or '?'."""
+    found = re.search(r"\bv(\d+\.\d+\.\d+)", text)
+    return found.group(1) if found else "?"
+
+
+def hugo_site(corpus: Path, work: Path) -> Site | str:
+    """Set up Hugo on a copy of the reports (read as they are), or say how to install it."""
+    hugo = shutil.which("hugo")
+    if hugo is None:
+        return HUGO_HINT
+    site = work / "hugo-site"
+    shutil.copytree(BENCH / "hugo", site)
+    copy_reports(corpus, site / "content")
+    output = work / "hugo-out"
+    version = hugo_version(subprocess.run([hugo, "version"], capture_output=True, text=True).stdout)
+    command = [hugo, "--source", str(site), "--destination", str(output), "--cacheDir", str(work / "hugo-cache")]
+    return Site("hugo", f"hugo {version}", command, site, output, site / "content" / first_report(corpus))
+
+
+def comparison_row(tool: str, name: str, setup: Site | str, logs: Path) -> Row:
+    """Time a comparison site, or make the row that says why it was not run."""
+    if isinstance(setup, str):
+        return Row(tool, name, note=setup)
     try:
-        import markdown  # noqa: F401
-    except ImportError:
-        return ("vanilla pelican + Python-Markdown", "not installed (pip install markdown)", "", "")
-    return ("vanilla pelican + Python-Markdown", "installed; comparison site not set up yet", "", "")
+        return time_site(setup, logs)
+    except BuildFailed as failure:
+        return Row(tool, setup.name, note=f"failed: {failure}")
 
 
-def main() -> None:
-    """Generate the corpus, time the builds, print the table."""
-    parser = argparse.ArgumentParser(description=__doc__)
+def format_cells(row: Row) -> list[str]:
+    """Return a row's cells: name, three timings, pages, peak MB and pages per cold second."""
+    if not row.builds:
+        return [row.name, row.note]
+    cold = row.builds[0].seconds
+    timings = [f"{build.seconds:.2f}" for build in row.builds]
+    peak = max(build.peak_mb for build in row.builds)
+    return [row.name, *timings, str(row.pages), f"{peak:.0f}", f"{row.pages / cold:.0f}"]
+
+
+def format_line(cells: list[str] | tuple[str, ...]) -> str:
+    """Lay out one line: the name left-aligned, the figures right-aligned in their columns."""
+    name, *figures = cells
+    aligned = [f"{cell:>{width}}" for cell, width in zip(figures, WIDTHS[1:], strict=True)]
+    return " ".join([f"{name:{WIDTHS[0]}}", *aligned])
+
+
+def format_table(rows: list[Row]) -> str:
+    """Lay out the header and rows in fixed-width columns (a note fills the rest of its line)."""
+    lines = [format_line(COLUMNS)]
+    for row in rows:
+        cells = format_cells(row)
+        lines.append(f"{cells[0]:{WIDTHS[0]}} {cells[1]}" if len(cells) == 2 else format_line(cells))
+    return "\n".join(lines)
+
+
+def footer(rows: list[Row], reports: int) -> str:
+    """Explain the columns and list what each tool wrote."""
+    lines = [
+        f"corpus: {reports} reports; wall seconds, one run each; warm = after appending a line to one report",
+        "peak MB: largest resident set of any one process of the tool's three builds (wait4 rusage)",
+    ]
+    lines += [f"{row.tool} wrote {row.built}" for row in rows if row.built]
+    cpu = [f"{row.tool} {' / '.join(f'{build.cpu:.1f}' for build in row.builds)}" for row in rows if row.builds]
+    if cpu:
+        lines.append(f"CPU seconds (user + sys, all processes; cold / warm / no change): {'; '.join(cpu)}")
+    lines.append(f"cores: {os.cpu_count()}; load average (1 min) at the end: {os.getloadavg()[0]:.2f}")
+    return "\n".join(lines)
+
+
+def parse_args() -> argparse.Namespace:
+    """Read the command line."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--reports", type=int, default=1000)
     parser.add_argument(
         "--generator", type=Path, default=Path(os.environ.get("SITREP_CORPUS_GENERATOR", DEFAULT_GENERATOR))
     )
-    args = parser.parse_args()
+    parser.add_argument(
+        "--tools", default=",".join(TOOLS), help="comma-separated subset of sitrep,pelican,hugo (default: all)"
+    )
+    return parser.parse_args()
+
+
+def bench(corpus: Path, work: Path, tools: list[str]) -> list[Row]:
+    """Time every chosen tool on the corpus; Sitrep failing stops the run, the others get a note."""
+    logs = work / "logs"
+    logs.mkdir()
+    rows = []
+    if "sitrep" in tools:
+        try:
+            rows.append(time_site(sitrep_site(corpus, work), logs))
+        except BuildFailed as failure:
+            sys.exit(f"sitrep build failed: {failure}")
+    if "pelican" in tools:
+        rows.append(comparison_row("pelican", "vanilla pelican + Python-Markdown", pelican_site(corpus, work), logs))
+    if "hugo" in tools:
+        rows.append(comparison_row("hugo", "hugo", hugo_site(corpus, work), logs))
+    return rows
+
+
+def main() -> None:
+    """Generate the corpus, time the builds, print the table."""
+    args = parse_args()
+    tools = [tool.strip() for tool in args.tools.split(",") if tool.strip()]
+    if unknown := sorted(set(tools) - set(TOOLS)):
+        sys.exit(f"unknown tool(s) {', '.join(unknown)}; choose from {', '.join(TOOLS)}")
     if not args.generator.is_file():
         sys.exit(f"corpus generator not found at {args.generator} (set SITREP_CORPUS_GENERATOR)")
     with tempfile.TemporaryDirectory(prefix="sitrep-bench-") as tmp:
         work = Path(tmp)
-        content = work / "content"
+        corpus = work / "content"
         print(f"generating {args.reports} reports with {args.generator} ...", file=sys.stderr)
-        run([sys.executable, str(args.generator), str(content), "--reports", str(args.reports)])
-        rows = [*sitrep_rows(content, work), pelican_row(), hugo_row(content, work)]
-    print(f"{'build':38} {'seconds':>10} {'pages':>7} {'pages/s':>8}")
-    for name, seconds, pages, rate in rows:
-        print(f"{name:38} {seconds:>10} {pages:>7} {rate:>8}")
-    print(f"peak memory of any build: {peak_mb():.0f} MB; cores: {os.cpu_count()}")
+        run([sys.executable, str(args.generator), str(corpus), "--reports", str(args.reports)])
+        rows = bench(corpus, work, tools)
+    print(format_table(rows))
+    print(footer(rows, args.reports))
 
 
 if __name__ == "__main__":

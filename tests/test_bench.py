@@ -1,26 +1,114 @@
-"""A smoke run of the benchmark: it works end to end (timings are never asserted)."""
+"""The benchmark: a smoke run end to end (timings are never asserted) and its pure helpers."""
 
+import os
 import subprocess
 import sys
+from collections import Counter
 
 import pytest
 
+from bench import run as bench
 from conftest import ROOT
 
 GENERATOR = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
+HEADER = ["tool", "cold", "s", "warm", "s", "no-change", "s", "pages", "peak", "MB", "pages/s"]
+
+
+def run_bench(*args, env=None):
+    done = subprocess.run(
+        [sys.executable, "bench/run.py", "--reports", "20", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.splitlines()
+
+
+def assert_timed(line, name):
+    assert line.startswith(name)
+    figures = line[bench.WIDTHS[0] :].split()
+    assert len(figures) == 6, line
+    cold, warm, unchanged, pages, peak, rate = figures
+    assert float(cold) > 0 and float(warm) > 0 and float(unchanged) > 0
+    assert int(pages) > 0 and float(peak) > 0 and int(rate) >= 0
 
 
 @pytest.mark.skipif(not GENERATOR.is_file(), reason="the shared corpus generator is not beside this checkout")
-def test_bench_smoke_run_prints_the_table():
-    done = subprocess.run(
-        [sys.executable, "bench/run.py", "--reports", "20"], cwd=ROOT, capture_output=True, text=True, timeout=300
-    )
-    assert done.returncode == 0, done.stderr
-    lines = done.stdout.splitlines()
-    assert lines[0].split() == ["build", "seconds", "pages", "pages/s"]
-    assert [line.split("  ")[0] for line in lines[1:4]] == [
-        "sitrep cold build",
-        "sitrep after editing one report",
-        "sitrep with no change",
+def test_bench_smoke_run_prints_one_table_with_a_row_per_tool():
+    lines = run_bench()
+    assert lines[0].split() == HEADER
+    assert_timed(lines[1], "sitrep ")
+    assert lines[2].startswith("vanilla pelican")
+    assert lines[3].startswith("hugo")
+    for line in lines[2:4]:
+        if "not installed" not in line:
+            assert_timed(line, line.split()[0])
+    assert lines[4].startswith("corpus: 20 reports")
+    assert lines[-1].startswith("cores: ")
+
+
+@pytest.mark.skipif(not GENERATOR.is_file(), reason="the shared corpus generator is not beside this checkout")
+def test_bench_without_hugo_on_path_says_how_to_install_it(tmp_path):
+    env = {**os.environ, "PATH": str(tmp_path)}  # the bench runs sys.executable by its full path
+    lines = run_bench("--tools", "hugo", env=env)
+    assert lines[1].split() == ["hugo", "not", "installed:", "apt-get", "install", "hugo"]
+
+
+def test_missing_comparison_tools_get_an_install_hint(tmp_path, monkeypatch):
+    monkeypatch.setattr(bench.shutil, "which", lambda name: None)
+    monkeypatch.setattr(bench, "PELICAN_PACKAGES", ("no-such-distribution-for-sitrep-bench",))
+    assert bench.hugo_site(tmp_path, tmp_path) == bench.HUGO_HINT
+    assert bench.pelican_site(tmp_path, tmp_path) == bench.PELICAN_HINT
+    row = bench.comparison_row("hugo", "hugo", bench.HUGO_HINT, tmp_path)
+    assert bench.format_table([row]).splitlines()[1].split() == [
+        "hugo",
+        "not",
+        "installed:",
+        "apt-get",
+        "install",
+        "hugo",
     ]
-    assert lines[-1].startswith("peak memory of any build: ")
+
+
+def test_actors_become_tags_in_the_front_matter_only():
+    text = "---\ntitle: T\nactors: [A, B]\nlocations: [X]\n---\n\nactors: stays in the body\n"
+    assert (
+        bench.actors_as_tags(text) == "---\ntitle: T\ntags: [A, B]\nlocations: [X]\n---\n\nactors: stays in the body\n"
+    )
+    assert bench.actors_as_tags("no front matter\nactors: x\n") == "no front matter\nactors: x\n"
+
+
+def test_hugo_version_is_read_from_its_banner():
+    assert bench.hugo_version("hugo v0.111.3+extended linux/amd64 BuildDate=2023-03-16") == "0.111.3"
+    assert bench.hugo_version("hugo v0.168.0-abc+extended linux/amd64") == "0.168.0"
+    assert bench.hugo_version("something else") == "?"
+
+
+def test_rows_are_formatted_in_fixed_columns():
+    timed = bench.Row("hugo", "hugo 0.111.3", [bench.Build(2.0, 100.4), bench.Build(1.5, 120.6), bench.Build(1.25, 90)])
+    timed.pages = 1000
+    table = bench.format_table([timed, bench.Row("pelican", "vanilla pelican", note=bench.PELICAN_HINT)])
+    header, first, second = table.splitlines()
+    assert header.split() == HEADER
+    assert first.split() == ["hugo", "0.111.3", "2.00", "1.50", "1.25", "1000", "121", "500"]
+    assert len(first) == len(header)
+    assert second == f"{'vanilla pelican':{bench.WIDTHS[0]}} {bench.PELICAN_HINT}"
+
+
+def test_output_summary_counts_html_per_folder_and_feeds(tmp_path):
+    for name in ["index.html", "a.html", "tag/x.html", "tag/y.html", "category/z/index.html", "feeds/all.atom.xml"]:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x")
+    assert bench.count_pages(tmp_path) == 5
+    assert bench.describe_output(tmp_path) == "HTML: 2 tag/, 2 top level, 1 category/; XML (feeds): 1"
+    assert bench.summarise_counts(Counter(), 0) == "HTML: none; XML (feeds): 0"
+
+
+def test_measure_reports_a_failed_build(tmp_path):
+    with pytest.raises(bench.BuildFailed, match="exited 3: boom"):
+        bench.measure([sys.executable, "-c", "print('boom'); raise SystemExit(3)"], tmp_path, tmp_path / "log")
+    build = bench.measure([sys.executable, "-c", "x = bytearray(50_000_000)"], tmp_path, tmp_path / "log")
+    assert build.seconds > 0 and build.peak_mb >= 50
