@@ -131,7 +131,7 @@ def test_failed_build_leaves_previous_output_untouched(small_site, tmp_path):
     code, messages = run_build(small_site, out)
     assert code == 1
     assert tree(out) == before
-    assert sorted(p.name for p in out.parent.iterdir()) == [".out.cache", "out"]  # no staging folder left, only the build cache
+    assert sorted(p.name for p in out.parent.iterdir()) == [".out.cache", "out"]  # the cache, no staging folder
     lines = [line for line in messages.splitlines() if ".md:" in line]
     assert len(lines) == 2 and all(re.match(r"^\S+\.md:\d+: ", line) for line in lines)
     assert messages.rstrip().endswith("build failed: 2 errors; out/ left as it was")

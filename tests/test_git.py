@@ -200,7 +200,8 @@ def test_publish_swaps_and_rollback_restores(tmp_path):
     (content / "reports/2016/01/b.md").write_text(report_text("Second", "2016-01-06"))
     assert invoke("publish", "--content", str(content), "--dest", str(dest)).returncode == 0
     second = tree(dest)
-    assert second != first and sorted(p.name for p in dest.parent.iterdir()) == [".site.cache", ".site.previous", "site"]
+    assert second != first
+    assert sorted(p.name for p in dest.parent.iterdir()) == [".site.cache", ".site.previous", "site"]
     rolled = invoke("rollback", "--dest", str(dest))
     assert rolled.returncode == 0 and tree(dest) == first
     assert invoke("rollback", "--dest", str(dest)).returncode == 0 and tree(dest) == second

@@ -1,15 +1,42 @@
-"""Full-text search: index the written site with Pagefind (the `pagefind[bin]` package)."""
+"""Full-text search: index the written site with Pagefind (the `pagefind[bin]` package).
+
+Pagefind holds every indexed word of every page in memory (about 12 bytes per byte of
+report HTML: 1.27 GB at 10,000 reports). Large sites are therefore indexed in parts, one
+Pagefind run after another, each a bundle of its own (`pagefind/`, `pagefind/part-1/`, ...)
+that the search page merges (`mergeIndex`, listed in `pagefind/parts.js`). Two things keep
+the merged results those of one index:
+
+- Reports are dealt to the parts in turn by date, so each part's date ranks interleave with
+  the others' and the merged results stay in date order (a sorted search scores each result
+  by its rank in its part, and the browser orders the merged results by score).
+- Every part also holds a page with the words of the whole site and no date. A sorted search
+  never returns an undated page, but the page stops Pagefind from matching a shorter word
+  instead (`tank` for `tanker`) in the parts where a word searched for does not occur.
+"""
 
 from __future__ import annotations
 
+import html
+import json
+import math
+import os
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from .problems import Problem, error
 
 BUNDLE = "pagefind"
+PARTS_SCRIPT = "parts.js"  # in the bundle: the other parts' folders, for the search page
+SORT_KEY = "date"  # the sort the search page asks for (themes/sitrep/static/js/search.js)
+PART_BYTES = 40_000_000  # report HTML per Pagefind run: about 450 MB of Pagefind memory
+SORT_ATTRIBUTE = re.compile(rb'data-pagefind-sort="([^"]*)"')
+TAG = re.compile(rb"<[^>]*>")
+LANGUAGE = re.compile(rb'<html[^>]*\slang="([^"]*)"')
+VOCABULARY = "sitrep-vocabulary"  # fills each * of the glob: the path of every part's page of words
+RAM_FOLDER = Path("/dev/shm")  # links are made and removed here ten times faster than on disk
 
 
 def report_glob(report_save_as: str) -> str:
@@ -18,31 +45,30 @@ def report_glob(report_save_as: str) -> str:
 
 
 def index_command(site: Path, glob: str) -> list[str]:
-    """Return the Pagefind command that indexes the report pages of site into site/pagefind."""
-    return [
-        sys.executable,
-        "-m",
-        "pagefind",
-        "--site",
-        str(site),
-        "--output-subdir",
-        BUNDLE,
-        "--glob",
-        glob,
-        "--silent",
-    ]
+    """Return the command that indexes the report pages of site into site/pagefind, in parts if large (see main)."""
+    return [sys.executable, "-m", "sitrep.search", str(site), glob, str(PART_BYTES)]
+
+
+def pagefind_command(site: Path, glob: str, bundle: Path) -> list[str]:
+    """Return the Pagefind command that indexes the pages of site matching glob into bundle."""
+    command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(bundle)]
+    return [*command, "--glob", glob, "--silent"]
 
 
 def start_index(site: Path, glob: str) -> subprocess.Popen[str] | list[Problem]:
-    """Start Pagefind in the background (it runs while other pages are written)."""
+    """Start indexing in the background (it runs while other pages are written)."""
+    plugins = str(Path(__file__).resolve().parent.parent)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [plugins, os.environ.get("PYTHONPATH")]))}
     try:
-        return subprocess.Popen(index_command(site, glob), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        return subprocess.Popen(
+            index_command(site, glob), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+        )
     except OSError as failure:
         return [error("search", 0, f"cannot run Pagefind: {failure}", "pip install 'pagefind[bin]'")]
 
 
 def finish_index(started: subprocess.Popen[str] | list[Problem]) -> list[Problem]:
-    """Wait for Pagefind; return a problem if it could not run or failed."""
+    """Wait for indexing; return a problem if it could not run or failed."""
     if isinstance(started, list):
         return started
     out, err = started.communicate()
@@ -50,3 +76,127 @@ def finish_index(started: subprocess.Popen[str] | list[Problem]) -> list[Problem
         last = (err.strip() or out.strip() or "no output").splitlines()[-1]
         return [error("search", 0, f"Pagefind failed: {last}", "pip install -r requirements.txt")]
     return []
+
+
+def sort_value(page: bytes) -> str:
+    """Return the value a page sorts by on the search page ('' when it has none)."""
+    for attribute in SORT_ATTRIBUTE.findall(page):
+        key, _, value = html.unescape(attribute.decode("utf-8", "replace")).partition(":")
+        if key.strip() == SORT_KEY:
+            return value.strip()
+    return ""
+
+
+def page_words(page: bytes) -> list[bytes]:
+    """Return the words of a page's text from its searchable part on, as written (tags read as spaces)."""
+    body = page.find(b"data-pagefind-body")
+    return TAG.sub(b" ", page[page.find(b">", body) + 1 if body >= 0 else 0 :]).split()
+
+
+def survey(site: Path, pages: list[str]) -> tuple[list[tuple[str, str]], set[bytes]]:
+    """Read report pages (paths relative to site) once: pair each with its sort value; gather their words."""
+    dated, words = [], set()
+    for page in pages:
+        text = (site / page).read_bytes()
+        dated.append((sort_value(text), page))
+        words.update(page_words(text))
+    return dated, words
+
+
+def vocabulary_page(words: set[bytes], sample: bytes) -> str:
+    """Return an undated page of all words, in the language of the sample page."""
+    language = LANGUAGE.search(sample)
+    lang = f' lang="{language[1].decode()}"' if language else ""
+    text = b" ".join(sorted(words)).decode("utf-8", "replace")
+    return f"<!doctype html><html{lang}><body><main data-pagefind-body>{text}</main></body></html>\n"
+
+
+def deal(pages: list[tuple[str, str]], parts: int) -> list[list[str]]:
+    """Deal (sort value, page) pairs to parts in turn by date, the oldest page to the last part.
+
+    A page's rank in its part's date sort is then its overall rank divided by the number of
+    parts, so a merged search ordered by those ranks (ties: part 0 first) is newest first.
+    Pages without a date are left out of sorted results by Pagefind; they share no ranks.
+    """
+    ordered = sorted(pages)
+    ranked = [page for value, page in ordered if value]
+    unranked = [page for value, page in ordered if not value]
+    return [ranked[parts - 1 - part :: parts] + unranked[part::parts] for part in range(parts)]
+
+
+def part_folder(part: int) -> str:
+    """Return the folder of a part inside the main bundle ('' for the main bundle itself)."""
+    return f"part-{part}/" if part else ""
+
+
+def parts_script(parts: int) -> str:
+    """Return the script that tells the search page which bundles to merge into the main one."""
+    folders = [part_folder(part) for part in range(1, parts)]
+    return f"window.sitrepSearchParts = {json.dumps(folders)};  // merged in search.js\n"
+
+
+def stage(site: Path, pages: list[str], folder: Path, vocabulary: tuple[str, str]) -> None:
+    """Link pages into folder at their paths in site (so their URLs stay), and write the page of words there."""
+    site = site.resolve()
+    for page in pages:
+        link = folder / page
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(site / page)
+    path, text = vocabulary
+    (folder / path).parent.mkdir(parents=True, exist_ok=True)
+    (folder / path).write_text(text, encoding="utf-8")
+
+
+def staging_folder() -> str | None:
+    """Return the folder to stage a part's links in: RAM-backed if there is one, else the system's temporary folder."""
+    return str(RAM_FOLDER) if RAM_FOLDER.is_dir() and os.access(RAM_FOLDER, os.W_OK) else None
+
+
+def run_pagefind(site: Path, glob: str, bundle: Path) -> str:
+    """Run Pagefind once; return its last line of output if it failed, else ''."""
+    done = subprocess.run(pagefind_command(site, glob, bundle), capture_output=True, text=True)
+    if done.returncode == 0:
+        return ""
+    return (done.stderr.strip() or done.stdout.strip() or f"exit status {done.returncode}").splitlines()[-1]
+
+
+def index_parts(site: Path, glob: str, pages: list[str], parts: int) -> str:
+    """Index the pages in parts, one Pagefind run after another; return the first failure, else ''."""
+    dated, words = survey(site, pages)
+    vocabulary = (glob.replace("*", VOCABULARY), vocabulary_page(words, (site / pages[0]).read_bytes()))
+    for part, share in enumerate(deal(dated, parts)):
+        with tempfile.TemporaryDirectory(prefix="sitrep-search-", dir=staging_folder()) as folder:
+            stage(site, share, Path(folder), vocabulary)
+            failed = run_pagefind(Path(folder), glob, site / BUNDLE / part_folder(part))
+        if failed:
+            return f"part {part + 1} of {parts}: {failed}"
+    return ""
+
+
+def index_site(site: Path, glob: str, part_bytes: int) -> str:
+    """Index the report pages of site, in as many parts as their size needs; return a failure, else ''."""
+    paths = [path for path in site.glob(glob) if path.is_file()]
+    parts = max(1, min(len(paths), math.ceil(sum(path.stat().st_size for path in paths) / part_bytes)))
+    if parts == 1:
+        failed = run_pagefind(site, glob, site / BUNDLE)
+    else:
+        failed = index_parts(site, glob, [path.relative_to(site).as_posix() for path in paths], parts)
+    if not failed:
+        (site / BUNDLE / PARTS_SCRIPT).write_text(parts_script(parts), encoding="utf-8")
+    return failed
+
+
+def main(argv: list[str]) -> int:
+    """Index a site for search: `python -m sitrep.search SITE GLOB PART_BYTES` (what start_index runs)."""
+    site, glob, part_bytes = Path(argv[0]), argv[1], int(argv[2])
+    try:
+        failed = index_site(site, glob, part_bytes)
+    except OSError as failure:
+        failed = str(failure)
+    if failed:
+        print(failed, file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

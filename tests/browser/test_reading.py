@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -15,6 +16,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from conftest import ROOT, run_build
+from sitrep import search
 
 CHROMIUM = Path(os.environ.get("SITREP_CHROMIUM", "/usr/bin/chromium"))
 SUB_PATH = "intranet/desks/libya/"
@@ -36,10 +38,9 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def site_url(tmp_path_factory) -> Iterator[str]:
-    """Build the sample site under a sub-path, serve it, and give its URL."""
-    root = tmp_path_factory.mktemp("www")
+@contextlib.contextmanager
+def built_and_served(root: Path) -> Iterator[str]:
+    """Build the sample site under a sub-path of root, serve root, and give the site's URL."""
     code, messages = run_build(ROOT / "content", root / SUB_PATH.rstrip("/"))
     assert code == 0, messages
     handler = functools.partial(_Quiet, directory=str(root))
@@ -49,6 +50,26 @@ def site_url(tmp_path_factory) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_port}/{SUB_PATH}"
     server.shutdown()
     shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def site_url(tmp_path_factory) -> Iterator[str]:
+    """Build the sample site under a sub-path, serve it, and give its URL."""
+    with built_and_served(tmp_path_factory.mktemp("www")) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def parted_site(tmp_path_factory) -> Iterator[tuple[str, Path]]:
+    """Build the sample site with its search index in parts (as a large site's is); give its URL and folder."""
+    root = tmp_path_factory.mktemp("parted")
+    saved, search.PART_BYTES = search.PART_BYTES, 60_000  # the sample's report pages: about 160 kB
+    try:
+        with built_and_served(root) as url:
+            search.PART_BYTES = saved
+            yield url, root / SUB_PATH
+    finally:
+        search.PART_BYTES = saved
 
 
 @pytest.fixture(scope="session")
@@ -66,8 +87,8 @@ def browser():
         launched.close()
 
 
-@pytest.fixture
-def page(browser, site_url):
+@contextlib.contextmanager
+def opened_page(browser, site_url: str) -> Iterator[object]:
     """Open a page that records console errors and failed requests; assert none at the end."""
     context = browser.new_context()
     opened = context.new_page()
@@ -80,6 +101,13 @@ def page(browser, site_url):
     yield opened
     context.close()
     assert trouble == []
+
+
+@pytest.fixture
+def page(browser, site_url):
+    """Open a page of the sample site (see opened_page)."""
+    with opened_page(browser, site_url) as opened:
+        yield opened
 
 
 ZLITEN = "reports/2016/01/western-zliten-truck-bomb/"
@@ -172,3 +200,48 @@ def test_dark_mode_has_no_serious_accessibility_violations(browser, site_url, pa
     violations = Axe().run(page).response["violations"]
     context.close()
     assert [v["id"] for v in violations if v["impact"] in ("serious", "critical")] == []
+
+
+def test_search_in_parts_finds_and_filters_like_one_index(browser, site_url, parted_site):
+    url, folder = parted_site
+    parts = re.findall(r'"(part-\d+/)"', (folder / "pagefind/parts.js").read_text())
+    assert len(parts) >= 2 and all((folder / "pagefind" / part / "pagefind-entry.json").exists() for part in parts)
+    for site in (site_url, url):
+        with opened_page(browser, site) as page:
+            page.goto(site + "search/")
+            page.fill(".pagefind-ui__search-input", "tanker")
+            page.wait_for_selector(".pagefind-ui__result-link")
+            links = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.href)")
+            assert links == [site + ZLITEN]
+            page.fill(".pagefind-ui__search-input", "Tripoli")
+            page.click("summary.pagefind-ui__filter-name:has-text('Actor')")
+            page.check("input[id='actor-Khalifa Ghwell']")
+            page.wait_for_selector("text=Tripoli – Presidency Council lands at Abu Sitta")
+
+
+SORTED_SEARCH = """async ([term, filters]) => {
+    const pagefind = await import(new URL("../pagefind/pagefind.js", location.href).href);
+    const found = await pagefind.search(term, {sort: {date: "desc"}, filters: filters});
+    const pages = await Promise.all(found.results.map(result => result.data()));
+    return {urls: pages.map(page => page.url), filters: found.filters};
+}"""
+
+
+@pytest.mark.parametrize("term, filters", [("Libya", {}), ("Tripoli", {}), (None, {"year": "2016"})])
+def test_search_in_parts_gives_the_same_results_newest_first(browser, site_url, parted_site, term, filters):
+    url, folder = parted_site
+    found = {}
+    for site in (site_url, url):
+        with opened_page(browser, site) as page:
+            page.goto(site + "search/")
+            page.fill(".pagefind-ui__search-input", "Sirte")  # the page merges the parts into its Pagefind
+            page.wait_for_selector(".pagefind-ui__result-link")
+            found[site] = page.evaluate(SORTED_SEARCH, [term, filters])
+    one, parted = found[site_url], found[url]
+    assert len(parted["urls"]) > 5 and parted["filters"] == one["filters"]
+    paths = [re.sub(r"^(https?://[^/]+)?/" + re.escape(SUB_PATH), "", link) for link in parted["urls"]]
+    assert sorted(paths) == sorted(re.sub("^/" + re.escape(SUB_PATH), "", link) for link in one["urls"])
+    dates = [
+        re.search(r'data-pagefind-sort="date:([^"]+)"', (folder / path / "index.html").read_text())[1] for path in paths
+    ]
+    assert dates == sorted(dates, reverse=True)

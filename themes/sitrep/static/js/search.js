@@ -1,7 +1,13 @@
 // Start Pagefind's UI: newest reports first; ?q=word in the address searches at once.
+// A large site's index comes in parts (pagefind/parts.js lists them, beside the main bundle): merge them.
 window.addEventListener("DOMContentLoaded", function () {
+  var bundle = document.querySelector("script[src$='pagefind-ui.js']").src;
+  var parts = (window.sitrepSearchParts || []).map(function (folder) {
+    return { bundlePath: new URL(folder, bundle).pathname };
+  });
   var ui = new PagefindUI({
     element: "#search",
+    mergeIndex: parts,
     showSubResults: true,
     showImages: false,
     sort: { date: "desc" },

@@ -1,0 +1,115 @@
+"""Search indexing: which pages Pagefind reads, and large sites indexed in parts that merge in date order."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from sitrep import search
+
+GLOB = "reports/*/*/*/index.html"
+
+
+def report_page(date: str, words: str) -> str:
+    """Return a report page as the theme marks it up for Pagefind."""
+    return (
+        '<!doctype html><html lang="en"><head><title>x</title></head><body><nav>Home</nav>'
+        f'<article data-pagefind-body data-pagefind-sort="date:{date}"><h1 data-pagefind-meta="title">{date}</h1>'
+        f'<div hidden data-pagefind-ignore><span data-pagefind-filter="year">{date[:4]}</span></div>'
+        f"<p>{words}</p></article></body></html>"
+    )
+
+
+@pytest.fixture
+def six_reports(tmp_path: Path) -> Path:
+    """Write a site with six report pages (and a page that is not a report)."""
+    site = tmp_path / "site"
+    for number in range(6):
+        date = f"2016-01-{number + 10:02d}"
+        page = site / f"reports/2016/01/report-{number}/index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(report_page(date, f"Tripoli convoy number{number}"), encoding="utf-8")
+    (site / "index.html").write_text(report_page("2016-02-01", "home page"), encoding="utf-8")
+    return site
+
+
+def test_report_glob_follows_report_save_as():
+    assert search.report_glob("reports/{date:%Y}/{date:%m}/{slug}/index.html") == GLOB
+    assert search.report_glob("r/{slug}.html") == "r/*.html"
+
+
+def test_sort_value_is_the_date_the_search_page_sorts_by():
+    assert search.sort_value(report_page("2016-01-19T18:30:00+01:00", "x").encode()) == "2016-01-19T18:30:00+01:00"
+    assert search.sort_value(b'<p data-pagefind-sort="weight:3">') == ""
+
+
+def merged_dates(parts: list[list[str]], dates: dict[str, str]) -> list[str]:
+    """Order results as Pagefind's merged sorted search does; return their dates.
+
+    Each part ranks its pages by date (ties in any order); a result's score is its rank; the
+    browser concatenates the parts' results in merge order and sorts them by score, stably.
+    """
+    results = []
+    for share in parts:
+        ranked = sorted(
+            (page for page in random.Random(0).sample(share, len(share)) if dates[page]), key=dates.__getitem__
+        )
+        results += sorted(((rank, page) for rank, page in enumerate(ranked)), reverse=True)
+    results.sort(key=lambda result: -result[0])
+    return [dates[page] for _, page in results]
+
+
+@pytest.mark.parametrize("pages, parts", [(6, 3), (7, 3), (10, 4), (25, 2), (40, 6), (3, 1)])
+def test_parts_merge_newest_first(pages, parts):
+    rng = random.Random(pages * parts)
+    dates = {f"p{n}": rng.choice(["", "2016-01-02", "2016-01-03", "2016-02-01", "2017-05-05"]) for n in range(pages)}
+    dealt = search.deal([(date, page) for page, date in dates.items()], parts)
+    assert sorted(page for share in dealt for page in share) == sorted(dates)
+    assert max(map(len, dealt)) - min(map(len, dealt)) <= 2
+    merged = merged_dates(dealt, dates)
+    assert merged == sorted((date for date in dates.values() if date), reverse=True)
+
+
+def test_a_small_site_is_one_bundle(six_reports):
+    assert search.index_site(six_reports, GLOB, search.PART_BYTES) == ""
+    bundle = six_reports / search.BUNDLE
+    assert json.loads((bundle / "pagefind-entry.json").read_text())["languages"]["en"]["page_count"] == 6
+    assert not list(bundle.glob("part-*"))
+    assert (bundle / search.PARTS_SCRIPT).read_text() == "window.sitrepSearchParts = [];  // merged in search.js\n"
+
+
+def test_a_large_site_is_indexed_in_parts_of_its_reports_only(six_reports):
+    part_bytes = sum(page.stat().st_size for page in six_reports.glob(GLOB)) // 3 + 1
+    assert search.index_site(six_reports, GLOB, part_bytes) == ""
+    bundle = six_reports / search.BUNDLE
+    counts = [
+        json.loads((bundle / folder / "pagefind-entry.json").read_text())["languages"]["en"]["page_count"]
+        for folder in ("", "part-1", "part-2")
+    ]
+    assert counts == [3, 3, 3]  # two reports and the page of words
+    assert '["part-1/", "part-2/"]' in (bundle / search.PARTS_SCRIPT).read_text()
+    urls = {json.loads(gzip.decompress(path.read_bytes())[12:])["url"] for path in bundle.rglob("fragment/*")}
+    words = f"/reports/{search.VOCABULARY}/{search.VOCABULARY}/{search.VOCABULARY}/"
+    assert urls == {f"/reports/2016/01/report-{number}/" for number in range(6)} | {words}
+
+
+def test_a_failed_run_is_a_problem_not_a_traceback(tmp_path):
+    (tmp_path / "site").mkdir()
+    problems = search.finish_index(search.start_index(tmp_path / "site", GLOB))
+    assert len(problems) == 1 and problems[0].is_error
+    assert problems[0].format().startswith("search: Pagefind failed: ")
+    assert "Traceback" not in problems[0].format()
+
+
+def test_the_page_of_words_has_every_word_and_no_date(six_reports):
+    pages = sorted(path.relative_to(six_reports).as_posix() for path in six_reports.glob(GLOB))
+    dated, words = search.survey(six_reports, pages)
+    assert [value for value, _ in dated] == [f"2016-01-{number + 10}" for number in range(6)]
+    page = search.vocabulary_page(words, (six_reports / pages[0]).read_bytes())
+    assert search.sort_value(page.encode()) == "" and '<html lang="en">' in page
+    assert {"Tripoli", "convoy", "number0", "number5"} <= set(re.split(r"[\s<>]+", page))
