@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+import sitrep.generator
 from conftest import ROOT, report_text, run_build, run_check, tree
+from sitrep.generator import SitrepGenerator
 
 HREF = re.compile(r'(?:href|src)="([^"]*)"')
 
@@ -221,3 +223,26 @@ def test_output_that_holds_the_content_is_refused(site_dir):
         code, messages = run_build(content, output)
         assert code == 1 and messages == f"{output}: holds the content; refusing to replace it with the site\n"
     assert (content / "reports/2016/01/a.md").is_file()
+
+
+def test_a_build_that_fails_while_writing_stops_its_search_run(small_site, tmp_path, monkeypatch):
+    runs, calls = [], []
+    start, write = sitrep.generator.start_index, SitrepGenerator.write_or_link
+
+    def spy(*args):
+        runs.append(start(*args))
+        return runs[-1]
+
+    def fail_second(self, pages):
+        calls.append(len(pages))
+        if len(calls) == 2:  # after the report pages, once the search run has started
+            raise OSError("No space left on device")
+        return write(self, pages)
+
+    monkeypatch.setattr(sitrep.generator, "start_index", spy)
+    monkeypatch.setattr(SitrepGenerator, "write_or_link", fail_second)
+    with pytest.raises(OSError):
+        run_build(small_site, tmp_path / "out")
+    assert len(runs) == 1 and runs[0].poll() is not None
+    assert not (tmp_path / "out").exists()
+    assert [p.name for p in tmp_path.iterdir() if ".build-" in p.name] == []

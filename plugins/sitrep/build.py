@@ -179,18 +179,26 @@ def build(
         with _echo_logs(stream) as tally:
             written = _run_pelican({**settings, **where})
     except ContentError as failure:
-        shutil.rmtree(staging, ignore_errors=True)
+        _discard(staging)
         bad = len(errors(failure.problems))
         print(f"build failed: {_plural(bad, 'error')}; {output.name}/ left as it was", file=stream)
         return 1
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        _discard(staging)
         raise
     digests = written.pop("digests", {})
     _swap(staging, output, previous_of(output) if keep_previous else None)
     save_manifest(cache_of(output), output, Manifest(inputs, {}, written, tuple(tally.lines)), digests)
     print(_summary(written, tally, time.perf_counter() - started, output), file=stream)
     return 0
+
+
+def _discard(staging: Path) -> None:
+    """Remove a failed build's folder, once nothing writes into it any more."""
+    from .generator import cancel_search
+
+    cancel_search(staging)
+    shutil.rmtree(staging, ignore_errors=True)
 
 
 def cache_of(output: Path) -> Path:

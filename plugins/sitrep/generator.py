@@ -28,7 +28,7 @@ from .cache import code_digest, digest_bytes, load_manifest, load_reads, save_re
 from .model import Report
 from .pages import Page, page_digests
 from .problems import ContentError, Problem
-from .search import BUNDLE, finish_index, report_glob, start_index
+from .search import BUNDLE, cancel_index, finish_index, report_glob, start_index
 from .site import ReadCache
 from .templating import FILTERS
 
@@ -207,6 +207,13 @@ class Search:
 
 _forked: dict[str, SitrepGenerator] = {}
 _searching: dict[str, Search] = {}  # output folder -> its search run
+
+
+def cancel_search(output: Path) -> None:
+    """Stop the search run started for an output folder whose build failed."""
+    search = _searching.pop(str(output), None)
+    if search is not None:
+        cancel_index(search.started)  # type: ignore[arg-type]
 
 
 def link(source: Path, target: Path) -> None:

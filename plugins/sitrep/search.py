@@ -21,6 +21,7 @@ import json
 import math
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -61,7 +62,12 @@ def start_index(site: Path, glob: str) -> subprocess.Popen[str] | list[Problem]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [plugins, os.environ.get("PYTHONPATH")]))}
     try:
         return subprocess.Popen(
-            index_command(site, glob), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+            index_command(site, glob),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            start_new_session=True,  # its own process group, so cancel_index stops its Pagefind runs too
         )
     except OSError as failure:
         return [error("search", 0, f"cannot run Pagefind: {failure}", "pip install 'pagefind[bin]'")]
@@ -76,6 +82,17 @@ def finish_index(started: subprocess.Popen[str] | list[Problem]) -> list[Problem
         last = (err.strip() or out.strip() or "no output").splitlines()[-1]
         return [error("search", 0, f"Pagefind failed: {last}", "pip install -r requirements.txt")]
     return []
+
+
+def cancel_index(started: subprocess.Popen[str] | list[Problem]) -> None:
+    """Stop an indexing run and the Pagefind it started (the build failed: nothing may write any more)."""
+    if isinstance(started, list) or started.poll() is not None:
+        return
+    try:
+        os.killpg(started.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    started.communicate()
 
 
 def sort_value(page: bytes) -> str:
