@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from .reports import Read
 
@@ -149,7 +150,7 @@ def load_reads(folder: Path | None) -> dict[str, Read]:
 
 def save_reads(folder: Path, reads: Mapping[str, Read]) -> None:
     """Store this build's reads (only these: the cache never grows stale entries)."""
-    _replace(folder / READS_FILE, pickle.dumps(dict(reads), protocol=pickle.HIGHEST_PROTOCOL))
+    _replace(folder / READS_FILE, lambda stream: pickle.dump(dict(reads), stream, pickle.HIGHEST_PROTOCOL))
 
 
 @dataclass(frozen=True)
@@ -211,12 +212,13 @@ def save_manifest(folder: Path, output: Path, done: Manifest, digests: Mapping[s
             files[name] = [digest, dataclasses.astuple(stamp)]
     record = {"format": FORMAT, "inputs": done.inputs, "counts": done.counts, "warnings": done.warnings}
     text = json.dumps({**record, "files": files}, indent=0, sort_keys=True)
-    _replace(folder / MANIFEST_FILE, text.encode())
+    _replace(folder / MANIFEST_FILE, lambda stream: stream.write(text.encode()))
 
 
-def _replace(path: Path, data: bytes) -> None:
-    """Write a file whole or not at all."""
+def _replace(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Write a file whole or not at all (streamed: the report cache can be hundreds of MB)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    partial.write_bytes(data)
+    with partial.open("wb") as stream:
+        write(stream)
     os.replace(partial, path)
