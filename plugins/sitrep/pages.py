@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
@@ -215,7 +216,13 @@ def timeline_pages(newest_first: Sequence[Report], config: Config) -> list[Page]
 
 def month_overview(reports: Sequence[Report], config: Config) -> object:
     """Chart reports over time, each bar linking to its month's archive."""
-    return overview(chronological(reports), lambda day: config.month_archive.format(date=day)[0])
+    return overview(chronological(reports), functools.partial(month_url, config.month_archive))
+
+
+@functools.cache
+def month_url(pattern: Pattern, day: date) -> str:
+    """Return the URL of a month's archive (the same few hundred months are linked from every timeline)."""
+    return pattern.format(date=day.replace(day=1))[0]
 
 
 def _at(pattern: Pattern) -> tuple[str, str]:
