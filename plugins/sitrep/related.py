@@ -11,8 +11,9 @@ import heapq
 import math
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
-from .indexes import EntityIndex, EntityRef
+from .indexes import EntityIndex
 from .model import Report
 
 WINDOW = 10  # neighbours considered on each side in each entity's list
@@ -22,45 +23,56 @@ DECAY_DAYS = 90.0  # a report this many days away counts half as much
 
 def related_reports(reports: Sequence[Report], index: EntityIndex) -> dict[str, tuple[Report, ...]]:
     """Return up to SHOWN related reports for every report, keyed by source path."""
-    total = len(reports)
-    postings = {entry.ref: entry.reports for entry in index.entries()}
-    weights = {ref: math.log(total / len(found)) for ref, found in postings.items()}
-    positions = {(ref, r.source): i for ref, found in postings.items() for i, r in enumerate(found)}
+    number = {report.source: i for i, report in enumerate(reports)}
+    postings = {e.ref: _posting(e.reports, number, len(reports)) for e in index.entries()}
+    days = [report.date.day.toordinal() for report in reports]
+    ties = [_newest_first(report) for report in reports]
     result = {}
-    for report in reports:
+    for i, report in enumerate(reports):
         refs = [ref for refs in index.by_report[report.source].values() for ref in refs]
-        scores = _shared_weight(report, refs, postings, weights, positions)
-        result[report.source] = _best(report, scores)
+        scores = _shared_weight(i, [postings[ref] for ref in refs])
+        best = heapq.nsmallest(SHOWN, scores.items(), key=lambda item: _rank(item, days[i], days, ties))
+        result[report.source] = tuple(reports[j] for j, _ in best)
     return result
 
 
-def _shared_weight(
-    report: Report,
-    refs: Sequence[EntityRef],
-    postings: Mapping[EntityRef, Sequence[Report]],
-    weights: Mapping[EntityRef, float],
-    positions: Mapping[tuple[EntityRef, str], int],
-) -> dict[str, tuple[float, Report]]:
-    """Sum the rarity weight of each entity shared with nearby reports."""
-    scores: dict[str, tuple[float, Report]] = defaultdict(lambda: (0.0, report))
-    for ref in refs:
-        if weights[ref] <= 0:
+@dataclass(frozen=True)
+class _Posting:
+    """One entity's reports as numbers in date order, its rarity weight, and where each report sits."""
+
+    numbers: list[int]
+    weight: float
+    at: dict[int, int]
+
+
+def _posting(found: Sequence[Report], number: Mapping[str, int], total: int) -> _Posting:
+    """Give an entity's reports as numbers, with the entity's rarity weight."""
+    numbers = [number[report.source] for report in found]
+    return _Posting(numbers, math.log(total / len(found)), {n: i for i, n in enumerate(numbers)})
+
+
+def _shared_weight(report: int, postings: Sequence[_Posting]) -> dict[int, float]:
+    """Sum the rarity weight of each entity shared with nearby reports (reports as numbers)."""
+    scores: dict[int, float] = defaultdict(float)
+    for posting in postings:
+        if posting.weight <= 0:
             continue  # named by every report: says nothing
-        at = positions[(ref, report.source)]
-        found = postings[ref]
-        for other in found[max(0, at - WINDOW) : at + WINDOW + 1]:
-            if other is not report:
-                scores[other.source] = (scores[other.source][0] + weights[ref], other)
+        at = posting.at[report]
+        for other in posting.numbers[max(0, at - WINDOW) : at + WINDOW + 1]:
+            if other != report:
+                scores[other] += posting.weight
     return scores
 
 
-def _best(report: Report, scores: Mapping[str, tuple[float, Report]]) -> tuple[Report, ...]:
-    """Rank candidates by shared weight damped by distance in days; ties newest first."""
+def _newest_first(report: Report) -> tuple[object, ...]:
+    """Return a report's tie-break: newest first, then title and path."""
+    day, moment = report.date.sort_key()
+    return (-day.toordinal(), -moment, report.title, report.source)
 
-    def rank(item: tuple[float, Report]) -> tuple[object, ...]:
-        weight, other = item
-        days = abs((other.date.day - report.date.day).days)
-        day, moment = other.date.sort_key()
-        return (-weight / (1 + days / DECAY_DAYS), -day.toordinal(), -moment, other.title, other.source)
 
-    return tuple(other for _, other in heapq.nsmallest(SHOWN, scores.values(), key=rank))
+def _rank(
+    item: tuple[int, float], day: int, days: Sequence[int], ties: Sequence[tuple[object, ...]]
+) -> tuple[object, ...]:
+    """Rank a candidate by shared weight damped by distance in days; ties newest first."""
+    other, weight = item
+    return (-weight / (1 + abs(days[other] - day) / DECAY_DAYS), *ties[other])
