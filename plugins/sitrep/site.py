@@ -97,6 +97,7 @@ def load_site(
     content_dir: Path, config: Config, render: bool = True, cache: ReadCache | None = None
 ) -> tuple[Site, list[Problem]]:
     """Read the registry and every report (unchanged ones from the cache); return the site and all problems."""
+    content_dir = content_dir.resolve()  # once: labels of the files under it need no resolving
     root = label_root(content_dir)
     cache = cache or ReadCache()
     registry, problems = read_registry(content_dir, config, root)
@@ -125,16 +126,17 @@ def load_site(
 def labels(content_dir: Path, paths: Iterable[Path]) -> set[str]:
     """Return how problems name these files."""
     root = label_root(content_dir)
-    return {_label(p, root) for p in paths}
+    return {_label(p.resolve(), root) for p in paths}
 
 
 def _label(path: Path, root: Path) -> str:
-    """Return the path as problems name it."""
-    return os.path.relpath(path.resolve(), root).replace(os.sep, "/")
+    """Return the path (absolute, or under the resolved content folder) as problems name it."""
+    return os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/")
 
 
 def read_registry(content_dir: Path, config: Config, root: Path | None = None) -> tuple[Registry, list[Problem]]:
     """Read the entity registry files that exist."""
+    content_dir = content_dir.resolve()
     root = root or label_root(content_dir)
     sources: dict[str, tuple[str, str]] = {}
     problems: list[Problem] = []
