@@ -108,8 +108,10 @@ class SitrepGenerator(Generator):
             return
         context = multiprocessing.get_context("fork")
         _forked["generator"] = self  # inherited by the forked workers, not pickled
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            list(pool.map(_write_share, range(workers), [workers] * workers))
+        with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
+            shares = pool.map(_write_share, range(1, workers), [workers] * (workers - 1))
+            self.write_pages(0, workers)  # this process writes a share too: one fork fewer, less memory
+            list(shares)
         _forked.clear()
 
     def write_or_link(self, pages: list[Page]) -> int:
