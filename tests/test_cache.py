@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -172,3 +173,20 @@ def test_a_lost_cache_gives_a_cold_build(tmp_path):
     shutil.rmtree(tmp_path / ".out.cache")
     code, messages = run_build(content, tmp_path / "out")
     assert code == 0 and "unchanged" not in messages.splitlines()[-1]
+
+
+def test_an_unwritable_cache_only_costs_speed(tmp_path):
+    content = write_tree(tmp_path / "content", SITE)
+    (tmp_path / ".out.cache").write_text("a file where the cache folder goes")
+    code, messages = run_build(content, tmp_path / "out")
+    assert code == 0, messages
+    assert "cannot write the build cache" in messages and "Traceback" not in messages
+    write_tree(content, {"reports/2016/02/new.md": report_text("New", "2016-02-02")})
+    code, messages = run_build(content, tmp_path / "out")
+    assert code == 0, messages
+    assert (tmp_path / "out" / "reports/2016/02/new/index.html").is_file()
+    for _ in range(100):  # the old output, moved beside it, is deleted by a detached process
+        if sorted(p.name for p in tmp_path.iterdir()) == [".out.cache", "content", "out"]:
+            break
+        time.sleep(0.1)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.cache", "content", "out"]

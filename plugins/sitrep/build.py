@@ -188,7 +188,10 @@ def build(
         raise
     digests = written.pop("digests", {})
     _swap(staging, output, previous_of(output) if keep_previous else None)
-    save_manifest(cache_of(output), output, Manifest(inputs, {}, written, tuple(tally.lines)), digests)
+    try:
+        save_manifest(cache_of(output), output, Manifest(inputs, {}, written, tuple(tally.lines)), digests)
+    except OSError as failure:  # the next build is a cold one, nothing worse
+        print(f"warning: cannot write the build cache: {failure.strerror or failure}", file=stream)
     print(_summary(written, tally, time.perf_counter() - started, output), file=stream)
     return 0
 
@@ -245,31 +248,37 @@ def previous_of(output: Path) -> Path:
 def _swap(staging: Path, output: Path, keep: Path | None = None) -> None:
     """Replace output by staging with renames; the old copy is kept at `keep`, or thrown away."""
     os.chmod(staging, 0o755)
-    trash = cache_of(output) / "trash"
-    retired = keep or trash / f"{os.getpid()}-{time.time_ns()}"
+    old = []
     if keep is not None and keep.exists():
-        _throw_away(keep, trash)
-    if output.exists():
-        retired.parent.mkdir(parents=True, exist_ok=True)
-        output.rename(retired)
+        old.append(_throw_away(keep, output))
+    if output.exists() and keep is not None:
+        output.rename(keep)
+    elif output.exists():
+        old.append(_throw_away(output, output))
     staging.rename(output)
-    if trash.is_dir():
-        _empty(trash)
+    trash = cache_of(output) / "trash"
+    _delete_detached(old + (list(trash.iterdir()) if trash.is_dir() else []))
 
 
-def _throw_away(folder: Path, trash: Path) -> None:
-    """Move a folder into the trash (a rename: instant)."""
-    trash.mkdir(parents=True, exist_ok=True)
-    folder.rename(trash / f"{os.getpid()}-{time.time_ns()}")
+def _throw_away(folder: Path, output: Path) -> Path:
+    """Move a folder out of the way (a rename: instant) into the cache's trash, else beside output."""
+    trash = cache_of(output) / "trash"
+    try:
+        trash.mkdir(parents=True, exist_ok=True)
+    except OSError:  # no usable cache folder
+        trash = output.parent
+    moved = trash / f".{output.name}.old-{os.getpid()}-{time.time_ns()}"
+    folder.rename(moved)
+    return moved
 
 
-def _empty(trash: Path) -> None:
+def _delete_detached(paths: list[Path]) -> None:
     """Delete old outputs in a detached process: the build is done once the new one is in place."""
-    leftovers = [str(p) for p in trash.iterdir()]
-    if leftovers:
+    if paths:
         code = "import shutil, sys\nfor path in sys.argv[1:]: shutil.rmtree(path, ignore_errors=True)"
         quiet = subprocess.DEVNULL
-        subprocess.Popen([sys.executable, "-c", code, *leftovers], stdout=quiet, stderr=quiet, start_new_session=True)
+        names = sorted({str(p) for p in paths})
+        subprocess.Popen([sys.executable, "-c", code, *names], stdout=quiet, stderr=quiet, start_new_session=True)
 
 
 def rollback(output: Path, stream: TextIO = sys.stderr) -> int:

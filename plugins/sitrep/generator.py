@@ -157,7 +157,10 @@ class SitrepGenerator(Generator):
             log.info("read %d report files, planned %d files in %.1f s (%d MB)", files, pages, seconds, _peak_mb())
         report_problems(self.outcome.problems)
         if self.cache_dir and self.reads:  # reads are keyed by what they came from: valid even if the build fails
-            save_reads(self.cache_dir, self.reads.used)
+            try:
+                save_reads(self.cache_dir, self.reads.used)
+            except OSError as failure:  # a cache is an optimisation: the build goes on without one
+                log.warning("cannot write the build cache in %s: %s", self.cache_dir, failure.strerror or failure)
         if not self.outcome.ok:
             raise ContentError(self.outcome.problems)
         self.context["sitrep_site"] = self.outcome.site
