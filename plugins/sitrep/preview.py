@@ -190,7 +190,7 @@ def watch_once(preview: Preview, roots: list[Path], before: Snapshot) -> Snapsho
     started = time.perf_counter()
     reports = [p for p in edits if p.endswith(".md")]
     for url in preview.quick(reports if len(reports) == len(edits) else []):
-        print(f"preview: {url} re-rendered in {time.perf_counter() - started:.2f} s", file=preview.stream)
+        print(f"preview: {url} re-rendered in {(time.perf_counter() - started) * 1000:.0f} ms", file=preview.stream)
     preview.rebuild()
     return snapshot(roots)
 
