@@ -12,7 +12,7 @@ import pytest
 from test_build import stable
 
 from conftest import SETTINGS, report_text, run_build, tree, write_tree
-from sitrep import pipeline
+from sitrep import pipeline, search
 from sitrep.build import read_settings
 from sitrep.cache import Fingerprints, Manifest, Stamp, digest_bytes, load_manifest, load_reads, save_manifest
 from sitrep.generator import own_settings
@@ -190,3 +190,27 @@ def test_an_unwritable_cache_only_costs_speed(tmp_path):
             break
         time.sleep(0.1)
     assert sorted(p.name for p in tmp_path.iterdir()) == [".out.cache", "content", "out"]
+
+
+def part_of(path: Path) -> str:
+    """Name the search part a bundle file belongs to (part 0 is the bundle's own files)."""
+    return path.parts[0] if path.parts[0].startswith("part-") or path.name.startswith("parts.") else "part-0"
+
+
+def test_an_edit_reindexes_only_the_search_part_holding_the_report(tmp_path, monkeypatch):
+    monkeypatch.setattr(search, "PART_BYTES", 9_000)  # a few reports per part, as 40 MB is at scale
+    more = {f"reports/2016/02/r{n}.md": report_text(f"Report {n}", f"2016-02-{n + 1:02d}") for n in range(8)}
+    content = write_tree(tmp_path / "content", {**SITE, **more})
+    assert run_build(content, tmp_path / "warm" / "out")[0] == 0
+    bundle = tmp_path / "warm" / "out" / "pagefind"
+    parts = sorted(p.name for p in bundle.iterdir() if p.name.startswith("part-"))
+    assert len(parts) >= 2
+    before = {p: p.stat().st_ino for p in bundle.rglob("*") if p.is_file()}
+    name = "reports/2016/02/r3.md"
+    write_tree(content, {name: more[name] + "\n\nBody text.\n"})  # words the site already has
+    assert run_build(content, tmp_path / "warm" / "out")[0] == 0
+    after = {p: p.stat().st_ino for p in bundle.rglob("*") if p.is_file()}
+    changed = {part_of(p.relative_to(bundle)) for p in after if before.get(p) != after[p]}
+    assert changed - {"parts.json", "parts.js"} in ({"part-0"}, *({name} for name in parts))  # one part re-run
+    assert run_build(content, tmp_path / "cold" / "out")[0] == 0
+    assert stable(tree(tmp_path / "warm" / "out")) == stable(tree(tmp_path / "cold" / "out"))

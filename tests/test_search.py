@@ -108,7 +108,8 @@ def test_a_failed_run_is_a_problem_not_a_traceback(tmp_path):
 
 def test_the_page_of_words_has_every_word_and_no_date(six_reports):
     pages = sorted(path.relative_to(six_reports).as_posix() for path in six_reports.glob(GLOB))
-    dated, words = search.survey(six_reports, pages)
+    dated, words, digests = search.survey(six_reports, pages)
+    assert sorted(digests) == pages and len(set(digests.values())) == len(pages)
     assert [value for value, _ in dated] == [f"2016-01-{number + 10}" for number in range(6)]
     page = search.vocabulary_page(words, (six_reports / pages[0]).read_bytes())
     assert search.sort_value(page.encode()) == "" and '<html lang="en">' in page

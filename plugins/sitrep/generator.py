@@ -198,7 +198,13 @@ class SitrepGenerator(Generator):
             for name in sorted(bundle):
                 link(self.previous / name, output / name)
             return Search([], key, self.digests)
-        return Search(start_index(output, report_glob(report_save_as(self.settings))), key, self.digests)
+        started = start_index(output, report_glob(report_save_as(self.settings)), self.previous_bundle())
+        return Search(started, key, self.digests)
+
+    def previous_bundle(self) -> Path | None:
+        """Return the last build's search bundle, whose unchanged parts can be reused."""
+        bundle = self.previous / BUNDLE
+        return bundle if self.cache_dir is not None and bundle.is_dir() else None
 
 
 @dataclass(frozen=True)

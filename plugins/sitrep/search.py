@@ -16,11 +16,13 @@ the merged results those of one index:
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import math
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -31,6 +33,8 @@ from .problems import Problem, error
 
 BUNDLE = "pagefind"
 PARTS_SCRIPT = "parts.js"  # in the bundle: the other parts' folders, for the search page
+KEYS_FILE = "parts.json"  # in the bundle: each part's digest, so the next build can reuse unchanged parts
+OURS = (PARTS_SCRIPT, KEYS_FILE)
 SORT_KEY = "date"  # the sort the search page asks for (themes/sitrep/static/js/search.js)
 PART_BYTES = 40_000_000  # report HTML per Pagefind run: about 450 MB of Pagefind memory
 SORT_ATTRIBUTE = re.compile(rb'data-pagefind-sort="([^"]*)"')
@@ -45,9 +49,13 @@ def report_glob(report_save_as: str) -> str:
     return re.sub(r"\{[^}]*\}", "*", report_save_as)
 
 
-def index_command(site: Path, glob: str) -> list[str]:
-    """Return the command that indexes the report pages of site into site/pagefind, in parts if large (see main)."""
-    return [sys.executable, "-m", "sitrep.search", str(site), glob, str(PART_BYTES)]
+def index_command(site: Path, glob: str, previous: Path | None = None) -> list[str]:
+    """Return the command that indexes the report pages of site into site/pagefind, in parts if large (see main).
+
+    previous: the last build's bundle, whose parts are reused when their pages and words are the same.
+    """
+    extra = [str(previous)] if previous is not None else []
+    return [sys.executable, "-m", "sitrep.search", str(site), glob, str(PART_BYTES), *extra]
 
 
 def pagefind_command(site: Path, glob: str, bundle: Path) -> list[str]:
@@ -56,13 +64,13 @@ def pagefind_command(site: Path, glob: str, bundle: Path) -> list[str]:
     return [*command, "--glob", glob, "--silent"]
 
 
-def start_index(site: Path, glob: str) -> subprocess.Popen[str] | list[Problem]:
+def start_index(site: Path, glob: str, previous: Path | None = None) -> subprocess.Popen[str] | list[Problem]:
     """Start indexing in the background (it runs while other pages are written)."""
     plugins = str(Path(__file__).resolve().parent.parent)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [plugins, os.environ.get("PYTHONPATH")]))}
     try:
         return subprocess.Popen(
-            index_command(site, glob),
+            index_command(site, glob, previous),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -110,14 +118,15 @@ def page_words(page: bytes) -> list[bytes]:
     return TAG.sub(b" ", page[page.find(b">", body) + 1 if body >= 0 else 0 :]).split()
 
 
-def survey(site: Path, pages: list[str]) -> tuple[list[tuple[str, str]], set[bytes]]:
-    """Read report pages (paths relative to site) once: pair each with its sort value; gather their words."""
-    dated, words = [], set()
+def survey(site: Path, pages: list[str]) -> tuple[list[tuple[str, str]], set[bytes], dict[str, str]]:
+    """Read report pages (paths relative to site) once: their sort values, their words, their digests."""
+    dated, words, digests = [], set(), {}
     for page in pages:
         text = (site / page).read_bytes()
         dated.append((sort_value(text), page))
         words.update(page_words(text))
-    return dated, words
+        digests[page] = hashlib.blake2b(text, digest_size=16).hexdigest()
+    return dated, words, digests
 
 
 def vocabulary_page(words: set[bytes], sample: bytes) -> str:
@@ -177,37 +186,92 @@ def run_pagefind(site: Path, glob: str, bundle: Path) -> str:
     return (done.stderr.strip() or done.stdout.strip() or f"exit status {done.returncode}").splitlines()[-1]
 
 
-def index_parts(site: Path, glob: str, pages: list[str], parts: int) -> str:
-    """Index the pages in parts, one Pagefind run after another; return the first failure, else ''."""
-    dated, words = survey(site, pages)
+def index_parts(site: Path, glob: str, pages: list[str], parts: int, previous: Path | None = None) -> str:
+    """Index the pages in parts, one Pagefind run after another; return the first failure, else ''.
+
+    A part whose pages and words are those of the same part of the previous bundle is linked
+    from it instead (an edit re-indexes one part of a large site, unless it brings new words).
+    """
+    dated, words, digests = survey(site, pages)
     vocabulary = (glob.replace("*", VOCABULARY), vocabulary_page(words, (site / pages[0]).read_bytes()))
-    for part, share in enumerate(deal(dated, parts)):
+    shares = deal(dated, parts)
+    keys = [part_key(glob, vocabulary[1], share, digests, parts) for share in shares]
+    known = part_keys(previous)
+    for part, share in enumerate(shares):
+        if previous is not None and part < len(known) and known[part] == keys[part]:
+            reuse_part(previous, site / BUNDLE, part)
+            continue
         with tempfile.TemporaryDirectory(prefix="sitrep-search-", dir=staging_folder()) as folder:
             stage(site, share, Path(folder), vocabulary)
             failed = run_pagefind(Path(folder), glob, site / BUNDLE / part_folder(part))
         if failed:
             return f"part {part + 1} of {parts}: {failed}"
+    (site / BUNDLE / KEYS_FILE).write_text(json.dumps(keys) + "\n", encoding="utf-8")
     return ""
 
 
-def index_site(site: Path, glob: str, part_bytes: int) -> str:
+def part_key(glob: str, vocabulary: str, share: list[str], digests: dict[str, str], parts: int) -> str:
+    """Digest what a part's bundle is made from: Pagefind's version, the pages and the words."""
+    made = hashlib.blake2b(f"{pagefind_version()}\n{glob}\n{parts}\n{vocabulary}".encode(), digest_size=16)
+    for page in share:
+        made.update(f"\n{page} {digests[page]}".encode())
+    return made.hexdigest()
+
+
+def pagefind_version() -> str:
+    """Return the installed Pagefind's version (a new one rebuilds every part)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pagefind")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def part_keys(bundle: Path | None) -> list[str]:
+    """Return the part digests a bundle was made from ([] when there are none)."""
+    try:
+        found = json.loads((bundle / KEYS_FILE).read_text(encoding="utf-8")) if bundle else []
+    except (OSError, ValueError):
+        return []
+    return [str(key) for key in found] if isinstance(found, list) else []
+
+
+def reuse_part(previous: Path, bundle: Path, part: int) -> None:
+    """Hard-link a part's files from the previous bundle (part 0: its own files, not the other parts')."""
+    source = previous / part_folder(part)
+    for path in source.rglob("*"):
+        relative = path.relative_to(source)
+        if path.is_dir() or (part == 0 and (relative.parts[0].startswith("part-") or relative.name in OURS)):
+            continue
+        target = bundle / part_folder(part) / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(path, target)
+        except OSError:  # another file system
+            shutil.copy2(path, target)
+
+
+def index_site(site: Path, glob: str, part_bytes: int, previous: Path | None = None) -> str:
     """Index the report pages of site, in as many parts as their size needs; return a failure, else ''."""
     paths = [path for path in site.glob(glob) if path.is_file()]
     parts = max(1, min(len(paths), math.ceil(sum(path.stat().st_size for path in paths) / part_bytes)))
     if parts == 1:
         failed = run_pagefind(site, glob, site / BUNDLE)
     else:
-        failed = index_parts(site, glob, [path.relative_to(site).as_posix() for path in paths], parts)
+        pages = [path.relative_to(site).as_posix() for path in paths]
+        failed = index_parts(site, glob, pages, parts, previous)
     if not failed:
         (site / BUNDLE / PARTS_SCRIPT).write_text(parts_script(parts), encoding="utf-8")
     return failed
 
 
 def main(argv: list[str]) -> int:
-    """Index a site for search: `python -m sitrep.search SITE GLOB PART_BYTES` (what start_index runs)."""
+    """Index a site for search: `python -m sitrep.search SITE GLOB PART_BYTES [PREVIOUS]` (start_index runs it)."""
     site, glob, part_bytes = Path(argv[0]), argv[1], int(argv[2])
+    previous = Path(argv[3]) if len(argv) > 3 else None
     try:
-        failed = index_site(site, glob, part_bytes)
+        failed = index_site(site, glob, part_bytes, previous)
     except OSError as failure:
         failed = str(failure)
     if failed:
