@@ -113,4 +113,16 @@ def test_the_page_of_words_has_every_word_and_no_date(six_reports):
     assert [value for value, _ in dated] == [f"2016-01-{number + 10}" for number in range(6)]
     page = search.vocabulary_page(words, (six_reports / pages[0]).read_bytes())
     assert search.sort_value(page.encode()) == "" and '<html lang="en">' in page
-    assert {"Tripoli", "convoy", "number0", "number5"} <= set(re.split(r"[\s<>]+", page))
+    assert {"tripoli", "convoy", "number0", "number5"} <= set(re.split(r"[\s<>]+", page))
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("<p>The situation, unchanged.</p>", ["the", "situation", "unchanged"]),
+        ("<p>Al-Sarraj «Tripoli» (GNA)</p>", ["al-sarraj", "tripoli", "gna"]),
+        ("<p>… — 2016</p>", ["2016"]),
+    ],
+)
+def test_page_words_are_folded_as_pagefind_folds_them(text, words):
+    assert search.page_words(f"<nav>Menu</nav><article data-pagefind-body>{text}</article>".encode()) == words

@@ -39,6 +39,7 @@ SORT_KEY = "date"  # the sort the search page asks for (themes/sitrep/static/js/
 PART_BYTES = 40_000_000  # report HTML per Pagefind run: about 450 MB of Pagefind memory
 SORT_ATTRIBUTE = re.compile(rb'data-pagefind-sort="([^"]*)"')
 TAG = re.compile(rb"<[^>]*>")
+EDGES = re.compile(r"^[\W_]+|[\W_]+$")  # punctuation around a word
 LANGUAGE = re.compile(rb'<html[^>]*\slang="([^"]*)"')
 VOCABULARY = "sitrep-vocabulary"  # fills each * of the glob: the path of every part's page of words
 RAM_FOLDER = Path("/dev/shm")  # links are made and removed here ten times faster than on disk
@@ -112,13 +113,18 @@ def sort_value(page: bytes) -> str:
     return ""
 
 
-def page_words(page: bytes) -> list[bytes]:
-    """Return the words of a page's text from its searchable part on, as written (tags read as spaces)."""
+def page_words(page: bytes) -> list[str]:
+    """Return the words of a page's text from its searchable part on (tags read as spaces).
+
+    Words are lower-cased and stripped of surrounding punctuation, as Pagefind indexes them: so
+    'unchanged.' adds no new word and the page of words (and every part's digest) stays the same.
+    """
     body = page.find(b"data-pagefind-body")
-    return TAG.sub(b" ", page[page.find(b">", body) + 1 if body >= 0 else 0 :]).split()
+    text = TAG.sub(b" ", page[page.find(b">", body) + 1 if body >= 0 else 0 :]).decode("utf-8", "replace")
+    return [word for word in (EDGES.sub("", token).casefold() for token in text.split()) if word]
 
 
-def survey(site: Path, pages: list[str]) -> tuple[list[tuple[str, str]], set[bytes], dict[str, str]]:
+def survey(site: Path, pages: list[str]) -> tuple[list[tuple[str, str]], set[str], dict[str, str]]:
     """Read report pages (paths relative to site) once: their sort values, their words, their digests."""
     dated, words, digests = [], set(), {}
     for page in pages:
@@ -129,11 +135,11 @@ def survey(site: Path, pages: list[str]) -> tuple[list[tuple[str, str]], set[byt
     return dated, words, digests
 
 
-def vocabulary_page(words: set[bytes], sample: bytes) -> str:
+def vocabulary_page(words: set[str], sample: bytes) -> str:
     """Return an undated page of all words, in the language of the sample page."""
     language = LANGUAGE.search(sample)
     lang = f' lang="{language[1].decode()}"' if language else ""
-    text = b" ".join(sorted(words)).decode("utf-8", "replace")
+    text = " ".join(sorted(words))
     return f"<!doctype html><html{lang}><body><main data-pagefind-body>{text}</main></body></html>\n"
 
 
