@@ -156,11 +156,7 @@ class SitrepGenerator(Generator):
             seconds = time.perf_counter() - started
             log.info("read %d report files, planned %d files in %.1f s (%d MB)", files, pages, seconds, _peak_mb())
         report_problems(self.outcome.problems)
-        if self.cache_dir and self.reads:  # reads are keyed by what they came from: valid even if the build fails
-            try:
-                save_reads(self.cache_dir, self.reads.used)
-            except OSError as failure:  # a cache is an optimisation: the build goes on without one
-                log.warning("cannot write the build cache in %s: %s", self.cache_dir, failure.strerror or failure)
+        self.save_reads()
         if not self.outcome.ok:
             raise ContentError(self.outcome.problems)
         self.context["sitrep_site"] = self.outcome.site
@@ -168,17 +164,28 @@ class SitrepGenerator(Generator):
         self.context["navigation"] = self.outcome.navigation
         self.context["site_url"] = self.outcome.config.site_url  # type: ignore[union-attr]  # feeds: absolute
 
+    def save_reads(self) -> None:
+        """Store the reads for the next build (they are keyed by their inputs: valid even if this one fails)."""
+        if not self.cache_dir or not self.reads or self.reads.used.keys() == self.reads.known.keys():
+            return  # no cache, or the same reports as last time
+        try:
+            save_reads(self.cache_dir, self.reads.used)
+        except OSError as failure:  # a cache is an optimisation: the build goes on without one
+            log.warning("cannot write the build cache in %s: %s", self.cache_dir, failure.strerror or failure)
+
     def generate_output(self, writer: object) -> None:
         """Render and write every planned page."""
         pages, site = self.outcome.pages, self.outcome.site
         log.info("writing %d files on %d cores", len(pages), os.cpu_count() or 1)
         started = time.perf_counter()
-        self.digests = self.page_digests(pages)
         reports = [p for p in pages if p.template == "report"]
+        others = [p for p in pages if p.template != "report"]
+        self.digests = self.page_digests(reports)
         reused = self.write_or_link(reports)
         if self.settings.get("SITREP_SEARCH", True):  # Pagefind reads only report pages: start it now
             _searching[self.output_path] = self.start_search(reports)
-        reused += self.write_or_link([p for p in pages if p.template != "report"])
+        self.digests.update(self.page_digests(others))
+        reused += self.write_or_link(others)
         for data in self.outcome.data:
             write_data(Path(self.output_path), data.save_as, data.text)
         seconds = time.perf_counter() - started
