@@ -59,6 +59,18 @@ def run_build(content: Path, output: Path) -> tuple[int, str]:
     return code, stream.getvalue()
 
 
+def settings_file(folder: Path, *lines: str) -> Path:
+    """Write a settings file: the project's pelicanconf.py plus these lines."""
+    conf = folder / "conf.py"
+    conf.write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
+        f"THEME = {str(ROOT / 'themes/sitrep')!r}\nPLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n"
+        + "\n".join(lines)
+        + "\n"
+    )
+    return conf
+
+
 def run_check(content: Path) -> tuple[int, str]:
     """Check content in this process; return the exit code and messages."""
     from sitrep.build import check

@@ -7,7 +7,7 @@ import xml.etree.ElementTree as ET
 import feedparser
 import pytest
 
-from conftest import ROOT, report_text, run_build
+from conftest import report_text, run_build, settings_file
 from sitrep.build import build
 
 REGISTRY = "- name: Islamic State\n  aliases: [ISIS, IS, Daesh]\n"
@@ -94,14 +94,7 @@ def test_rss_has_guid_dates_and_content(out):
 
 
 def build_with(site_dir, tmp_path, *settings: str):
-    conf = tmp_path / "conf.py"
-    conf.write_text(
-        f"import sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom pelicanconf import *\n"
-        f"THEME = {str(ROOT / 'themes/sitrep')!r}\nPLUGIN_PATHS = [{str(ROOT / 'plugins')!r}]\n"
-        + "\n".join(settings)
-        + "\n"
-    )
-    return build(site_dir(files()), tmp_path / "out", conf, stream=io.StringIO())
+    return build(site_dir(files()), tmp_path / "out", settings_file(tmp_path, *settings), stream=io.StringIO())
 
 
 def test_entity_rss_when_switched_on(site_dir, tmp_path):

@@ -27,6 +27,7 @@ def test_defaults_are_valid():
         ({"REPORT_SAVE_AS": "{slug}/"}, "settings: REPORT_SAVE_AS '{slug}/' must end in .html"),
         ({"REPORT_URL": "{title}/"}, "settings: REPORT_URL '{title}/' cannot be formatted: 'title'"),
         ({"SITREP_HOME_PER_PAGE": 0}, "settings: SITREP_HOME_PER_PAGE must be a whole number above 0"),
+        ({"SITREP_TIMELINE_LIMIT": "all"}, "settings: SITREP_TIMELINE_LIMIT must be a whole number above 0"),
         ({"TIMEZONE": "Mars/Olympus"}, "settings: TIMEZONE 'Mars/Olympus' is not a known time zone"),
     ],
 )

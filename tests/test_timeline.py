@@ -1,9 +1,11 @@
 """Timeline and archives: order, grouping, overview chart, archive pages."""
 
+import io
 import re
 from dataclasses import replace
 
-from conftest import newest_first, report, report_text, run_build
+from conftest import newest_first, report, report_text, run_build, settings_file
+from sitrep.build import build
 from sitrep.timeline import chronological, group, overview
 
 
@@ -91,3 +93,21 @@ def test_built_timeline_and_archives(site_dir, tmp_path):
         'href="../../actors/lna/timeline/">All 2 reports in time order</a>'
         in (out / "actors/lna/index.html").read_text()
     )
+
+
+def test_long_timelines_list_the_newest_reports_and_point_to_the_rest(site_dir, tmp_path):
+    days = ["2015-12-30", "2016-01-02", "2016-01-05", "2016-03-01"]
+    content = site_dir(
+        {f"reports/r{n}.md": report_text(f"Report {n}", day, actors="[LNA]") for n, day in enumerate(days)}
+    )
+    assert build(content, tmp_path / "out", settings_file(tmp_path, "SITREP_TIMELINE_LIMIT = 2"), io.StringIO()) == 0
+    out = tmp_path / "out"
+    timeline = (out / "timeline/index.html").read_text()
+    assert re.findall(r'class="tl-title" href="[^"]+">([^<]+)<', timeline) == ["Report 2", "Report 3"]
+    assert "The newest 2 of 4 reports, oldest first." in timeline and 'href="../archives/">the archives</a>' in timeline
+    assert '<a href="../archives/2015/12/"><rect' in timeline  # the overview still charts every report
+    entity = (out / "actors/lna/timeline/index.html").read_text()
+    assert re.findall(r'class="tl-title" href="[^"]+">([^<]+)<', entity) == ["Report 2", "Report 3"]
+    assert 'href="../../../actors/lna/">all of LNA’s reports</a>, newest first.' in entity
+    assert "The newest 2 in time order</a>" in (out / "actors/lna/index.html").read_text()
+    assert "Report 0" in (out / "archives/2015/index.html").read_text()

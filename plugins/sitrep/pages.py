@@ -207,8 +207,11 @@ def timeline_pages(newest_first: Sequence[Report], config: Config) -> list[Page]
     years = group(reports)
     common = {"years": years, "archive_urls": archive_urls(years, config)}
     chart = Lazy(month_overview, (newest_first, config))
+    shown = Lazy(group, (newest_first[: config.timeline_limit][::-1],))
+    variables = {**common, "years": shown, "total": len(reports), "chart": chart, "heading": "Timeline"}
+    variables["archives_url"] = _at(config.archives)[1]
     pages = [
-        Page(*_at(config.timeline), "timeline", {**common, "chart": chart, "heading": "Timeline"}),
+        Page(*_at(config.timeline), "timeline", variables),
         Page(*_at(config.archives), "archives", {**common, "heading": "Archives"}),
     ]
     return pages + _period_pages(periods(years, config), common["archive_urls"])
@@ -247,8 +250,9 @@ def _period_pages(found: Sequence[Period], urls: Mapping[str, str]) -> list[Page
 def entity_timeline_page(facet: Facet, entry: EntityEntry, config: Config) -> Page:
     """Plan the timeline of one entity's reports."""
     url, save_as = config.facets[facet.key].timeline.format(slug=entry.ref.slug)
-    years = Lazy(group, (Lazy(chronological, (entry.reports,)),))
+    years = Lazy(group, (Lazy(chronological, (entry.reports[: config.timeline_limit],)),))
     variables = {"years": years, "archive_urls": Lazy(archive_urls, (years, config)), "entry": entry}
+    variables["total"] = entry.count
     variables["chart"] = Lazy(month_overview, (entry.reports, config))
     return Page(save_as, url, "timeline", {**variables, "heading": f"Timeline: {entry.ref.name}", "facet": facet})
 
@@ -291,6 +295,7 @@ def entity_pages(facet: Facet, entry: EntityEntry, feed: Feed, view: MapView | N
         "locator": view,
     }
     variables["timeline_url"] = patterns.timeline.format(slug=entry.ref.slug)[0]
+    variables["timeline_count"] = min(entry.count, config.timeline_limit)
     chunks = paginate(entry.reports, config.entity_per_page, first, rest)
     return [
         Page(save_as, url, "entity", {**variables, "reports": chunk, "pager": pager})

@@ -48,6 +48,7 @@ DEFAULTS: dict[str, object] = {
     "SITEURL": "",
     "SITREP_HOME_PER_PAGE": 10,
     "SITREP_ENTITY_PER_PAGE": 20,
+    "SITREP_TIMELINE_LIMIT": 1000,  # a timeline lists the newest this many; older ones are in the archives
     "TIMEZONE": "UTC",
 }
 for _facet in FACETS:  # ACTOR_URL = "actors/{slug}/", ACTORS_URL = "actors/", ...
@@ -114,6 +115,7 @@ class Config:
     site_url: str
     home_per_page: int
     entity_per_page: int
+    timeline_limit: int
     timezone: ZoneInfo
     facets: Mapping[str, FacetPatterns]
 
@@ -127,7 +129,7 @@ def load(settings: Mapping[str, object]) -> tuple[Config | None, list[Problem]]:
     """Validate settings and build a Config, or return the problems."""
     values = with_defaults(settings)
     problems = [p for name in _PATTERN_NAMES for p in _check_pattern(name, values[name])]
-    for name in ("SITREP_HOME_PER_PAGE", "SITREP_ENTITY_PER_PAGE", "SITREP_FEED_MAX_ITEMS"):
+    for name in ("SITREP_HOME_PER_PAGE", "SITREP_ENTITY_PER_PAGE", "SITREP_FEED_MAX_ITEMS", "SITREP_TIMELINE_LIMIT"):
         problems += _check_positive(name, values[name])
     zone = _zone(values["TIMEZONE"], problems)
     if problems or zone is None:
@@ -161,6 +163,7 @@ def _config(values: dict[str, object], zone: ZoneInfo) -> Config:
         site_url=_site_url(values),
         home_per_page=int(values["SITREP_HOME_PER_PAGE"]),  # type: ignore[call-overload]
         entity_per_page=int(values["SITREP_ENTITY_PER_PAGE"]),  # type: ignore[call-overload]
+        timeline_limit=int(values["SITREP_TIMELINE_LIMIT"]),  # type: ignore[call-overload]
         timezone=zone,
         facets={
             f.key: FacetPatterns(
