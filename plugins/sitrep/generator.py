@@ -38,6 +38,7 @@ if hasattr(log, "disable_filter"):  # Pelican's logger class drops repeated mess
 
 site_written = signal("sitrep-site-written")
 PARALLEL_FROM = 400  # pages; fewer render faster in one process than forking workers
+ROOT_MARK = "\x00sitrep-root\x00"  # SITEURL in shared fragments: no template or escaping changes it
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,7 @@ class SitrepGenerator(Generator):
         super().__init__(*args, **kwargs)
         self.env.filters.update(FILTERS)
         self.env.globals["fragment"] = self.fragment
-        self.fragments: dict[tuple[str, str, str], Markup] = {}
+        self.fragments: dict[tuple[str, str], str] = {}
         self.outcome = pipeline.Outcome([])
         cache_path = str(self.settings.get("SITREP_CACHE_PATH") or "")
         self.cache_dir = Path(cache_path) if cache_path else None
@@ -92,12 +93,16 @@ class SitrepGenerator(Generator):
 
     @pass_context
     def fragment(self, context: Context, name: str, report: Report) -> Markup:
-        """Render a report's partial once per page depth and reuse it (it shows up on many pages)."""
-        key = (name, report.source, str(context["SITEURL"]))
+        """Render a report's partial once and reuse it on every page that lists the report.
+
+        It is rendered with a mark for SITEURL that each page replaces by its own relative root: the
+        text a render at that depth gives, without rendering it again at every depth (60 % of renders).
+        """
+        key = (name, report.source)
         if key not in self.fragments:
-            variables = {"SITEURL": context["SITEURL"], "index": context["index"], "report": report}
-            self.fragments[key] = Markup(self.env.get_template(name).render({**self.context, **variables}))
-        return self.fragments[key]
+            variables = {"SITEURL": ROOT_MARK, "index": context["index"], "report": report}
+            self.fragments[key] = self.env.get_template(name).render({**self.context, **variables})
+        return Markup(self.fragments[key].replace(ROOT_MARK, str(context["SITEURL"])))
 
     def write_all(self, pages: list[Page]) -> None:
         """Write pages, on every core when there are many."""
