@@ -11,6 +11,7 @@ import time
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from blinker import signal
@@ -134,8 +135,12 @@ class SitrepGenerator(Generator):
     def page_digests(self, pages: list[Page]) -> dict[str, str]:
         """Digest what each page is made from: theme, code, settings and its variables."""
         assert self.outcome.index is not None
-        base = digest_bytes(code_digest([Path(self.theme)]), settings_digest(self.settings))
-        return page_digests(pages, self.outcome.index, base)
+        return page_digests(pages, self.outcome.index, self.digest_base)
+
+    @cached_property
+    def digest_base(self) -> str:
+        """Digest what every page is made from: the theme, Sitrep's code and the settings."""
+        return digest_bytes(code_digest([Path(self.theme)]), settings_digest(self.settings))
 
     def write_pages(self, share: int, shares: int) -> int:
         """Render and write every shares-th page of the batch, starting at share; return how many."""
@@ -203,7 +208,7 @@ class SitrepGenerator(Generator):
 
     def start_search(self, reports: list[Page]) -> Search:
         """Reuse the previous search bundle when no report page changed; else start Pagefind on them."""
-        key = digest_bytes(code_digest(), *(self.digests[p.save_as] for p in reports))
+        key = digest_bytes(BUNDLE, *(self.digests[p.save_as] for p in reports))  # they cover code and versions
         bundle = {name for name in self.manifest.files if name.startswith(f"{BUNDLE}/")}
         output = Path(self.output_path)
         if bundle and all(self.manifest.reusable(name, key, self.previous) for name in bundle):
