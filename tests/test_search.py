@@ -126,3 +126,21 @@ def test_the_page_of_words_has_every_word_and_no_date(six_reports):
 )
 def test_page_words_are_folded_as_pagefind_folds_them(text, words):
     assert search.page_words(f"<nav>Menu</nav><article data-pagefind-body>{text}</article>".encode()) == words
+
+
+def test_a_part_key_changes_with_its_pages_and_the_site_words():
+    digests = {"a": "1", "b": "2"}
+    key = search.part_key(GLOB, "words", ["a", "b"], digests, 3)
+    assert key == search.part_key(GLOB, "words", ["a", "b"], dict(digests), 3)
+    assert key != search.part_key(GLOB, "words more", ["a", "b"], digests, 3)  # a new word anywhere
+    assert key != search.part_key(GLOB, "words", ["a", "b"], {**digests, "b": "3"}, 3)  # a page changed
+    assert key != search.part_key(GLOB, "words", ["a"], digests, 3)  # the deal changed
+    assert key != search.part_key(GLOB, "words", ["a", "b"], digests, 4)
+
+
+def test_unreadable_part_keys_mean_no_reuse(tmp_path):
+    assert search.part_keys(None) == [] and search.part_keys(tmp_path) == []
+    (tmp_path / search.KEYS_FILE).write_text("{not json")
+    assert search.part_keys(tmp_path) == []
+    (tmp_path / search.KEYS_FILE).write_text('["k0", "k1"]')
+    assert search.part_keys(tmp_path) == ["k0", "k1"]
