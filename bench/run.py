@@ -261,7 +261,13 @@ def format_table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def footer(rows: list[Row], reports: int) -> str:
+def preview_ms(corpus: Path, work: Path) -> str:
+    """Time `invoke serve` re-rendering an edited report (after the builds: it edits the corpus)."""
+    _, out = run([sys.executable, str(BENCH / "preview.py"), str(corpus), str(work / "sitrep-out")])
+    return out.strip().splitlines()[-1]
+
+
+def footer(rows: list[Row], reports: int, preview: str | None = None) -> str:
     """Explain the columns and list what each tool wrote."""
     lines = [
         f"corpus: {reports} reports; wall seconds, one run each; warm = after appending a line to one report",
@@ -271,6 +277,8 @@ def footer(rows: list[Row], reports: int) -> str:
     cpu = [f"{row.tool} {' / '.join(f'{build.cpu:.1f}' for build in row.builds)}" for row in rows if row.builds]
     if cpu:
         lines.append(f"CPU seconds (user + sys, all processes; cold / warm / no change): {'; '.join(cpu)}")
+    if preview is not None:
+        lines.append(f"sitrep serve: an edited report's page re-rendered in {preview} ms (median of 3 edits)")
     lines.append(f"cores: {os.cpu_count()}; load average (1 min) at the end: {os.getloadavg()[0]:.2f}")
     return "\n".join(lines)
 
@@ -319,8 +327,9 @@ def main() -> None:
         print(f"generating {args.reports} reports with {args.generator} ...", file=sys.stderr)
         run([sys.executable, str(args.generator), str(corpus), "--reports", str(args.reports)])
         rows = bench(corpus, work, tools)
+        preview = preview_ms(corpus, work) if "sitrep" in tools else None
     print(format_table(rows))
-    print(footer(rows, args.reports))
+    print(footer(rows, args.reports, preview))
 
 
 if __name__ == "__main__":

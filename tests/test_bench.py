@@ -1,6 +1,7 @@
 """The benchmark: a smoke run end to end (timings are never asserted) and its pure helpers."""
 
 import os
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -47,6 +48,7 @@ def test_bench_smoke_run_prints_one_table_with_a_row_per_tool():
         if "not installed" not in line:
             assert_timed(line, line.split()[0])
     assert lines[4].startswith("corpus: 20 reports")
+    assert re.match(r"sitrep serve: an edited report's page re-rendered in \d+ ms \(median of 3 edits\)$", lines[-2])
     assert lines[-1].startswith("cores: ")
 
 

@@ -97,3 +97,12 @@ def test_served_pages_reload_themselves_but_the_files_do_not_change(preview):
     assert version == str(preview.version)
     assert css and RELOAD_SCRIPT.encode() not in css
     assert RELOAD_SCRIPT.encode() not in (preview.output / PAGE).read_bytes()
+
+
+def test_a_preview_of_an_up_to_date_site_can_still_rerender_at_once(tmp_path):
+    content = write_tree(tmp_path / "content", SITE)
+    assert Preview(content, tmp_path / "out", SETTINGS, io.StringIO()).rebuild() == 0
+    again = Preview(content, tmp_path / "out", SETTINGS, io.StringIO())
+    assert again.rebuild() == 0 and "nothing changed" not in again.stream.getvalue()
+    path = edit(again, "reports/2016/01/zliten.md", SITE["reports/2016/01/zliten.md"].replace("Old", "New"))
+    assert again.quick([path]) == ["reports/2016/01/zliten-bomb/"]

@@ -152,9 +152,17 @@ def load_registry_only(content: Path, settings_file: Path) -> Registry:
 
 
 def build(
-    content: Path, output: Path, settings_file: Path, stream: TextIO = sys.stderr, keep_previous: bool = False
+    content: Path,
+    output: Path,
+    settings_file: Path,
+    stream: TextIO = sys.stderr,
+    keep_previous: bool = False,
+    force: bool = False,
 ) -> int:
-    """Build the site into a fresh folder beside output and swap it in; return the exit code."""
+    """Build the site into a fresh folder beside output and swap it in; return the exit code.
+
+    force: build even when nothing changed (unchanged pages are still linked, not rendered).
+    """
     started = time.perf_counter()
     if not content.is_dir():
         print(f"{content}: content folder not found; {output.name}/ left as it was", file=stream)
@@ -169,7 +177,7 @@ def build(
     settings = read_settings(settings_file, content, output)
     inputs = inputs_digest(content, settings, Path(str(settings["THEME"])), head(content))
     last = load_manifest(cache_of(output))
-    if last.inputs == inputs and last.intact(output):
+    if not force and last.inputs == inputs and last.intact(output):
         return _unchanged(last, stream, time.perf_counter() - started, output)
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.build-", dir=output.parent))

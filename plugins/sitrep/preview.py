@@ -84,7 +84,8 @@ class Preview:
 
         site_written.connect(remember)
         try:
-            code = sitrep_build.build(self.content, self.output, self.settings_file, self.stream)
+            force = self.generator is None  # the quick path needs a build's state, even of an unchanged site
+            code = sitrep_build.build(self.content, self.output, self.settings_file, self.stream, force=force)
         finally:
             site_written.disconnect(remember)
         self.version += code == 0
