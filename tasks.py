@@ -146,10 +146,18 @@ def screenshots(c, output="output", dest="docs/screenshots"):
     server.shutdown()
 
 
-@task(help={"reports": "number of synthetic reports (default 1000)"})
-def bench(c, reports=1000):
+@task(
+    help={
+        "reports": "number of synthetic reports (default 1000)",
+        "tools": "comma-separated subset of sitrep,pelican,hugo (default: all)",
+    }
+)
+def bench(c, reports=1000, tools="sitrep,pelican,hugo"):
     """Time cold and repeated builds on a generated corpus; print a table (see docs/performance.md)."""
-    c.run(f"{sys.executable} {ROOT / 'bench' / 'run.py'} --reports {int(reports)}", pty=False)
+    import shlex
+
+    command = [sys.executable, str(ROOT / "bench" / "run.py"), "--reports", str(int(reports)), "--tools", tools]
+    c.run(shlex.join(command), pty=False)
 
 
 @task
