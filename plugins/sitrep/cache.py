@@ -8,17 +8,20 @@ the previous build's file is hard-linked. Nothing here imports Pelican.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import os
 import pickle
 import re
+import shutil
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-from .reports import Read
+if TYPE_CHECKING:
+    from .reports import Read
 
 FORMAT = 1  # bump when the shape of what is stored changes
 READS_FILE = "reports.pickle"
@@ -96,10 +99,24 @@ class Fingerprints:
 
 def code_digest(extra: Iterable[Path] = ()) -> str:
     """Digest Sitrep's own code and the given files or folders (a theme): a change invalidates the cache."""
+    return digest_bytes(_own_code(), *_named_bytes(f for path in extra for f in _files(path)))
+
+
+@functools.cache
+def _own_code() -> str:
+    """Digest Sitrep's modules, data and library versions (once a process: they are loaded already)."""
     files = sorted(CODE_DIR.rglob("*.py")) + sorted((CODE_DIR / "data").rglob("*"))
-    for path in extra:
-        files += sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-    return digest_bytes(str(FORMAT), versions(), *(part for f in files for part in (f.as_posix(), f.read_bytes())))
+    return digest_bytes(str(FORMAT), versions(), *_named_bytes(files))
+
+
+def _files(path: Path) -> list[Path]:
+    """List a folder's files in order, or the file itself."""
+    return sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+
+
+def _named_bytes(files: Iterable[Path]) -> Iterable[bytes | str]:
+    """Give each file's path and bytes, for a digest."""
+    return (part for f in files for part in (f.as_posix(), f.read_bytes()))
 
 
 VOLATILE = ("PATH", "OUTPUT_PATH", "SITREP_CACHE_PATH", "SITREP_PREVIOUS_OUTPUT")  # where, not what, is built
@@ -150,7 +167,7 @@ def load_reads(folder: Path | None) -> dict[str, Read]:
 
 def save_reads(folder: Path, reads: Mapping[str, Read]) -> None:
     """Store this build's reads (only these: the cache never grows stale entries)."""
-    _replace(folder / READS_FILE, lambda stream: pickle.dump(dict(reads), stream, pickle.HIGHEST_PROTOCOL))
+    write_whole(folder / READS_FILE, lambda stream: pickle.dump(dict(reads), stream, pickle.HIGHEST_PROTOCOL))
 
 
 @dataclass(frozen=True)
@@ -212,13 +229,27 @@ def save_manifest(folder: Path, output: Path, done: Manifest, digests: Mapping[s
             files[name] = [digest, dataclasses.astuple(stamp)]
     record = {"format": FORMAT, "inputs": done.inputs, "counts": done.counts, "warnings": done.warnings}
     text = json.dumps({**record, "files": files}, indent=0, sort_keys=True)
-    _replace(folder / MANIFEST_FILE, lambda stream: stream.write(text.encode()))
+    write_whole(folder / MANIFEST_FILE, lambda stream: stream.write(text.encode()))
 
 
-def _replace(path: Path, write: Callable[[BinaryIO], object]) -> None:
-    """Write a file whole or not at all (streamed: the report cache can be hundreds of MB)."""
+def write_whole(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Write a file whole or not at all, never in place (streamed: the report cache can be hundreds of MB).
+
+    Never in place matters in the output too: older builds may share a file there through a hard link.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     with partial.open("wb") as stream:
         write(stream)
     os.replace(partial, path)
+
+
+def link_file(source: Path, target: Path) -> None:
+    """Hard-link an unchanged file from the previous output (copy it across file systems)."""
+    try:
+        os.link(source, target)
+    except FileNotFoundError:  # its folder is not made yet
+        os.makedirs(target.parent, exist_ok=True)
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)

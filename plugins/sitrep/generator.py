@@ -6,7 +6,6 @@ import logging
 import multiprocessing
 import os
 import resource
-import shutil
 import time
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -25,7 +24,7 @@ from pelican.utils import get_relative_path, path_to_url
 
 from . import pipeline
 from . import settings as sitrep_settings
-from .cache import code_digest, digest_bytes, load_manifest, load_reads, save_reads, settings_digest
+from .cache import code_digest, digest_bytes, link_file, load_manifest, load_reads, save_reads, settings_digest
 from .model import Report
 from .pages import Page, page_digests
 from .problems import ContentError, Problem
@@ -125,7 +124,7 @@ class SitrepGenerator(Generator):
         fresh, linked = [], 0
         for page in pages:
             if self.manifest.reusable(page.save_as, self.digests[page.save_as], self.previous):
-                link(self.previous / page.save_as, Path(self.output_path) / page.save_as)
+                link_file(self.previous / page.save_as, Path(self.output_path) / page.save_as)
                 linked += 1
             else:
                 fresh.append(page)
@@ -146,7 +145,7 @@ class SitrepGenerator(Generator):
         """Render and write every shares-th page of the batch, starting at share; return how many."""
         pages = self.batch[share::shares]
         for page in pages:
-            write_data(Path(self.output_path), page.save_as, self.render_page(page))
+            write_file(Path(self.output_path), page.save_as, self.render_page(page))
         return len(pages)
 
     def render_page(self, page: Page) -> str:
@@ -197,7 +196,7 @@ class SitrepGenerator(Generator):
         self.digests.update(self.page_digests(others))
         reused += self.write_or_link(others)
         for data in self.outcome.data:
-            write_data(Path(self.output_path), data.save_as, data.text)
+            write_file(Path(self.output_path), data.save_as, data.text)
         seconds = time.perf_counter() - started
         what = f"{len(pages) - reused} pages rendered, {reused} unchanged linked, {len(self.outcome.data)} data files"
         log.info("wrote %s in %.1f s (%d MB)", what, seconds, _peak_mb())
@@ -213,7 +212,7 @@ class SitrepGenerator(Generator):
         output = Path(self.output_path)
         if bundle and all(self.manifest.reusable(name, key, self.previous) for name in bundle):
             for name in sorted(bundle):
-                link(self.previous / name, output / name)
+                link_file(self.previous / name, output / name)
             return Search([], key, self.digests)
         started = start_index(output, report_glob(report_save_as(self.settings)), self.previous_bundle())
         return Search(started, key, self.digests)
@@ -244,23 +243,12 @@ def cancel_search(output: Path) -> None:
         cancel_index(search.started)  # type: ignore[arg-type]
 
 
-def link(source: Path, target: Path) -> None:
-    """Hard-link an unchanged file from the previous output (copy it across file systems)."""
-    try:
-        os.link(source, target)
-    except FileNotFoundError:  # its folder is not made yet
-        os.makedirs(target.parent, exist_ok=True)
-        os.link(source, target)
-    except OSError:
-        shutil.copy2(source, target)
-
-
 def _write_share(share: int, shares: int) -> int:
     """Write one worker's share of the pages (runs in a forked process)."""
     return _forked["generator"].write_pages(share, shares)
 
 
-def write_data(output: Path, save_as: str, text: str) -> None:
+def write_file(output: Path, save_as: str, text: str) -> None:
     """Write a page or export inside the output folder (planned paths are relative and checked)."""
     root = os.path.normpath(output)
     path = os.path.normpath(os.path.join(root, save_as))

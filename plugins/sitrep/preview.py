@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TextIO
 
 from . import build as sitrep_build
+from .cache import write_whole
 from .generator import SitrepGenerator, site_written
 from .model import Report
 from .pages import Page
@@ -99,7 +100,8 @@ class Preview:
         for path in paths:
             page = self._page_for(Path(path))
             if page is not None:
-                _replace_file(self.output / page.save_as, self.generator.render_page(page))
+                text = self.generator.render_page(page).encode()
+                write_whole(self.output / page.save_as, lambda stream, text=text: stream.write(text))
                 done.append(page.url)
         self.version += bool(done)
         return done
@@ -132,13 +134,6 @@ def _source(page: Page) -> str | None:
     """Return the source of a report page's report."""
     report = page.variables.get("report") if page.template == "report" else None
     return report.source if isinstance(report, Report) else None
-
-
-def _replace_file(path: Path, text: str) -> None:
-    """Write a page whole (never in place: older builds may share the file through hard links)."""
-    partial = path.with_name(f".{path.name}.preview")
-    partial.write_text(text, encoding="utf-8")
-    os.replace(partial, path)
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):

@@ -22,13 +22,13 @@ import json
 import math
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
+from .cache import link_file
 from .problems import Problem, error
 
 BUNDLE = "pagefind"
@@ -250,12 +250,7 @@ def reuse_part(previous: Path, bundle: Path, part: int) -> None:
         relative = path.relative_to(source)
         if path.is_dir() or (part == 0 and (relative.parts[0].startswith("part-") or relative.name in OURS)):
             continue
-        target = bundle / part_folder(part) / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            os.link(path, target)
-        except OSError:  # another file system
-            shutil.copy2(path, target)
+        link_file(path, bundle / part_folder(part) / relative)
 
 
 def index_site(site: Path, glob: str, part_bytes: int, previous: Path | None = None) -> str:
