@@ -14,7 +14,16 @@ from test_build import stable
 from conftest import SETTINGS, report_text, run_build, tree, write_tree
 from sitrep import pipeline, search
 from sitrep.build import read_settings
-from sitrep.cache import Fingerprints, Manifest, Stamp, digest_bytes, load_manifest, load_reads, save_manifest
+from sitrep.cache import (
+    Fingerprints,
+    Manifest,
+    Stamp,
+    digest_bytes,
+    load_manifest,
+    load_reads,
+    save_manifest,
+    save_reads,
+)
 from sitrep.generator import own_settings
 from sitrep.pages import page_digests
 
@@ -67,9 +76,15 @@ def test_an_unreadable_manifest_is_an_empty_one(tmp_path, text):
 
 
 def test_an_unreadable_report_cache_is_an_empty_one(tmp_path):
-    assert load_reads(tmp_path) == {}
+    assert load_reads(tmp_path, "base") == {}
     write_tree(tmp_path, {"reports.pickle": b"\x80\x05garbage"})
-    assert load_reads(tmp_path) == {}
+    assert load_reads(tmp_path, "base") == {}
+
+
+def test_reads_cached_by_other_code_are_not_loaded(tmp_path):
+    save_reads(tmp_path, "base", {"key": "read"})
+    assert load_reads(tmp_path, "base") == {"key": "read"}
+    assert load_reads(tmp_path, "other base") == {}
 
 
 def test_stamp_of_a_missing_file_is_none(tmp_path):

@@ -1,6 +1,6 @@
 from conftest import report_text
 from sitrep.settings import load
-from sitrep.site import load_site
+from sitrep.site import ReadCache, load_site
 
 CONFIG = load({})[0]
 
@@ -75,3 +75,17 @@ def test_all_problems_of_all_files_in_one_run(site_dir, monkeypatch):
         "reports/2016/01/a.md:1: no front matter",
         "reports/2016/01/b.md:3: date '2016-13-01' is not a real day",
     ]
+
+
+def test_the_read_cache_keeps_only_the_reads_still_needed(site_dir):
+    content = site_dir({"reports/2016/01/a.md": report_text("Kept"), "reports/2016/01/b.md": report_text("Gone")})
+    first = ReadCache()
+    load_site(content, CONFIG, cache=first)
+    (content / "reports/2016/01/b.md").unlink()
+    second = ReadCache(dict(first.used))
+    site, _ = load_site(content, CONFIG, cache=second)
+    assert [r.title for r in site.reports] == ["Kept"]
+    assert len(second.known) == 1 and second.dropped == 1 and second.changed  # the file must lose "Gone"
+    third = ReadCache(dict(second.used))
+    load_site(content, CONFIG, cache=third)
+    assert third.dropped == 0 and not third.changed

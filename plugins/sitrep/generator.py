@@ -24,7 +24,7 @@ from pelican.utils import get_relative_path, path_to_url
 
 from . import pipeline
 from . import settings as sitrep_settings
-from .cache import code_digest, digest_bytes, link_file, load_manifest, load_reads, save_reads, settings_digest
+from .cache import code_digest, digest_bytes, link_file, load_manifest, save_reads, settings_digest
 from .model import Report
 from .pages import Page, page_digests
 from .problems import ContentError, Problem
@@ -86,7 +86,7 @@ class SitrepGenerator(Generator):
         self.outcome = pipeline.Outcome([])
         cache_path = str(self.settings.get("SITREP_CACHE_PATH") or "")
         self.cache_dir = Path(cache_path) if cache_path else None
-        self.reads = ReadCache(load_reads(self.cache_dir), code_digest()) if self.cache_dir else None
+        self.reads = ReadCache(base=code_digest(), folder=self.cache_dir) if self.cache_dir else None
         self.previous = Path(str(self.settings.get("SITREP_PREVIOUS_OUTPUT") or self.output_path))
         self.manifest = load_manifest(self.cache_dir)
         self.digests: dict[str, str] = {}
@@ -175,10 +175,10 @@ class SitrepGenerator(Generator):
 
     def save_reads(self) -> None:
         """Store the reads for the next build (they are keyed by their inputs: valid even if this one fails)."""
-        if not self.cache_dir or not self.reads or self.reads.used.keys() == self.reads.known.keys():
+        if not self.cache_dir or not self.reads or not self.reads.changed:
             return  # no cache, or the same reports as last time
         try:
-            save_reads(self.cache_dir, self.reads.used)
+            save_reads(self.cache_dir, self.reads.under, self.reads.used)
         except OSError as failure:  # a cache is an optimisation: the build goes on without one
             log.warning("cannot write the build cache in %s: %s", self.cache_dir, failure.strerror or failure)
 

@@ -114,25 +114,33 @@ def sort_value(page: bytes) -> str:
 
 
 def page_words(page: bytes) -> list[str]:
-    """Return the words of a page's text from its searchable part on (tags read as spaces).
+    """Return the words of a page's text from its searchable part on, folded as Pagefind folds them."""
+    return [word for word in map(fold, page_tokens(page)) if word]
 
-    Words are lower-cased and stripped of surrounding punctuation, as Pagefind indexes them: so
-    'unchanged.' adds no new word and the page of words (and every part's digest) stays the same.
-    """
+
+def page_tokens(page: bytes) -> list[str]:
+    """Return the whitespace-separated tokens of a page's text from its searchable part on (tags read as spaces)."""
     body = page.find(b"data-pagefind-body")
-    text = TAG.sub(b" ", page[page.find(b">", body) + 1 if body >= 0 else 0 :]).decode("utf-8", "replace")
-    return [word for word in (EDGES.sub("", token).casefold() for token in text.split()) if word]
+    return TAG.sub(b" ", page[page.find(b">", body) + 1 if body >= 0 else 0 :]).decode("utf-8", "replace").split()
+
+
+def fold(token: str) -> str:
+    """Fold a token as Pagefind indexes it: lower-cased, stripped of surrounding punctuation ('' if nothing is left).
+
+    So 'unchanged.' adds no new word, and the page of words (and every part's digest) stays the same.
+    """
+    return EDGES.sub("", token).casefold()
 
 
 def survey(site: Path, pages: list[str]) -> tuple[list[tuple[str, str]], set[str], dict[str, str]]:
     """Read report pages (paths relative to site) once: their sort values, their words, their digests."""
-    dated, words, digests = [], set(), {}
+    dated, tokens, digests = [], set(), {}
     for page in pages:
         text = (site / page).read_bytes()
         dated.append((sort_value(text), page))
-        words.update(page_words(text))
+        tokens.update(page_tokens(text))  # folded once at the end: far fewer distinct tokens than tokens
         digests[page] = hashlib.blake2b(text, digest_size=16).hexdigest()
-    return dated, words, digests
+    return dated, set(map(fold, tokens)) - {""}, digests
 
 
 def vocabulary_page(words: set[str], sample: bytes) -> str:

@@ -9,7 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .cache import Fingerprints, digest_bytes
+from .cache import Fingerprints, digest_bytes, load_reads
 from .entities import FACETS, Registry, load_registry
 from .frontmatter import decode
 from .history import read_history
@@ -48,8 +48,9 @@ def _read_all(jobs: list[tuple[object, ...]]) -> list[Read]:
         return list(pool.map(_read_job, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
 
 
-def _read_cached(jobs: list[tuple[object, ...]], keys: list[str], cache: ReadCache) -> list[Read]:
-    """Read the files whose digest is not in the cache; record every read under its digest."""
+def _read_cached(jobs: list[tuple[object, ...]], keys: list[str], cache: ReadCache, base: str) -> list[Read]:
+    """Read the files whose digest is not in the cache made under base; record every read under its digest."""
+    cache.keep(base, keys)
     missing = [i for i, key in enumerate(keys) if key not in cache.known]
     fresh = dict(zip(missing, _read_all([jobs[i] for i in missing]), strict=True))
     reads = [fresh[i] if i in fresh else cache.known[key] for i, key in enumerate(keys)]
@@ -89,8 +90,25 @@ class ReadCache:
     """Reads from the last build by digest (`known`), and those this run used (`used`, filled in)."""
 
     known: Mapping[str, Read] = field(default_factory=dict)
-    base: str = ""  # digest of the code that reads reports
+    base: str = ""  # digest of the code that reads reports; load_site adds the config and registry
     used: dict[str, Read] = field(default_factory=dict)
+    dropped: int = 0  # reads of the last build that this one has no use for
+    folder: Path | None = None  # where the last build stored its reads: loaded by keep
+    under: str = ""  # what this run's reads are made under: base, config and registry (set by keep)
+
+    def keep(self, base: str, keys: Iterable[str]) -> None:
+        """Load the reads cached under base, if any; let go of those not under keys before reading anew."""
+        self.under = base
+        if self.folder is not None:
+            self.known = load_reads(self.folder, base)
+        kept = {key: self.known[key] for key in keys if key in self.known}
+        self.dropped += len(self.known) - len(kept)
+        self.known = kept
+
+    @property
+    def changed(self) -> bool:
+        """Return True if this run's reads are not those cached (the cache file must be written again)."""
+        return self.dropped > 0 or self.used.keys() != self.known.keys()
 
 
 def load_site(
@@ -111,7 +129,7 @@ def load_site(
         if raw is not None:
             keys.append(digest_bytes(base, label, relative, raw, repr(history.get(relative))))
             jobs.append((label, raw, config, registry, relative, history.get(relative), render))
-    reads = _read_cached(jobs, keys, cache)
+    reads = _read_cached(jobs, keys, cache, base)
     reports: list[Report] = []
     for read in reads:
         problems += read.problems
