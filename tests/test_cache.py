@@ -159,6 +159,41 @@ def test_a_warm_build_after_an_edit_equals_a_cold_build(tmp_path, edit):
     assert stable(tree(tmp_path / "warm" / "out")) == stable(tree(tmp_path / "cold" / "out"))
 
 
+def test_updating_the_output_before_last_equals_a_cold_build_and_leaves_the_last_intact(tmp_path):
+    content = write_tree(tmp_path / "content", SITE)
+    out, spare = tmp_path / "warm" / "out", tmp_path / "warm" / ".out.cache" / "spare"
+    assert run_build(content, out)[0] == 0
+    first = (out / "actors").stat().st_ino
+    write_tree(content, {"reports/2016/01/zliten.md": SITE["reports/2016/01/zliten.md"] + "\n\nAn update.\n"})
+    assert run_build(content, out)[0] == 0
+    assert (spare / "actors").stat().st_ino == first  # the first output, kept for the next build to update
+    last = tree(out)
+    (content / "reports/2016/01/talks.md").unlink()
+    write_tree(content, {**dict([EDITS["title"]]), "reports/2016/02/new.md": report_text("New", "2016-02-02")})
+    (spare / "reports/2016/01/cabinet-named/index.html").unlink()  # not written into: the last output shares it
+    write_tree(spare, {"stray/file.txt": "not planned", "reports/2016/01/cabinet-named/index.html": "damaged"})
+    code, messages = run_build(content, out)
+    assert code == 0, messages
+    assert (out / "actors").stat().st_ino == first  # updated, not built anew
+    assert run_build(content, tmp_path / "cold" / "out")[0] == 0
+    assert stable(tree(out)) == stable(tree(tmp_path / "cold" / "out"))
+    assert tree(spare) == last  # written beside, never into, the files the last output shares with it
+
+
+def test_a_failed_build_leaves_the_output_and_gives_back_the_spare(tmp_path):
+    content = write_tree(tmp_path / "content", SITE)
+    out, spare = tmp_path / "out", tmp_path / ".out.cache" / "spare"
+    for edit in ("\n\nOne.\n", "\n\nTwo.\n"):
+        write_tree(content, {"reports/2016/01/zliten.md": SITE["reports/2016/01/zliten.md"] + edit})
+        assert run_build(content, out)[0] == 0
+    before, kept = tree(out), (spare / "actors").stat().st_ino
+    write_tree(content, {"reports/2016/01/bad.md": "---\ntitle: [unclosed\n---\n"})
+    code, messages = run_build(content, out)
+    assert code == 1 and "left as it was" in messages
+    assert tree(out) == before and (spare / "actors").stat().st_ino == kept
+    assert not [p for p in tmp_path.iterdir() if ".build-" in p.name]
+
+
 def test_a_build_with_nothing_changed_keeps_the_output_and_repeats_warnings(tmp_path):
     content = write_tree(tmp_path / "content", {**SITE, "reports/2016/01/odd.md": report_text("Odd", "2016-03-01")})
     code, first = run_build(content, tmp_path / "out")

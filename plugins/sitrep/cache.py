@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 FORMAT = 1  # bump when the shape of what is stored changes
 READS_FILE = "reports.pickle"
 MANIFEST_FILE = "manifest.json"
+SPARE = "spare"  # the output before last, kept in the cache folder: the next build updates it instead of starting empty
+SPARE_MANIFEST = "spare.json"  # what the spare holds: the manifest of the build that made it
 CODE_DIR = Path(__file__).resolve().parent
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 _SCALARS = (int, float, bool, type(None))
@@ -119,7 +121,13 @@ def _named_bytes(files: Iterable[Path]) -> Iterable[bytes | str]:
     return (part for f in files for part in (f.as_posix(), f.read_bytes()))
 
 
-VOLATILE = ("PATH", "OUTPUT_PATH", "SITREP_CACHE_PATH", "SITREP_PREVIOUS_OUTPUT")  # where, not what, is built
+VOLATILE = (
+    "PATH",
+    "OUTPUT_PATH",
+    "SITREP_CACHE_PATH",
+    "SITREP_PREVIOUS_OUTPUT",
+    "SITREP_SPARE",
+)  # where, not what, is built
 DEPENDENCIES = ("pelican", "jinja2", "markdown-it-py", "mdit-py-plugins", "pyyaml", "markupsafe", "pagefind")
 
 
@@ -217,10 +225,10 @@ class Manifest:
         return bool(self.files) and all(Stamp.of(f"{output}/{name}") == stamp for name, (_, stamp) in files)
 
 
-def load_manifest(folder: Path | None) -> Manifest:
-    """Return the last build's manifest, or an empty one."""
+def load_manifest(folder: Path | None, name: str = MANIFEST_FILE) -> Manifest:
+    """Return the last build's manifest (or the spare's), or an empty one."""
     try:
-        data = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8")) if folder else {}
+        data = json.loads((folder / name).read_text(encoding="utf-8")) if folder else {}
         files = {name: (digest, Stamp(*stamp)) for name, (digest, stamp) in data.get("files", {}).items()}
         if data.get("format") != FORMAT:
             return Manifest()
@@ -254,11 +262,14 @@ def write_whole(path: Path, write: Callable[[BinaryIO], object]) -> None:
 
 
 def link_file(source: Path, target: Path) -> None:
-    """Hard-link an unchanged file from the previous output (copy it across file systems)."""
+    """Hard-link an unchanged file from the previous output, in place of any older one (copy across file systems)."""
     try:
         os.link(source, target)
     except FileNotFoundError:  # its folder is not made yet
         os.makedirs(target.parent, exist_ok=True)
+        os.link(source, target)
+    except FileExistsError:  # an older version in the spare being updated
+        os.unlink(target)
         os.link(source, target)
     except OSError:
         shutil.copy2(source, target)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -24,7 +25,7 @@ from pelican.utils import get_relative_path, path_to_url
 
 from . import pipeline
 from . import settings as sitrep_settings
-from .cache import code_digest, digest_bytes, link_file, load_manifest, save_reads, settings_digest
+from .cache import SPARE_MANIFEST, code_digest, digest_bytes, link_file, load_manifest, save_reads, settings_digest
 from .model import Report
 from .pages import Page, page_digests
 from .problems import ContentError, Problem
@@ -89,6 +90,7 @@ class SitrepGenerator(Generator):
         self.reads = ReadCache(base=code_digest(), folder=self.cache_dir) if self.cache_dir else None
         self.previous = Path(str(self.settings.get("SITREP_PREVIOUS_OUTPUT") or self.output_path))
         self.manifest = load_manifest(self.cache_dir)
+        self.spare = load_manifest(self.cache_dir, SPARE_MANIFEST) if self.settings.get("SITREP_SPARE") else None
         self.digests: dict[str, str] = {}
 
     @pass_context
@@ -120,16 +122,35 @@ class SitrepGenerator(Generator):
         _forked.clear()
 
     def write_or_link(self, pages: list[Page]) -> int:
-        """Link the pages whose digest matches the previous build's file; render the others; return links."""
-        fresh, linked = [], 0
+        """Keep or link the pages whose digest matches a file already built; render the others; return the kept."""
+        fresh, output = [], Path(self.output_path)
         for page in pages:
-            if self.manifest.reusable(page.save_as, self.digests[page.save_as], self.previous):
-                link_file(self.previous / page.save_as, Path(self.output_path) / page.save_as)
-                linked += 1
+            digest = self.digests[page.save_as]
+            if self.spare is not None and self.spare.reusable(page.save_as, digest, output):
+                continue  # the spare being updated has it already
+            if self.manifest.reusable(page.save_as, digest, self.previous):
+                link_file(self.previous / page.save_as, output / page.save_as)
             else:
                 fresh.append(page)
         self.write_all(fresh)
-        return linked
+        return len(pages) - len(fresh)
+
+    def sweep(self, keep: set[str]) -> None:
+        """Remove from the spare being updated every file this build does not plan, and folders left empty."""
+        output = Path(self.output_path)
+        skip = {BUNDLE, str(self.settings.get("THEME_STATIC_DIR", "theme"))}  # cleared, then written whole
+        emptied = set()
+        for folder, folders, files in os.walk(output):
+            if folder == str(output):
+                folders[:] = [name for name in folders if name not in skip]
+            for name in files:
+                if Path(folder, name).relative_to(output).as_posix() not in keep:
+                    os.unlink(os.path.join(folder, name))
+                    emptied.add(Path(folder))
+        for folder in sorted(emptied, key=lambda path: len(path.parts), reverse=True):
+            while folder != output and not any(folder.iterdir()):
+                folder.rmdir()
+                folder = folder.parent
 
     def page_digests(self, pages: list[Page]) -> dict[str, str]:
         """Digest what each page is made from: theme, code, settings and its variables."""
@@ -187,6 +208,8 @@ class SitrepGenerator(Generator):
         pages, site = self.outcome.pages, self.outcome.site
         log.info("writing %d files on %d cores", len(pages), os.cpu_count() or 1)
         started = time.perf_counter()
+        if self.spare is not None:  # before Pagefind starts: it must never see a page no longer planned
+            self.sweep({page.save_as for page in pages} | {data.save_as for data in self.outcome.data})
         reports = [p for p in pages if p.template == "report"]
         others = [p for p in pages if p.template != "report"]
         self.digests = self.page_digests(reports)
@@ -198,7 +221,7 @@ class SitrepGenerator(Generator):
         for data in self.outcome.data:
             write_file(Path(self.output_path), data.save_as, data.text)
         seconds = time.perf_counter() - started
-        what = f"{len(pages) - reused} pages rendered, {reused} unchanged linked, {len(self.outcome.data)} data files"
+        what = f"{len(pages) - reused} pages rendered, {reused} unchanged kept, {len(self.outcome.data)} data files"
         log.info("wrote %s in %.1f s (%d MB)", what, seconds, _peak_mb())
         assert site is not None
         html = sum(1 for page in pages if page.save_as.endswith(".html"))
@@ -254,6 +277,8 @@ def write_file(output: Path, save_as: str, text: str) -> None:
     path = os.path.normpath(os.path.join(root, save_as))
     if not path.startswith(f"{root}{os.sep}"):
         raise RuntimeError(f"{save_as} would be written outside {output}")  # a bug: settings are validated
+    with contextlib.suppress(FileNotFoundError):  # a new file, never into one a link may share with another build
+        os.unlink(path)
     try:
         stream = open(path, "w", encoding="utf-8", newline="\n")
     except FileNotFoundError:  # its folder is not made yet
