@@ -12,7 +12,7 @@ from bench import run as bench
 from conftest import ROOT
 
 GENERATOR = ROOT.parent / "shared" / "bench" / "gen_corpus.py"
-HEADER = ["tool", "cold", "s", "warm", "s", "no-change", "s", "pages", "peak", "MB", "pages/s"]
+HEADER = ["tool", "cold", "s", "warm", "s", "re-edit", "s", "no-change", "s", "pages", "peak", "MB", "pages/s"]
 
 
 def run_bench(*args, env=None):
@@ -31,9 +31,9 @@ def run_bench(*args, env=None):
 def assert_timed(line, name):
     assert line.startswith(name)
     figures = line[bench.WIDTHS[0] :].split()
-    assert len(figures) == 6, line
-    cold, warm, unchanged, pages, peak, rate = figures
-    assert float(cold) > 0 and float(warm) > 0 and float(unchanged) > 0
+    assert len(figures) == 7, line
+    cold, warm, again, unchanged, pages, peak, rate = figures
+    assert float(cold) > 0 and float(warm) > 0 and float(again) > 0 and float(unchanged) > 0
     assert int(pages) > 0 and float(peak) > 0 and int(rate) >= 0
 
 
@@ -90,12 +90,13 @@ def test_hugo_version_is_read_from_its_banner():
 
 
 def test_rows_are_formatted_in_fixed_columns():
-    timed = bench.Row("hugo", "hugo 0.111.3", [bench.Build(2.0, 100.4), bench.Build(1.5, 120.6), bench.Build(1.25, 90)])
+    builds = [bench.Build(2.0, 100.4), bench.Build(1.5, 120.6), bench.Build(1.4, 80), bench.Build(1.25, 90)]
+    timed = bench.Row("hugo", "hugo 0.111.3", builds)
     timed.pages = 1000
     table = bench.format_table([timed, bench.Row("pelican", "vanilla pelican", note=bench.PELICAN_HINT)])
     header, first, second = table.splitlines()
     assert header.split() == HEADER
-    assert first.split() == ["hugo", "0.111.3", "2.00", "1.50", "1.25", "1000", "121", "500"]
+    assert first.split() == ["hugo", "0.111.3", "2.00", "1.50", "1.40", "1.25", "1000", "121", "500"]
     assert len(first) == len(header)
     assert second == f"{'vanilla pelican':{bench.WIDTHS[0]}} {bench.PELICAN_HINT}"
 
