@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -218,11 +219,14 @@ def _staging(output: Path, keep_previous: bool, regenerated: list[str]) -> tuple
         return fresh, False
     try:
         spare.rename(fresh)  # onto the empty fresh folder: the build folder keeps its unique name
-        for name in regenerated:
-            if (fresh / name).is_dir():
-                _throw_away(fresh / name, output)  # deleted with the rest of the trash after the swap
     except OSError:
         return fresh, False
+    for name in regenerated:
+        if (fresh / name).is_dir():
+            try:
+                _throw_away(fresh / name, output)  # deleted with the rest of the trash after the swap
+            except OSError:
+                shutil.rmtree(fresh / name)
     return fresh, True
 
 
@@ -235,12 +239,10 @@ def _discard(staging: Path, output: Path | None = None) -> None:
     from .generator import cancel_search
 
     cancel_search(staging)
-    try:
-        if output is not None:
+    if output is not None:
+        with contextlib.suppress(OSError):
             staging.rename(cache_of(output) / SPARE)
             return
-    except OSError:
-        pass
     shutil.rmtree(staging, ignore_errors=True)
 
 
