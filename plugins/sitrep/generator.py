@@ -25,9 +25,18 @@ from pelican.utils import get_relative_path, path_to_url
 
 from . import pipeline
 from . import settings as sitrep_settings
-from .cache import SPARE_MANIFEST, code_digest, digest_bytes, link_file, load_manifest, save_reads, settings_digest
+from .cache import (
+    SPARE_MANIFEST,
+    Fingerprints,
+    code_digest,
+    digest_bytes,
+    link_file,
+    load_manifest,
+    save_reads,
+    settings_digest,
+)
 from .model import Report
-from .pages import Page, page_digests
+from .pages import Page, page_digests, page_fingerprints
 from .problems import ContentError, Problem
 from .search import BUNDLE, cancel_index, finish_index, report_glob, start_index
 from .site import ReadCache
@@ -139,23 +148,23 @@ class SitrepGenerator(Generator):
         """Remove from the spare being updated every file this build does not plan, and folders left empty."""
         output = Path(self.output_path)
         skip = {BUNDLE, str(self.settings.get("THEME_STATIC_DIR", "theme"))}  # cleared, then written whole
-        emptied = set()
+        root, emptied = f"{output}{os.sep}", set()
         for folder, folders, files in os.walk(output):
             if folder == str(output):
                 folders[:] = [name for name in folders if name not in skip]
             for name in files:
-                if Path(folder, name).relative_to(output).as_posix() not in keep:
-                    os.unlink(os.path.join(folder, name))
+                path = os.path.join(folder, name)
+                if path.removeprefix(root).replace(os.sep, "/") not in keep:
+                    os.unlink(path)
                     emptied.add(Path(folder))
         for folder in sorted(emptied, key=lambda path: len(path.parts), reverse=True):
             while folder != output and not any(folder.iterdir()):
                 folder.rmdir()
                 folder = folder.parent
 
-    def page_digests(self, pages: list[Page]) -> dict[str, str]:
+    def page_digests(self, pages: list[Page], prints: Fingerprints) -> dict[str, str]:
         """Digest what each page is made from: theme, code, settings and its variables."""
-        assert self.outcome.index is not None
-        return page_digests(pages, self.outcome.index, self.digest_base)
+        return page_digests(pages, self.outcome.index, self.digest_base, prints)  # type: ignore[arg-type]
 
     @cached_property
     def digest_base(self) -> str:
@@ -212,11 +221,13 @@ class SitrepGenerator(Generator):
             self.sweep({page.save_as for page in pages} | {data.save_as for data in self.outcome.data})
         reports = [p for p in pages if p.template == "report"]
         others = [p for p in pages if p.template != "report"]
-        self.digests = self.page_digests(reports)
+        prints = page_fingerprints(self.outcome.index)  # type: ignore[arg-type]  # one memo: reports are on many pages
+        self.digests = self.page_digests(reports, prints)
         reused = self.write_or_link(reports)
         if self.settings.get("SITREP_SEARCH", True):  # Pagefind reads only report pages: start it now
             _searching[self.output_path] = self.start_search(reports)
-        self.digests.update(self.page_digests(others))
+        self.digests.update(self.page_digests(others, prints))
+        del prints  # its memo keeps every digested value alive: not into the forked writers
         reused += self.write_or_link(others)
         for data in self.outcome.data:
             write_file(Path(self.output_path), data.save_as, data.text)

@@ -120,8 +120,19 @@ def map_page(located: Sequence[Place], config: Config) -> Page:
     return Page(*_at(config.map), "map", variables)
 
 
-def page_digests(pages: Sequence[Page], index: EntityIndex, base: str) -> dict[str, str]:
-    """Digest what each page is made from (base: theme, code and settings), by output path."""
+def page_digests(
+    pages: Sequence[Page], index: EntityIndex, base: str, prints: Fingerprints | None = None
+) -> dict[str, str]:
+    """Digest what each page is made from (base: theme, code and settings), by output path.
+
+    prints: the fingerprints of earlier pages of the same build (page_fingerprints), whose memo is reused.
+    """
+    prints = prints or page_fingerprints(index)
+    return {p.save_as: prints.of((base, p.save_as, p.url, p.template, p.variables, _whole(p))) for p in pages}
+
+
+def page_fingerprints(index: EntityIndex) -> Fingerprints:
+    """Return fingerprints that stand for reports and entities by what pages show of them."""
 
     def stand_in(value: object) -> object:
         """Stand for things by what pages show of them, and for what is derived from reports by those reports."""
@@ -138,8 +149,7 @@ def page_digests(pages: Sequence[Page], index: EntityIndex, base: str) -> dict[s
             return (value.name, value.slug, value.region, value.lat, value.lon, value.count, value.url)
         return None
 
-    prints = Fingerprints(stand_in)
-    return {p.save_as: prints.of((base, p.save_as, p.url, p.template, p.variables, _whole(p))) for p in pages}
+    return Fingerprints(stand_in)
 
 
 # What lists, cards and links show of a report: everything but the body. A body edit re-renders
