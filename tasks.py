@@ -24,7 +24,7 @@ def _exit(code: int) -> None:
 
 @task(help={"content": "content folder (default: content)", "output": "output folder (default: output)"})
 def build(c, content="content", output="output"):
-    """Build the site into a fresh folder, then swap it into OUTPUT."""
+    """Build the site beside OUTPUT (afresh, or updating the output before last), then swap it in."""
     _exit(sitrep_build.build(Path(content), Path(output), SETTINGS))
 
 

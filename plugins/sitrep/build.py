@@ -161,7 +161,7 @@ def build(
     keep_previous: bool = False,
     force: bool = False,
 ) -> int:
-    """Build the site into a fresh folder beside output and swap it in; return the exit code.
+    """Build the site into a folder beside output (fresh, or the updated spare) and swap it in; return the exit code.
 
     force: build even when nothing changed (unchanged pages are still linked, not rendered).
     """
