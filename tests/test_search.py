@@ -116,6 +116,30 @@ def test_the_page_of_words_has_every_word_and_no_date(six_reports):
     assert {"tripoli", "convoy", "number0", "number5"} <= set(re.split(r"[\s<>]+", page))
 
 
+def test_the_survey_tokenises_only_pages_it_has_not_seen(six_reports, tmp_path, monkeypatch):
+    pages = sorted(path.relative_to(six_reports).as_posix() for path in six_reports.glob(GLOB))
+    fresh = search.survey(six_reports, pages)
+    tokens = search.Tokens()
+    assert search.survey(six_reports, pages, tokens) == fresh
+    search.save_tokens(tmp_path, tokens.kept(set(fresh[2].values()), len(fresh[1])))
+    edited = six_reports / pages[0]
+    edited.write_text(report_page("2016-01-10", "Tripoli convoy tanker"), encoding="utf-8")
+    read, real = [], search.page_tokens
+    monkeypatch.setattr(search, "page_tokens", lambda page: read.append(page) or real(page))
+    dated, words, digests = search.survey(six_reports, pages, search.load_tokens(tmp_path))
+    assert len(read) == 1 and b"tanker" in read[0]  # only the edited page
+    assert "tanker" in words and "number0" not in words and "number5" in words
+    assert (dated, digests) != fresh[::2]  # the edited page's digest changed
+
+
+def test_tokens_made_by_other_code_are_not_used(tmp_path, monkeypatch):
+    search.save_tokens(tmp_path, search.Tokens(["word"], {"digest": b"\0\0\0\0"}))
+    assert search.load_tokens(tmp_path).vocabulary == ["word"]
+    monkeypatch.setattr(search, "_code_stamp", lambda: "other code")
+    assert search.load_tokens(tmp_path) == search.Tokens()
+    assert search.load_tokens(tmp_path / "missing") == search.Tokens()
+
+
 @pytest.mark.parametrize(
     ("text", "words"),
     [

@@ -195,8 +195,8 @@ class SitrepGenerator(Generator):
             seconds = time.perf_counter() - started
             log.info("read %d report files, planned %d files in %.1f s (%d MB)", files, pages, seconds, _peak_mb())
         report_problems(self.outcome.problems)
-        self.save_reads()
         if not self.outcome.ok:
+            self.save_reads()  # the fixed files are all the next build has to read
             raise ContentError(self.outcome.problems)
         self.context["sitrep_site"] = self.outcome.site
         self.context["index"] = self.outcome.index
@@ -231,6 +231,7 @@ class SitrepGenerator(Generator):
         reused += self.write_or_link(others)
         for data in self.outcome.data:
             write_file(Path(self.output_path), data.save_as, data.text)
+        self.save_reads()  # here, not after reading: while Pagefind runs, off a warm build's critical path
         seconds = time.perf_counter() - started
         what = f"{len(pages) - reused} pages rendered, {reused} unchanged kept, {len(self.outcome.data)} data files"
         log.info("wrote %s in %.1f s (%d MB)", what, seconds, _peak_mb())
@@ -248,7 +249,8 @@ class SitrepGenerator(Generator):
             for name in sorted(bundle):
                 link_file(self.previous / name, output / name)
             return Search([], key, self.digests)
-        started = start_index(output, report_glob(report_save_as(self.settings)), self.previous_bundle())
+        glob = report_glob(report_save_as(self.settings))
+        started = start_index(output, glob, self.previous_bundle(), self.cache_dir)
         return Search(started, key, self.digests)
 
     def previous_bundle(self) -> Path | None:

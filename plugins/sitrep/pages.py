@@ -80,20 +80,30 @@ class DataFile:
     """A file written as it is, not from a template: the data exports."""
 
     save_as: str
-    text: str
+    make: Callable[[], str]  # called when written, after search has started: off a warm build's critical path
+
+    @property
+    def text(self) -> str:
+        """Make the file's text (nothing keeps it, nor what it was made from, once written)."""
+        return self.make()
 
 
 def data_files(site: Site, index: EntityIndex, config: Config) -> list[DataFile]:
     """Plan the analyst exports under the data folder."""
     generated = generated_at(site.reports, config.source_date_epoch)
-    records = [report_record(r, index) for r in chronological(site.reports)]
+    records = functools.partial(_records, site.reports, index)
     folder = config.data_dir
     return [
-        DataFile(f"{folder}/reports.json", reports_json(records, generated)),
-        DataFile(f"{folder}/reports.csv", reports_csv(records)),
-        DataFile(f"{folder}/entities.json", entities_json(index, generated)),
-        DataFile(f"{folder}/locations.geojson", geojson(places(site.registry, index), generated)),
+        DataFile(f"{folder}/reports.json", lambda: reports_json(records(), generated)),
+        DataFile(f"{folder}/reports.csv", lambda: reports_csv(records())),
+        DataFile(f"{folder}/entities.json", lambda: entities_json(index, generated)),
+        DataFile(f"{folder}/locations.geojson", lambda: geojson(places(site.registry, index), generated)),
     ]
+
+
+def _records(reports: Sequence[Report], index: EntityIndex) -> list[dict[str, object]]:
+    """Return the export record of every report, oldest first."""
+    return [report_record(r, index) for r in chronological(reports)]
 
 
 def plan(site: Site, index: EntityIndex, related: Mapping[str, Sequence[Report]], config: Config) -> list[Page]:
