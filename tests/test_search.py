@@ -6,6 +6,7 @@ import gzip
 import json
 import random
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -76,7 +77,7 @@ def test_parts_merge_newest_first(pages, parts):
 
 
 def test_a_small_site_is_one_bundle(six_reports):
-    assert search.index_site(six_reports, GLOB, search.PART_BYTES) == ""
+    assert search.index_site(search.Indexing(six_reports, GLOB)) == ""
     bundle = six_reports / search.BUNDLE
     assert json.loads((bundle / "pagefind-entry.json").read_text())["languages"]["en"]["page_count"] == 6
     assert not list(bundle.glob("part-*"))
@@ -85,7 +86,7 @@ def test_a_small_site_is_one_bundle(six_reports):
 
 def test_a_large_site_is_indexed_in_parts_of_its_reports_only(six_reports):
     part_bytes = sum(page.stat().st_size for page in six_reports.glob(GLOB)) // 3 + 1
-    assert search.index_site(six_reports, GLOB, part_bytes) == ""
+    assert search.index_site(search.Indexing(six_reports, GLOB, part_bytes=part_bytes)) == ""
     bundle = six_reports / search.BUNDLE
     counts = [
         json.loads((bundle / folder / "pagefind-entry.json").read_text())["languages"]["en"]["page_count"]
@@ -98,9 +99,15 @@ def test_a_large_site_is_indexed_in_parts_of_its_reports_only(six_reports):
     assert urls == {f"/reports/2016/01/report-{number}/" for number in range(6)} | {words}
 
 
+def test_an_indexing_run_survives_its_command_line(tmp_path):
+    run = search.Indexing(tmp_path / "site", GLOB, tmp_path / "old", None, 1000)
+    assert search.Indexing.parse(run.command()[3:]) == run
+    assert run.command()[:3] == [sys.executable, "-m", "sitrep.search"]
+
+
 def test_a_failed_run_is_a_problem_not_a_traceback(tmp_path):
     (tmp_path / "site").mkdir()
-    problems = search.finish_index(search.start_index(tmp_path / "site", GLOB))
+    problems = search.finish_index(search.start_index(search.Indexing(tmp_path / "site", GLOB)))
     assert len(problems) == 1 and problems[0].is_error
     assert problems[0].format().startswith("search: Pagefind failed: ")
     assert "Traceback" not in problems[0].format()

@@ -38,7 +38,7 @@ from .cache import (
 from .model import Report
 from .pages import Page, page_digests, page_fingerprints
 from .problems import ContentError, Problem
-from .search import BUNDLE, cancel_index, finish_index, report_glob, start_index
+from .search import BUNDLE, Indexing, cancel_index, finish_index, report_glob, start_index
 from .site import ReadCache
 from .templating import FILTERS
 
@@ -249,8 +249,8 @@ class SitrepGenerator(Generator):
             for name in sorted(bundle):
                 link_file(self.previous / name, output / name)
             return Search([], key, self.digests)
-        glob = report_glob(report_save_as(self.settings))
-        started = start_index(output, glob, self.previous_bundle(), self.cache_dir)
+        run = Indexing(output, report_glob(report_save_as(self.settings)), self.previous_bundle(), self.cache_dir)
+        started = start_index(run)
         return Search(started, key, self.digests)
 
     def previous_bundle(self) -> Path | None:
@@ -313,7 +313,7 @@ def index_search(pelican: Pelican) -> None:
     output = Path(pelican.output_path)
     search = _searching.pop(pelican.output_path, None)
     if search is None:  # another generator wrote the pages: index them now
-        search = Search(start_index(output, report_glob(report_save_as(pelican.settings))), "", {})
+        search = Search(start_index(Indexing(output, report_glob(report_save_as(pelican.settings)))), "", {})
     log.info("search index unchanged" if search.started == [] else "finishing the search index (Pagefind)")
     problems = finish_index(search.started)  # type: ignore[arg-type]
     report_problems(problems)

@@ -55,14 +55,27 @@ def report_glob(report_save_as: str) -> str:
     return re.sub(r"\{[^}]*\}", "*", report_save_as)
 
 
-def index_command(site: Path, glob: str, previous: Path | None = None, cache: Path | None = None) -> list[str]:
-    """Return the command that indexes the report pages of site into site/pagefind, in parts if large (see main).
+@dataclass(frozen=True)
+class Indexing:
+    """One indexing run: what `python -m sitrep.search` is given (start_index runs it in the background)."""
 
-    previous: the last build's bundle, whose parts are reused when their pages and words are the same.
-    cache: the build cache folder, where the survey keeps each page's tokens.
-    """
-    extra = [str(previous or ""), str(cache or "")]
-    return [sys.executable, "-m", "sitrep.search", str(site), glob, str(PART_BYTES), *extra]
+    site: Path
+    glob: str
+    previous: Path | None = None  # the last build's bundle: parts with the same pages and words are reused
+    cache: Path | None = None  # the build cache: the survey keeps each page's tokens there
+    part_bytes: int = field(default_factory=lambda: PART_BYTES)  # read when made: tests make parts small
+
+    def command(self) -> list[str]:
+        """Return the command line that makes this run."""
+        fields = [str(self.site), self.glob, str(self.previous or ""), str(self.cache or "")]
+        return [sys.executable, "-m", "sitrep.search", *fields, str(self.part_bytes)]
+
+    @classmethod
+    def parse(cls, argv: list[str]) -> Indexing:
+        """Read a run from the command line that `command` made."""
+        site, glob, previous, cache, part_bytes = argv
+        optional = [Path(arg) if arg else None for arg in (previous, cache)]
+        return cls(Path(site), glob, *optional, int(part_bytes))
 
 
 def pagefind_command(site: Path, glob: str, bundle: Path) -> list[str]:
@@ -71,15 +84,13 @@ def pagefind_command(site: Path, glob: str, bundle: Path) -> list[str]:
     return [*command, "--glob", glob, "--silent"]
 
 
-def start_index(
-    site: Path, glob: str, previous: Path | None = None, cache: Path | None = None
-) -> subprocess.Popen[str] | list[Problem]:
+def start_index(run: Indexing) -> subprocess.Popen[str] | list[Problem]:
     """Start indexing in the background (it runs while other pages are written)."""
     plugins = str(Path(__file__).resolve().parent.parent)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [plugins, os.environ.get("PYTHONPATH")]))}
     try:
         return subprocess.Popen(
-            index_command(site, glob, previous, cache),
+            run.command(),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -272,24 +283,23 @@ def run_pagefind(site: Path, glob: str, bundle: Path) -> str:
     return (done.stderr.strip() or done.stdout.strip() or f"exit status {done.returncode}").splitlines()[-1]
 
 
-def index_parts(
-    site: Path, glob: str, pages: list[str], parts: int, previous: Path | None = None, cache: Path | None = None
-) -> str:
+def index_parts(run: Indexing, pages: list[str], parts: int) -> str:
     """Index the pages in parts, one Pagefind run after another; return the first failure, else ''.
 
     A part whose pages and words are those of the same part of the previous bundle is linked
     from it instead (an edit re-indexes one part of a large site, unless it brings new words).
     """
-    tokens = load_tokens(cache)
+    site, glob = run.site, run.glob
+    tokens = load_tokens(run.cache)
     dated, words, digests = survey(site, pages, tokens)
-    save_tokens(cache, tokens.kept(set(digests.values()), len(words)))
+    save_tokens(run.cache, tokens.kept(set(digests.values()), len(words)))
     vocabulary = (glob.replace("*", VOCABULARY), vocabulary_page(words, (site / pages[0]).read_bytes()))
     shares = deal(dated, parts)
     keys = [part_key(glob, vocabulary[1], share, digests, parts) for share in shares]
-    known = part_keys(previous)
+    known = part_keys(run.previous)
     for part, share in enumerate(shares):
-        if previous is not None and part < len(known) and known[part] == keys[part]:
-            reuse_part(previous, site / BUNDLE, part)
+        if run.previous is not None and part < len(known) and known[part] == keys[part]:
+            reuse_part(run.previous, site / BUNDLE, part)
             continue
         with tempfile.TemporaryDirectory(prefix="sitrep-search-", dir=staging_folder()) as folder:
             stage(site, share, Path(folder), vocabulary)
@@ -337,29 +347,24 @@ def reuse_part(previous: Path, bundle: Path, part: int) -> None:
         link_file(path, bundle / part_folder(part) / relative)
 
 
-def index_site(site: Path, glob: str, part_bytes: int, previous: Path | None = None, cache: Path | None = None) -> str:
-    """Index the report pages of site, in as many parts as their size needs; return a failure, else ''."""
+def index_site(run: Indexing) -> str:
+    """Index the report pages of a site, in as many parts as their size needs; return a failure, else ''."""
+    site, glob = run.site, run.glob
     paths = [path for path in site.glob(glob) if path.is_file()]
-    parts = max(1, min(len(paths), math.ceil(sum(path.stat().st_size for path in paths) / part_bytes)))
+    parts = max(1, min(len(paths), math.ceil(sum(path.stat().st_size for path in paths) / run.part_bytes)))
     if parts == 1:
         failed = run_pagefind(site, glob, site / BUNDLE)
     else:
-        pages = [path.relative_to(site).as_posix() for path in paths]
-        failed = index_parts(site, glob, pages, parts, previous, cache)
+        failed = index_parts(run, [path.relative_to(site).as_posix() for path in paths], parts)
     if not failed:
         (site / BUNDLE / PARTS_SCRIPT).write_text(parts_script(parts), encoding="utf-8")
     return failed
 
 
 def main(argv: list[str]) -> int:
-    """Index a site for search: `python -m sitrep.search SITE GLOB PART_BYTES [PREVIOUS [CACHE]]` (see start_index).
-
-    PREVIOUS and CACHE may be empty: no last bundle, no build cache.
-    """
-    site, glob, part_bytes = Path(argv[0]), argv[1], int(argv[2])
-    previous, cache = (Path(arg) if arg else None for arg in [*argv[3:5], "", ""][:2])
+    """Index a site: `python -m sitrep.search SITE GLOB PREVIOUS CACHE PART_BYTES` (see Indexing.command)."""
     try:
-        failed = index_site(site, glob, part_bytes, previous, cache)
+        failed = index_site(Indexing.parse(argv))
     except OSError as failure:
         failed = str(failure)
     if failed:
