@@ -23,6 +23,7 @@ from sitrep.cache import (
     load_reads,
     save_manifest,
     save_reads,
+    source_digests,
 )
 from sitrep.generator import own_settings
 from sitrep.pages import page_digests
@@ -85,6 +86,18 @@ def test_reads_cached_by_other_code_are_not_loaded(tmp_path):
     save_reads(tmp_path, "base", {"key": "read"})
     assert load_reads(tmp_path, "base") == {"key": "read"}
     assert load_reads(tmp_path, "other base") == {}
+
+
+def test_content_files_are_read_only_when_their_stamp_changed(tmp_path):
+    content = write_tree(tmp_path / "content", {"reports/a.md": "alpha", "entities/actors.yaml": "- name: A\n"})
+    first = source_digests(content, {})
+    assert sorted(first) == ["entities/actors.yaml", "reports/a.md"]
+    known = {name: [stamp, "as recorded"] for name, (stamp, _) in first.items()}
+    assert {digest for _, digest in source_digests(content, known).values()} == {"as recorded"}  # not read
+    time.sleep(0.01)
+    (content / "reports/a.md").write_text("omega")  # the same size
+    again = source_digests(content, known)
+    assert again["reports/a.md"][1] == digest_bytes(b"omega") and again["entities/actors.yaml"][1] == "as recorded"
 
 
 def test_stamp_of_a_missing_file_is_none(tmp_path):

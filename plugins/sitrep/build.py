@@ -19,7 +19,18 @@ from typing import TextIO
 
 from . import pipeline
 from . import settings as sitrep_settings
-from .cache import MANIFEST_FILE, SPARE, SPARE_MANIFEST, Manifest, inputs_digest, load_manifest, save_manifest
+from .cache import (
+    MANIFEST_FILE,
+    SPARE,
+    SPARE_MANIFEST,
+    Manifest,
+    inputs_digest,
+    load_manifest,
+    load_sources,
+    save_manifest,
+    save_sources,
+    source_digests,
+)
 from .entities import Registry
 from .history import GitError, changed_files, head
 from .problems import ContentError, Problem, as_github, as_record, errors
@@ -177,7 +188,7 @@ def build(
         print(f"{output}: exists and is not a folder", file=stream)
         return 1
     settings = read_settings(settings_file, content, output)
-    inputs = inputs_digest(content, settings, Path(str(settings["THEME"])), head(content))
+    inputs = inputs_digest(_sources(content, output), settings, Path(str(settings["THEME"])), head(content))
     last = load_manifest(cache_of(output))
     if not force and last.inputs == inputs and last.intact(output):
         return _unchanged(last, stream, time.perf_counter() - started, output)
@@ -203,6 +214,16 @@ def build(
         print(f"warning: cannot write the build cache: {failure.strerror or failure}", file=stream)
     print(_summary(written, tally, time.perf_counter() - started, output), file=stream)
     return 0
+
+
+def _sources(content: Path, output: Path) -> dict[str, list[object]]:
+    """Digest the content files (reading only those whose stamp changed) and record them for the next build."""
+    known = load_sources(cache_of(output))
+    sources = source_digests(content, known)
+    if sources != known:
+        with contextlib.suppress(OSError):  # a cache: without it the next build reads every file again
+            save_sources(cache_of(output), sources)
+    return sources
 
 
 def _staging(output: Path, keep_previous: bool, regenerated: list[str]) -> tuple[Path, bool]:
