@@ -146,7 +146,12 @@ def test_nothing_is_written_outside_output_but_the_build_cache(small_site, tmp_p
     kept = (tmp_path / "out", tmp_path / ".out.cache")
     after = {p for p in tmp_path.rglob("*") if not p.is_relative_to(kept[0]) and not p.is_relative_to(kept[1])}
     assert after == before
-    assert sorted(p.name for p in kept[1].iterdir()) == ["manifest.json", "reports.pickle", "sources.json"]
+    assert sorted(p.name for p in kept[1].iterdir()) == [
+        "manifest.json",
+        "related.pickle",
+        "reports.pickle",
+        "sources.json",
+    ]
 
 
 def test_check_reports_everything_and_writes_nothing(small_site):

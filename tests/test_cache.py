@@ -21,6 +21,7 @@ from sitrep.cache import (
     digest_bytes,
     load_manifest,
     load_reads,
+    remembered,
     save_manifest,
     save_reads,
     source_digests,
@@ -98,6 +99,15 @@ def test_content_files_are_read_only_when_their_stamp_changed(tmp_path):
     (content / "reports/a.md").write_text("omega")  # the same size
     again = source_digests(content, known)
     assert again["reports/a.md"][1] == digest_bytes(b"omega") and again["entities/actors.yaml"][1] == "as recorded"
+
+
+def test_a_remembered_value_is_made_once_per_key(tmp_path):
+    made = []
+    make = lambda: made.append(1) or {"a": (1, 2)}  # noqa: E731
+    assert remembered(tmp_path, "x.pickle", "key", make) == {"a": (1, 2)}
+    assert remembered(tmp_path, "x.pickle", "key", make) == {"a": (1, 2)} and len(made) == 1
+    assert remembered(tmp_path, "x.pickle", "other key", make) == {"a": (1, 2)} and len(made) == 2
+    assert remembered(None, "x.pickle", "other key", make) == {"a": (1, 2)} and len(made) == 3
 
 
 def test_stamp_of_a_missing_file_is_none(tmp_path):

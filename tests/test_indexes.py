@@ -1,11 +1,15 @@
 """Entity indexes over plain reports: alias folding, slugs, counts, co-occurrence, related."""
 
+from dataclasses import replace
+
 import pytest
+from markupsafe import Markup
 
 from conftest import CONFIG, REGISTRY, newest_first, report
+from sitrep.dates import parse_moment
 from sitrep.entities import load_registry
 from sitrep.indexes import MonthCount, build_index, monthly
-from sitrep.related import related_reports
+from sitrep.related import related_key, related_reports
 
 
 def entry(index, facet, name):
@@ -112,6 +116,44 @@ def test_related_prefers_rare_shared_entities_and_nearby_dates():
     assert [r.source for r in related["shares-rare"]][:2] == ["target", "rare-but-old"]
     assert "unrelated" not in [r.source for r in related["target"]]
     assert len(related["target"]) == 5
+
+
+def related_key_after(change) -> tuple[str, str]:
+    """Return the related key of a small site before and after changing its first report."""
+    reports = newest_first(report("a", "2016-01-10", ["IS"]), report("b", "2016-01-11", ["IS", "Other"]))
+    changed = newest_first(change(reports[-1]), *reports[:-1])
+    return tuple(related_key(rs, build_index(rs, REGISTRY, CONFIG)[0]) for rs in (reports, changed))
+
+
+@pytest.mark.parametrize(
+    ("change", "same"),
+    [
+        (lambda r: replace(r, body_html=Markup("<p>New body</p>"), feed_html="x", summary="New"), True),
+        (lambda r: replace(r, title="Retitled"), False),
+        (lambda r: replace(r, actors=("Other",)), False),
+        (lambda r: replace(r, date=parse_moment("2016-01-09")), False),
+    ],
+)
+def test_related_reports_are_kept_across_builds_unless_what_they_come_from_changed(change, same):
+    before, after = related_key_after(change)
+    assert (before == after) is same
+
+
+def test_related_reports_come_from_the_memory_when_their_key_is_there():
+    reports = newest_first(
+        report("a", "2016-01-10", ["IS"]), report("b", "2016-01-11", ["IS"]), report("c", "2016-01-12")
+    )
+    index, _ = build_index(reports, REGISTRY, CONFIG)
+    kept: dict[str, object] = {}
+    made = []
+
+    def remember(key, make):
+        made.append(key not in kept)
+        return kept.setdefault(key, make())
+
+    first = related_reports(reports, index, remember)
+    assert related_reports(reports, index, remember) == first == related_reports(reports, index)
+    assert made == [True, False] and [r.source for r in first["a"]] == ["b"]
 
 
 @pytest.mark.parametrize("count", [1, 2])

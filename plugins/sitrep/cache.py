@@ -7,6 +7,7 @@ the previous build's file is hard-linked. Nothing here imports Pelican.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import hashlib
@@ -18,7 +19,7 @@ import shutil
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, BinaryIO
+from typing import TYPE_CHECKING, BinaryIO, TypeVar
 
 if TYPE_CHECKING:
     from .reports import Read
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 FORMAT = 1  # bump when the shape of what is stored changes
 READS_FILE = "reports.pickle"
 MANIFEST_FILE = "manifest.json"
+RELATED_FILE = "related.pickle"  # related reports by number, under a digest of what they are computed from
 SOURCES_FILE = "sources.json"  # each content file's stamp and digest: unchanged files are not read to learn so
 SPARE = "spare"  # the output before last, kept in the cache folder: the next build updates it instead of starting empty
 SPARE_MANIFEST = "spare.json"  # what the spare holds: the manifest of the build that made it
@@ -203,6 +205,25 @@ def inputs_digest(sources: Mapping[str, list[object]], settings: Mapping[str, ob
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     content = digest_bytes(*(part for name, (_, digest) in sorted(sources.items()) for part in (name, str(digest))))
     return digest_bytes(content, settings_digest(settings), code_digest([theme]), commit, epoch)
+
+
+T = TypeVar("T")
+
+
+def remembered(folder: Path | None, name: str, key: str, make: Callable[[], T]) -> T:
+    """Return the value kept in folder/name under key, or make it and keep it there (failing only costs time)."""
+    path = folder / name if folder is not None else None
+    try:
+        with path.open("rb") as stream:  # type: ignore[union-attr]
+            if pickle.load(stream) == key:
+                return pickle.load(stream)  # type: ignore[no-any-return]
+    except (AttributeError, OSError, pickle.UnpicklingError, EOFError, ImportError, TypeError, ValueError):
+        pass
+    value = make()
+    if path is not None:
+        with contextlib.suppress(OSError):
+            write_whole(path, lambda stream: (pickle.dump(key, stream), pickle.dump(value, stream)))
+    return value
 
 
 def load_reads(folder: Path | None, base: str) -> dict[str, Read]:

@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import settings as sitrep_settings
+from .cache import RELATED_FILE, digest_bytes, remembered
 from .indexes import EntityIndex, build_index
 from .model import Site
 from .pages import DataFile, Page, collisions, data_files, navigation, plan
 from .problems import Problem, errors, sort_key
-from .related import related_reports
+from .related import Remember, related_reports
 from .settings import Config
 from .site import ReadCache, load_site
 from .spelling import spelling_warnings
@@ -48,7 +49,15 @@ def run(
     problems = sorted(problems + read_problems + index_problems + spelling, key=sort_key)
     if errors(problems) or check_only:
         return Outcome(problems, config, site)
-    pages = plan(site, index, related_reports(site.reports, index), config)
+    pages = plan(site, index, related_reports(site.reports, index, _remember_related(cache)), config)
     data = data_files(site, index, config)
     clashes = collisions([*pages, *(Page(d.save_as, d.save_as, "data") for d in data)])
     return Outcome(problems + clashes, config, site, pages, index, navigation(config), data)
+
+
+def _remember_related(cache: ReadCache | None) -> Remember | None:
+    """Keep related reports in the build cache, under what they are computed from and the code that does it."""
+    if cache is None or cache.folder is None:
+        return None
+    folder, base = cache.folder, cache.under
+    return lambda key, make: remembered(folder, RELATED_FILE, digest_bytes(base, key), make)

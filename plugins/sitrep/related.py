@@ -7,10 +7,12 @@ a region named by every report.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import heapq
 import math
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from .indexes import EntityIndex
@@ -21,8 +23,33 @@ SHOWN = 5
 DECAY_DAYS = 90.0  # a report this many days away counts half as much
 
 
-def related_reports(reports: Sequence[Report], index: EntityIndex) -> dict[str, tuple[Report, ...]]:
-    """Return up to SHOWN related reports for every report, keyed by source path."""
+Remember = Callable[[str, Callable[[], dict[str, tuple[int, ...]]]], dict[str, tuple[int, ...]]]
+
+
+def related_reports(
+    reports: Sequence[Report], index: EntityIndex, remember: Remember | None = None
+) -> dict[str, tuple[Report, ...]]:
+    """Return up to SHOWN related reports for every report, keyed by source path.
+
+    remember(key, make): a cache across builds. The result depends only on each report's place,
+    date, title and entities (related_key), so a body edit finds it there.
+    """
+    make = functools.partial(_related_numbers, reports, index)
+    found = remember(related_key(reports, index), make) if remember else make()
+    return {source: tuple(reports[j] for j in numbers) for source, numbers in found.items()}
+
+
+def related_key(reports: Sequence[Report], index: EntityIndex) -> str:
+    """Digest what related reports are computed from: each report's path, date, title and entities, in order."""
+    made = hashlib.blake2b(digest_size=16)
+    for report in reports:
+        refs = sorted((facet, ref.slug) for facet, refs in index.by_report[report.source].items() for ref in refs)
+        made.update(repr((report.source, report.date.sort_key(), report.title, refs)).encode())
+    return made.hexdigest()
+
+
+def _related_numbers(reports: Sequence[Report], index: EntityIndex) -> dict[str, tuple[int, ...]]:
+    """Return the numbers (places in reports) of up to SHOWN related reports for every report."""
     number = {report.source: i for i, report in enumerate(reports)}
     postings = {e.ref: _posting(e.reports, number, len(reports)) for e in index.entries()}
     days = [report.date.day.toordinal() for report in reports]
@@ -32,7 +59,7 @@ def related_reports(reports: Sequence[Report], index: EntityIndex) -> dict[str, 
         refs = [ref for refs in index.by_report[report.source].values() for ref in refs]
         scores = _shared_weight(i, [postings[ref] for ref in refs])
         best = heapq.nsmallest(SHOWN, scores.items(), key=lambda item: _rank(item, days[i], days, ties))
-        result[report.source] = tuple(reports[j] for j, _ in best)
+        result[report.source] = tuple(j for j, _ in best)
     return result
 
 
