@@ -101,6 +101,12 @@ def test_content_files_are_read_only_when_their_stamp_changed(tmp_path):
     assert again["reports/a.md"][1] == digest_bytes(b"omega") and again["entities/actors.yaml"][1] == "as recorded"
 
 
+def test_a_link_to_a_folder_in_the_content_is_not_followed(tmp_path):
+    content = write_tree(tmp_path / "content", {"reports/a.md": "alpha"})
+    (content / "reports" / "loop").symlink_to(content, target_is_directory=True)
+    assert sorted(source_digests(content, {})) == ["reports/a.md"]
+
+
 def test_a_remembered_value_is_made_once_per_key(tmp_path):
     made = []
     make = lambda: made.append(1) or {"a": (1, 2)}  # noqa: E731

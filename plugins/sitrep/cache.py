@@ -178,7 +178,7 @@ def source_digests(content: Path, known: Mapping[str, list[object]]) -> dict[str
 def _walk(folder: str | Path, prefix: str = "") -> Iterator[tuple[str, os.DirEntry[str]]]:
     """Yield every file under folder with its path relative to it, in a stable order."""
     for entry in sorted(os.scandir(folder), key=lambda found: found.name):
-        if entry.is_dir():
+        if entry.is_dir(follow_symlinks=False):  # as rglob: a link to a folder is not followed, so never loops
             yield from _walk(entry.path, f"{prefix}{entry.name}/")
         elif entry.is_file():
             yield f"{prefix}{entry.name}", entry
