@@ -1,4 +1,7 @@
+from pathlib import Path
+
 from conftest import report_text
+from sitrep.cache import source_digests
 from sitrep.settings import load
 from sitrep.site import ReadCache, load_site
 
@@ -89,3 +92,16 @@ def test_the_read_cache_keeps_only_the_reads_still_needed(site_dir):
     third = ReadCache(dict(second.used))
     load_site(content, CONFIG, cache=third)
     assert third.dropped == 0 and not third.changed
+
+
+def test_report_files_whose_stamp_is_recorded_are_not_read(site_dir, monkeypatch):
+    content = site_dir({"reports/2016/01/a.md": report_text("Alpha"), "reports/2016/01/b.md": report_text("Bravo")})
+    first = ReadCache()
+    load_site(content, CONFIG, cache=first)
+    sources = source_digests(content, {})
+    (content / "reports/2016/01/b.md").write_text(report_text("Brave"))  # the same size, a new stamp
+    read, real = [], Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda path: read.append(path.name) or real(path))
+    site, problems = load_site(content, CONFIG, cache=ReadCache(dict(first.used), sources=sources))
+    assert problems == [] and sorted(r.title for r in site.reports) == ["Alpha", "Brave"]
+    assert "a.md" not in read and "b.md" in read

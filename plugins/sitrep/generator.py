@@ -32,6 +32,7 @@ from .cache import (
     digest_bytes,
     link_file,
     load_manifest,
+    load_sources,
     save_reads,
     settings_digest,
 )
@@ -96,7 +97,11 @@ class SitrepGenerator(Generator):
         self.outcome = pipeline.Outcome([])
         cache_path = str(self.settings.get("SITREP_CACHE_PATH") or "")
         self.cache_dir = Path(cache_path) if cache_path else None
-        self.reads = ReadCache(base=code_digest(), folder=self.cache_dir) if self.cache_dir else None
+        self.reads = (
+            ReadCache(base=code_digest(), folder=self.cache_dir, sources=load_sources(self.cache_dir))
+            if self.cache_dir
+            else None
+        )
         self.previous = Path(str(self.settings.get("SITREP_PREVIOUS_OUTPUT") or self.output_path))
         self.manifest = load_manifest(self.cache_dir)
         self.spare = load_manifest(self.cache_dir, SPARE_MANIFEST) if self.settings.get("SITREP_SPARE") else None

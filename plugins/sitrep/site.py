@@ -67,8 +67,25 @@ def _stamped(read: Read, key: str) -> Read:
 
 
 def _read_job(job: tuple[object, ...]) -> Read:
-    """Read one report (a picklable call for the process pool)."""
-    return read_report(*job)  # type: ignore[arg-type]
+    """Read one report (a picklable call for the process pool); a path stands for bytes not read yet."""
+    label, raw, *rest = job
+    if isinstance(raw, Path):
+        try:
+            raw = raw.read_bytes()
+        except OSError as failure:
+            return Read(None, [error(str(label), 1, f"cannot read the file: {failure.strerror or failure}")])
+    return read_report(label, raw, *rest)  # type: ignore[arg-type]
+
+
+def _source(
+    path: Path, label: str, relative: str, cache: ReadCache, problems: list[Problem]
+) -> tuple[str, bytes | Path] | None:
+    """Return a report file's digest and bytes; or its path, not read yet, when its stamp gives its digest."""
+    known = cache.source_digest(relative, path)
+    if known:
+        return known, path
+    raw = _read(path, label, problems)
+    return (digest_bytes(raw), raw) if raw is not None else None
 
 
 def _read(path: Path, label: str, problems: list[Problem]) -> bytes | None:
@@ -94,6 +111,7 @@ class ReadCache:
     used: dict[str, Read] = field(default_factory=dict)
     dropped: int = 0  # reads of the last build that this one has no use for
     folder: Path | None = None  # where the last build stored its reads: loaded by keep
+    sources: Mapping[str, list[object]] = field(default_factory=dict)  # content files' stamps and digests
     under: str = ""  # what this run's reads are made under: base, config and registry (set by keep)
 
     def keep(self, base: str, keys: Iterable[str]) -> None:
@@ -104,6 +122,18 @@ class ReadCache:
         kept = {key: self.known[key] for key in keys if key in self.known}
         self.dropped += len(self.known) - len(kept)
         self.known = kept
+
+    def source_digest(self, relative: str, path: Path) -> str:
+        """Return a content file's digest if its stamp is the one recorded (so it need not be read), else ''."""
+        known = self.sources.get(relative)
+        if not known:
+            return ""
+        try:
+            info = path.stat()
+        except OSError:
+            return ""
+        same = known[0] == [info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+        return str(known[1]) if same else ""
 
     @property
     def changed(self) -> bool:
@@ -125,10 +155,10 @@ def load_site(
     jobs, keys = [], []
     for path in files:
         label, relative = _label(path, root), path.relative_to(content_dir).as_posix()
-        raw = _read(path, label, problems)
-        if raw is not None:
-            keys.append(digest_bytes(base, label, relative, raw, repr(history.get(relative))))
-            jobs.append((label, raw, config, registry, relative, history.get(relative), render))
+        found = _source(path, label, relative, cache, problems)
+        if found is not None:
+            keys.append(digest_bytes(base, label, relative, found[0], repr(history.get(relative))))
+            jobs.append((label, found[1], config, registry, relative, history.get(relative), render))
     reads = _read_cached(jobs, keys, cache, base)
     reports: list[Report] = []
     for read in reads:
