@@ -150,6 +150,7 @@ def test_nothing_is_written_outside_output_but_the_build_cache(small_site, tmp_p
         "manifest.json",
         "related.pickle",
         "reports.pickle",
+        "search-pages.json",
         "sources.json",
     ]
 

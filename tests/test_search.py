@@ -100,7 +100,7 @@ def test_a_large_site_is_indexed_in_parts_of_its_reports_only(six_reports):
 
 
 def test_an_indexing_run_survives_its_command_line(tmp_path):
-    run = search.Indexing(tmp_path / "site", GLOB, tmp_path / "old", None, 1000)
+    run = search.Indexing(tmp_path / "site", GLOB, tmp_path / "old", listing=tmp_path / "pages.json", part_bytes=1000)
     assert search.Indexing.parse(run.command()[3:]) == run
     assert run.command()[:3] == [sys.executable, "-m", "sitrep.search"]
 
@@ -137,6 +137,16 @@ def test_the_survey_tokenises_only_pages_it_has_not_seen(six_reports, tmp_path, 
     assert len(read) == 1 and b"tanker" in read[0]  # only the edited page
     assert "tanker" in words and "number0" not in words and "number5" in words
     assert (dated, digests) != fresh[::2]  # the edited page's digest changed
+
+
+def test_the_survey_reads_no_page_whose_digest_is_given_and_known(six_reports, monkeypatch):
+    pages = sorted(path.relative_to(six_reports).as_posix() for path in six_reports.glob(GLOB))
+    given = {page: f"digest of {page}" for page in pages}
+    tokens = search.Tokens()
+    first = search.survey(six_reports, pages, tokens, given)
+    assert first[2] == given and first[1] == search.survey(six_reports, pages)[1]
+    monkeypatch.setattr(Path, "read_bytes", lambda path: pytest.fail(f"{path} was read"))
+    assert search.survey(six_reports, pages, tokens, given) == first
 
 
 def test_tokens_made_by_other_code_are_not_used(tmp_path, monkeypatch):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import multiprocessing
 import os
@@ -35,11 +36,12 @@ from .cache import (
     load_sources,
     save_reads,
     settings_digest,
+    write_whole,
 )
 from .model import Report
 from .pages import Page, page_digests, page_fingerprints
 from .problems import ContentError, Problem
-from .search import BUNDLE, Indexing, cancel_index, finish_index, report_glob, start_index
+from .search import BUNDLE, PAGES_FILE, Indexing, cancel_index, finish_index, report_glob, start_index
 from .site import ReadCache
 from .templating import FILTERS
 
@@ -254,9 +256,21 @@ class SitrepGenerator(Generator):
             for name in sorted(bundle):
                 link_file(self.previous / name, output / name)
             return Search([], key, self.digests)
-        run = Indexing(output, report_glob(report_save_as(self.settings)), self.previous_bundle(), self.cache_dir)
+        glob = report_glob(report_save_as(self.settings))
+        run = Indexing(output, glob, self.previous_bundle(), self.cache_dir, self.page_listing(reports))
         started = start_index(run)
         return Search(started, key, self.digests)
+
+    def page_listing(self, reports: list[Page]) -> Path | None:
+        """Write the report pages' digests for the search survey, which then reads no unchanged page."""
+        if self.cache_dir is None:
+            return None
+        text = json.dumps({page.save_as: self.digests[page.save_as] for page in reports}, sort_keys=True)
+        try:
+            write_whole(self.cache_dir / PAGES_FILE, lambda stream: stream.write(text.encode()))
+        except OSError:  # the survey reads the pages instead
+            return None
+        return self.cache_dir / PAGES_FILE
 
     def previous_bundle(self) -> Path | None:
         """Return the last build's search bundle, whose unchanged parts can be reused."""
