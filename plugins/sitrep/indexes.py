@@ -215,7 +215,9 @@ def _co_occurrence(report_refs: Iterable[Mapping[str, tuple[EntityRef, ...]]]) -
     for facets in report_refs:
         partners = [ref for f in CO_OCCURRING_FACETS for ref in facets[f]]
         for ref in (ref for refs in facets.values() for ref in refs):
-            counts[ref].update(p for p in partners if p != ref)
+            counts[ref].update(partners)  # a list counts in C; an entity's count of itself is dropped below
+    for ref, partners in counts.items():
+        partners.pop(ref, None)
     return counts
 
 
