@@ -11,7 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +34,6 @@ from .cache import (
 from .entities import Registry
 from .history import GitError, changed_files, head
 from .problems import ContentError, Problem, as_github, as_record, errors
-from .search import BUNDLE
 from .site import labels
 
 SITREP_LOGGER = "sitrep"
@@ -192,7 +191,9 @@ def build(
     last = load_manifest(cache_of(output))
     if not force and last.inputs == inputs and last.intact(output):
         return _unchanged(last, stream, time.perf_counter() - started, output)
-    staging, spare = _staging(output, keep_previous, [BUNDLE, str(settings.get("THEME_STATIC_DIR", "theme"))])
+    from .generator import written_whole  # imports Pelican: only once a build is needed
+
+    staging, spare = _staging(output, keep_previous, written_whole(settings))
     where = {"OUTPUT_PATH": str(staging), "SITREP_CACHE_PATH": str(cache_of(output)), "SITREP_SPARE": spare}
     where["SITREP_PREVIOUS_OUTPUT"] = str(output)  # unchanged pages are linked from it
     try:
@@ -226,7 +227,7 @@ def _sources(content: Path, output: Path) -> dict[str, list[object]]:
     return sources
 
 
-def _staging(output: Path, keep_previous: bool, regenerated: list[str]) -> tuple[Path, bool]:
+def _staging(output: Path, keep_previous: bool, regenerated: Iterable[str]) -> tuple[Path, bool]:
     """Return the folder to build into, and whether it is the spare (the output before last) to bring up to date.
 
     Updating the spare rewrites only what changed in the last two builds; a fresh folder needs a

@@ -167,12 +167,16 @@ def source_digests(content: Path, known: Mapping[str, list[object]]) -> dict[str
     """
     found = {}
     for name, entry in _walk(content):
-        info = entry.stat()
-        stamp = [info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
+        stamp = source_stamp(entry.stat())
         old = known.get(name)
         same = isinstance(old, list) and len(old) == 2 and old[0] == stamp
         found[name] = [stamp, old[1] if same else digest_bytes(Path(entry.path).read_bytes())]  # type: ignore[index]
     return found
+
+
+def source_stamp(info: os.stat_result) -> list[int]:
+    """Return a content file's stamp, as recorded in SOURCES_FILE: inode, size, mtime and ctime."""
+    return [info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
 
 
 def _walk(folder: str | Path, prefix: str = "") -> Iterator[tuple[str, os.DirEntry[str]]]:
@@ -184,19 +188,23 @@ def _walk(folder: str | Path, prefix: str = "") -> Iterator[tuple[str, os.DirEnt
             yield f"{prefix}{entry.name}", entry
 
 
-def load_sources(folder: Path | None) -> dict[str, list[object]]:
-    """Return the content files' stamps and digests recorded by the last build ({} when there are none)."""
+def load_json_dict(path: Path | None) -> dict[str, object]:
+    """Return the JSON object in path ({} when there is none, or it is unreadable or not an object)."""
     try:
-        found = json.loads((folder / SOURCES_FILE).read_text(encoding="utf-8")) if folder else {}
+        found = json.loads(path.read_text(encoding="utf-8")) if path else {}
     except (OSError, ValueError):
         return {}
     return found if isinstance(found, dict) else {}
 
 
+def load_sources(folder: Path | None) -> dict[str, list[object]]:
+    """Return the content files' stamps and digests recorded by the last build ({} when there are none)."""
+    return load_json_dict(folder / SOURCES_FILE if folder else None)  # type: ignore[return-value]
+
+
 def save_sources(folder: Path, sources: Mapping[str, list[object]]) -> None:
     """Record the content files' stamps and digests for the next build."""
     text = json.dumps(sources, sort_keys=True, separators=(",", ":"))
-    folder.mkdir(parents=True, exist_ok=True)
     write_whole(folder / SOURCES_FILE, lambda stream: stream.write(text.encode()))
 
 
@@ -210,46 +218,51 @@ def inputs_digest(sources: Mapping[str, list[object]], settings: Mapping[str, ob
 T = TypeVar("T")
 
 
+def load_keyed(path: Path | None, key: str) -> object | None:
+    """Return the value pickled in path under key; None if absent, unreadable or kept under another key.
+
+    The key comes first in the file, so a value kept under another key is never unpickled (loading
+    the report cache of other code only to drop it left some 300 MB of fragmented memory at 10k).
+    """
+    try:
+        with path.open("rb") as stream:  # type: ignore[union-attr]
+            return pickle.load(stream) if pickle.load(stream) == key else None
+    except (AttributeError, OSError, pickle.UnpicklingError, EOFError, ImportError, TypeError, ValueError):
+        return None
+
+
+def save_keyed(path: Path, key: str, value: object) -> None:
+    """Pickle value in path under key (streamed, whole or not at all)."""
+
+    def dump(stream: BinaryIO) -> None:
+        pickle.dump(key, stream, pickle.HIGHEST_PROTOCOL)
+        pickle.dump(value, stream, pickle.HIGHEST_PROTOCOL)
+
+    write_whole(path, dump)
+
+
 def remembered(folder: Path | None, name: str, key: str, make: Callable[[], T]) -> T:
     """Return the value kept in folder/name under key, or make it and keep it there (failing only costs time)."""
     path = folder / name if folder is not None else None
-    try:
-        with path.open("rb") as stream:  # type: ignore[union-attr]
-            if pickle.load(stream) == key:
-                return pickle.load(stream)  # type: ignore[no-any-return]
-    except (AttributeError, OSError, pickle.UnpicklingError, EOFError, ImportError, TypeError, ValueError):
-        pass
+    found = load_keyed(path, key)
+    if found is not None:
+        return found  # type: ignore[return-value]
     value = make()
     if path is not None:
         with contextlib.suppress(OSError):
-            write_whole(path, lambda stream: (pickle.dump(key, stream), pickle.dump(value, stream)))
+            save_keyed(path, key, value)
     return value
 
 
 def load_reads(folder: Path | None, base: str) -> dict[str, Read]:
-    """Return the reads cached under base (code, config and registry); an absent, other or unreadable cache is empty.
-
-    The base comes first in the file, so reads made by other code are never loaded: unpickling
-    them only to drop them would leave some 300 MB of freed but fragmented memory at 10,000 reports.
-    """
-    if folder is None:
-        return {}
-    try:
-        with (folder / READS_FILE).open("rb") as stream:
-            found = pickle.load(stream) == base and pickle.load(stream)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-        return {}
+    """Return the reads cached under base (code, config and registry); an absent, other or unreadable cache is empty."""
+    found = load_keyed(folder / READS_FILE if folder else None, base)
     return found if isinstance(found, dict) else {}
 
 
 def save_reads(folder: Path, base: str, reads: Mapping[str, Read]) -> None:
     """Store this build's reads under their base (only these: the cache never grows stale entries)."""
-
-    def dump(stream: BinaryIO) -> None:
-        pickle.dump(base, stream, pickle.HIGHEST_PROTOCOL)
-        pickle.dump(dict(reads), stream, pickle.HIGHEST_PROTOCOL)
-
-    write_whole(folder / READS_FILE, dump)
+    save_keyed(folder / READS_FILE, base, dict(reads))
 
 
 @dataclass(frozen=True)

@@ -82,6 +82,11 @@ def own_settings(settings: Mapping[str, object]) -> dict[str, object]:
     return {k: v for k, v in settings.items() if k not in DEFAULT_CONFIG or DEFAULT_CONFIG[k] != v}
 
 
+def written_whole(settings: Mapping[str, object]) -> tuple[str, ...]:
+    """Return the output folders that are written whole, not page by page: the search bundle, the theme's files."""
+    return (BUNDLE, str(settings.get("THEME_STATIC_DIR", "theme")))
+
+
 def report_problems(problems: list[Problem]) -> None:
     """Log every problem as one line, at its severity."""
     for problem in problems:
@@ -154,7 +159,7 @@ class SitrepGenerator(Generator):
     def sweep(self, keep: set[str]) -> None:
         """Remove from the spare being updated every file this build does not plan, and folders left empty."""
         output = Path(self.output_path)
-        skip = {BUNDLE, str(self.settings.get("THEME_STATIC_DIR", "theme"))}  # cleared, then written whole
+        skip = set(written_whole(self.settings))  # cleared before the build, then written whole
         root, emptied = f"{output}{os.sep}", set()
         for folder, folders, files in os.walk(output):
             if folder == str(output):

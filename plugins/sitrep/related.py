@@ -8,13 +8,13 @@ a region named by every report.
 from __future__ import annotations
 
 import functools
-import hashlib
 import heapq
 import math
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
+from .cache import digest_bytes
 from .indexes import EntityIndex
 from .model import Report
 
@@ -41,11 +41,12 @@ def related_reports(
 
 def related_key(reports: Sequence[Report], index: EntityIndex) -> str:
     """Digest what related reports are computed from: each report's path, date, title and entities, in order."""
-    made = hashlib.blake2b(digest_size=16)
-    for report in reports:
-        refs = sorted((facet, ref.slug) for facet, refs in index.by_report[report.source].items() for ref in refs)
-        made.update(repr((report.source, report.date.sort_key(), report.title, refs)).encode())
-    return made.hexdigest()
+    return digest_bytes(*(repr((r.source, r.date.sort_key(), r.title, _slugs(r, index))) for r in reports))
+
+
+def _slugs(report: Report, index: EntityIndex) -> list[tuple[str, str]]:
+    """Return the (facet, slug) of every entity a report names, sorted."""
+    return sorted((facet, ref.slug) for facet, refs in index.by_report[report.source].items() for ref in refs)
 
 
 def _related_numbers(reports: Sequence[Report], index: EntityIndex) -> dict[str, tuple[int, ...]]:

@@ -16,12 +16,12 @@ the merged results those of one index:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import json
 import math
 import os
-import pickle
 import re
 import signal
 import subprocess
@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from .cache import link_file, write_whole
+from .cache import digest_bytes, link_file, load_json_dict, load_keyed, save_keyed
 from .problems import Problem, error
 
 BUNDLE = "pagefind"
@@ -193,28 +193,20 @@ class Tokens:
 
 def load_tokens(cache: Path | None) -> Tokens:
     """Return the tokens the last survey kept (none if absent, unreadable or made by other code)."""
-    try:
-        with (cache / TOKENS_FILE).open("rb") as stream:  # type: ignore[operator]
-            stamp, vocabulary, pages = pickle.load(stream)
-    except (OSError, TypeError, ValueError, EOFError, pickle.UnpicklingError, AttributeError, ImportError):
-        return Tokens()
-    return Tokens(vocabulary, pages) if stamp == _code_stamp() else Tokens()
+    found = load_keyed(cache / TOKENS_FILE if cache else None, _code_stamp())
+    return Tokens(*found) if isinstance(found, tuple) else Tokens()
 
 
 def save_tokens(cache: Path | None, tokens: Tokens) -> None:
     """Keep the survey's tokens for the next build (a cache: failing to write it only costs time)."""
-    if cache is None:
-        return
-    record = (_code_stamp(), tokens.vocabulary, tokens.pages)
-    try:
-        write_whole(cache / TOKENS_FILE, lambda stream: pickle.dump(record, stream, pickle.HIGHEST_PROTOCOL))
-    except OSError:
-        pass
+    if cache is not None:
+        with contextlib.suppress(OSError):
+            save_keyed(cache / TOKENS_FILE, _code_stamp(), (tokens.vocabulary, tokens.pages))
 
 
 def _code_stamp() -> str:
     """Digest this module: how pages are tokenised."""
-    return hashlib.blake2b(Path(__file__).read_bytes(), digest_size=16).hexdigest()
+    return digest_bytes(Path(__file__).read_bytes())
 
 
 def survey(
@@ -231,7 +223,7 @@ def survey(
         path, text = site / page, b""
         if page not in given:
             text = path.read_bytes()
-        digests[page] = given.get(page) or hashlib.blake2b(text, digest_size=16).hexdigest()
+        digests[page] = given.get(page) or digest_bytes(text)
         value, found = tokens.of(digests[page], lambda: text or path.read_bytes())  # noqa: B023  # called at once
         dated.append((value, page))
         numbers.update(found)  # folded once at the end: far fewer than tokens
@@ -240,11 +232,7 @@ def survey(
 
 def load_given(listing: Path | None) -> dict[str, str]:
     """Return the report pages' digests the build wrote for this run ({} when there are none)."""
-    try:
-        found = json.loads(listing.read_text(encoding="utf-8")) if listing else {}
-    except (OSError, ValueError):
-        return {}
-    return {str(page): str(digest) for page, digest in found.items()} if isinstance(found, dict) else {}
+    return {str(page): str(digest) for page, digest in load_json_dict(listing).items()}
 
 
 def vocabulary_page(words: set[str], sample: bytes) -> str:

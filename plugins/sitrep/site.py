@@ -9,7 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .cache import Fingerprints, digest_bytes, load_reads
+from .cache import Fingerprints, digest_bytes, load_reads, source_stamp
 from .entities import FACETS, Registry, load_registry
 from .frontmatter import decode
 from .history import read_history
@@ -132,8 +132,7 @@ class ReadCache:
             info = path.stat()
         except OSError:
             return ""
-        same = known[0] == [info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
-        return str(known[1]) if same else ""
+        return str(known[1]) if known[0] == source_stamp(info) else ""
 
     @property
     def changed(self) -> bool:
