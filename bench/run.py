@@ -4,8 +4,8 @@ The corpus comes from the shared generator (`gen_corpus.py OUT --reports N`, sam
 files); its path is SITREP_CORPUS_GENERATOR or ../shared/bench/gen_corpus.py beside this checkout.
 Sitrep builds the generated folder (reports and entity registry); Pelican and Hugo each build their
 own copy of its reports. Each builds four times: cold (no output yet), warm (after appending a
-line to the same report in its copy), re-edit (after appending another line: the steady state of an
-author's edit-and-build loop) and with no change. A tool that is not installed gets a row
+line to the same report in its copy; the line brings new words), re-edit (after appending the same
+line again, so no new word: the steady state of an author's edit-and-build loop) and with no change. A tool that is not installed gets a row
 saying how to install it; the others still run (`--tools` picks a subset). Benchmarks are never
 timed tests: the smoke test only checks the table's shape.
 
@@ -42,7 +42,7 @@ TOOLS = ("sitrep", "pelican", "hugo")
 PELICAN_PACKAGES = ("markdown", "pelican-yaml-metadata")
 PELICAN_HINT = "not installed: pip install -r requirements-bench.txt"
 HUGO_HINT = "not installed: apt-get install hugo"
-EDITS = ("\nEdited for the benchmark.\n", "\nRevised for the benchmark.\n")  # each brings a new word
+EDITS = ("\nEdited for the benchmark.\n", "\nEdited for the benchmark.\n")  # a new word, then none
 COLUMNS = ("tool", "cold s", "warm s", "re-edit s", "no-change s", "pages", "peak MB", "pages/s")
 WIDTHS = (48, 8, 8, 10, 12, 7, 8, 8)
 
@@ -272,8 +272,9 @@ def preview_ms(corpus: Path, work: Path) -> str:
 def footer(rows: list[Row], reports: int, preview: str | None = None) -> str:
     """Explain the columns and list what each tool wrote."""
     lines = [
-        f"corpus: {reports} reports; wall seconds, one run each; warm = after appending a line to one report,",
-        "re-edit = after appending another (Sitrep then updates the output before last: see docs/performance.md)",
+        f"corpus: {reports} reports; wall seconds, one run each; warm = after appending a line to one report",
+        "(new words), re-edit = after appending it again (no new word; Sitrep then updates the output before",
+        "last: see docs/performance.md)",
         "peak MB: largest resident set of any one process of the tool's four builds (wait4 rusage)",
     ]
     lines += [f"{row.tool} wrote {row.built}" for row in rows if row.built]

@@ -1,5 +1,7 @@
 from pathlib import Path
 
+import pytest
+
 from conftest import report_text
 from sitrep.cache import source_digests
 from sitrep.settings import load
@@ -92,6 +94,16 @@ def test_the_read_cache_keeps_only_the_reads_still_needed(site_dir):
     third = ReadCache(dict(second.used))
     load_site(content, CONFIG, cache=third)
     assert third.dropped == 0 and not third.changed
+
+
+@pytest.mark.parametrize(
+    ("cached", "dropped", "changed"),
+    [(198, 0, False), (197, 0, True), (200, 2, False), (199, 2, True), (0, 0, True)],
+)
+def test_the_read_cache_is_written_again_once_more_than_one_read_in_a_hundred_differs(cached, dropped, changed):
+    used = {f"key-{n}": f"read-{n}" for n in range(200)}  # 200 reads this run, `cached` of them from the file
+    cache = ReadCache({key: used[key] for key in list(used)[:cached]}, used=used, dropped=dropped)
+    assert cache.changed is changed
 
 
 def test_report_files_whose_stamp_is_recorded_are_not_read(site_dir, monkeypatch):

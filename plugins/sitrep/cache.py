@@ -323,7 +323,7 @@ def save_manifest(folder: Path, output: Path, done: Manifest, digests: Mapping[s
         if stamp is not None:
             files[name] = [digest, [stamp.inode, stamp.size, stamp.mtime_ns]]  # astuple: 1 s at 10k
     record = {"format": FORMAT, "inputs": done.inputs, "counts": done.counts, "warnings": done.warnings}
-    text = json.dumps({**record, "files": files}, indent=0, sort_keys=True)
+    text = json.dumps({**record, "files": files}, sort_keys=True, separators=(",", ":"))  # no indent: C encoder
     write_whole(folder / MANIFEST_FILE, lambda stream: stream.write(text.encode()))
 
 
