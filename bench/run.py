@@ -5,9 +5,10 @@ files); its path is SITREP_CORPUS_GENERATOR or ../shared/bench/gen_corpus.py bes
 Sitrep builds the generated folder (reports and entity registry); Pelican and Hugo each build their
 own copy of its reports. Each builds four times: cold (no output yet), warm (after appending a
 line to the same report in its copy; the line brings new words), re-edit (after appending the same
-line again, so no new word: the steady state of an author's edit-and-build loop) and with no change. A tool that is not installed gets a row
-saying how to install it; the others still run (`--tools` picks a subset). Benchmarks are never
-timed tests: the smoke test only checks the table's shape.
+line again, so no new word: the steady state of an author's edit-and-build loop) and with no
+change. A tool that is not installed gets a row saying how to install it; the others still run
+(`--tools` picks a subset). Benchmarks are never timed tests: the smoke test only checks the
+table's shape.
 
 What each tool builds (defaults otherwise; see bench/vanilla/pelicanconf.py and bench/hugo/):
 - sitrep: `invoke build`, the real site: report pages, entity pages and timelines for actors,

@@ -371,7 +371,7 @@ def reuse_part(previous: Path, bundle: Path, part: int) -> None:
 def index_site(run: Indexing) -> str:
     """Index the report pages of a site, in as many parts as their size needs; return a failure, else ''."""
     site, glob, given = run.site, run.glob, load_given(run.listing)
-    pages = sorted(given) if given else [path.relative_to(site).as_posix() for path in site.glob(glob) if path.is_file()]
+    pages = sorted(given) or [path.relative_to(site).as_posix() for path in site.glob(glob) if path.is_file()]
     parts = max(1, min(len(pages), math.ceil(sum(os.stat(site / page).st_size for page in pages) / run.part_bytes)))
     if parts == 1:
         failed = run_pagefind(site, glob, site / BUNDLE)
