@@ -293,3 +293,42 @@ def test_an_edit_reindexes_only_the_search_part_holding_the_report(tmp_path, mon
     assert changed - {"parts.json", "parts.js"} in ({"part-0"}, *({name} for name in parts))  # one part re-run
     assert run_build(content, tmp_path / "cold" / "out")[0] == 0
     assert stable(tree(tmp_path / "warm" / "out")) == stable(tree(tmp_path / "cold" / "out"))
+
+
+@pytest.mark.parametrize("edited", ["r0", "r5"])
+def test_the_spares_search_parts_stay_in_place_unless_changed_and_the_bundle_equals_a_cold_one(
+    tmp_path, monkeypatch, edited
+):
+    monkeypatch.setattr(search, "PART_BYTES", 9_000)  # a few reports per part
+    more = {f"reports/2016/02/r{n}.md": report_text(f"Report {n}", f"2016-02-{n + 1:02d}") for n in range(8)}
+    content, out = write_tree(tmp_path / "content", {**SITE, **more}), tmp_path / "warm" / "out"
+    name = f"reports/2016/02/{edited}.md"
+    for edit in ("", "\n\nBody text.\n", "\n\nBody text, text.\n"):  # words the site already has
+        write_tree(content, {name: more[name] + edit})
+        assert run_build(content, out)[0] == 0
+        if not edit:
+            first = {p.name: p.stat().st_mtime_ns for p in (out / "pagefind").glob("part-*")}
+    assert len(first) >= 2
+    now = {p.name: p.stat().st_mtime_ns for p in (out / "pagefind").glob("part-*")}
+    assert len([part for part in first if now[part] != first[part]]) <= 1  # the spare's folders, untouched but one
+    assert run_build(content, tmp_path / "cold" / "out")[0] == 0
+    assert stable(tree(out)) == stable(tree(tmp_path / "cold" / "out"))
+
+
+def test_a_search_bundle_with_fewer_parts_drops_the_others(tmp_path, monkeypatch):
+    monkeypatch.setattr(search, "PART_BYTES", 9_000)
+    more = {f"reports/2016/02/r{n}.md": report_text(f"Report {n}", f"2016-02-{n + 1:02d}") for n in range(8)}
+    content, out = write_tree(tmp_path / "content", {**SITE, **more}), tmp_path / "warm" / "out"
+    assert run_build(content, out)[0] == 0
+    for gone in (range(1, 4), range(4, 8)):  # the second build updates the spare: the first output, most parts
+        for n in gone:
+            (content / f"reports/2016/02/r{n}.md").unlink()
+        assert run_build(content, out)[0] == 0
+    assert run_build(content, tmp_path / "cold" / "out")[0] == 0
+    assert stable(tree(out)) == stable(tree(tmp_path / "cold" / "out"))
+
+
+def test_a_search_run_takes_the_part_digests_away_until_the_bundle_is_whole(tmp_path):
+    bundle = write_tree(tmp_path, {"parts.json": '["a", "b"]\n', "parts.js": "x\n", "part-1/f": "f"})
+    assert search.take_keys(bundle) == ["a", "b"]
+    assert sorted(p.name for p in bundle.iterdir()) == ["part-1"]

@@ -193,7 +193,7 @@ def build(
         return _unchanged(last, stream, time.perf_counter() - started, output)
     from .generator import written_whole  # imports Pelican: only once a build is needed
 
-    staging, spare = _staging(output, keep_previous, written_whole(settings))
+    staging, spare = _staging(output, keep_previous, written_whole(settings, search_too=False))
     where = {"OUTPUT_PATH": str(staging), "SITREP_CACHE_PATH": str(cache_of(output)), "SITREP_SPARE": spare}
     where["SITREP_PREVIOUS_OUTPUT"] = str(output)  # unchanged pages are linked from it
     try:
@@ -232,7 +232,8 @@ def _staging(output: Path, keep_previous: bool, regenerated: Iterable[str]) -> t
 
     Updating the spare rewrites only what changed in the last two builds; a fresh folder needs a
     link or a write for every file (at 10,000 reports some 17,000 links and folders, seconds on disk).
-    The folders Pelican and Pagefind write whole (theme files, search bundle) are cleared first.
+    The theme's files, which Pelican copies whole, are cleared first; the search run updates the
+    search bundle part by part.
     """
     output.parent.mkdir(parents=True, exist_ok=True)
     fresh = Path(tempfile.mkdtemp(prefix=f".{output.name}.build-", dir=output.parent))

@@ -8,6 +8,7 @@ import logging
 import multiprocessing
 import os
 import resource
+import shutil
 import time
 from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -82,9 +83,13 @@ def own_settings(settings: Mapping[str, object]) -> dict[str, object]:
     return {k: v for k, v in settings.items() if k not in DEFAULT_CONFIG or DEFAULT_CONFIG[k] != v}
 
 
-def written_whole(settings: Mapping[str, object]) -> tuple[str, ...]:
-    """Return the output folders that are written whole, not page by page: the search bundle, the theme's files."""
-    return (BUNDLE, str(settings.get("THEME_STATIC_DIR", "theme")))
+def written_whole(settings: Mapping[str, object], search_too: bool = True) -> tuple[str, ...]:
+    """Return the output folders not written page by page: the theme's files, and the search bundle.
+
+    The spare's theme files are cleared before it is updated (Pelican copies them whole); its search
+    bundle is brought up to date part by part by the search run.
+    """
+    return (str(settings.get("THEME_STATIC_DIR", "theme")), *([BUNDLE] if search_too else []))
 
 
 def report_problems(problems: list[Problem]) -> None:
@@ -159,7 +164,7 @@ class SitrepGenerator(Generator):
     def sweep(self, keep: set[str]) -> None:
         """Remove from the spare being updated every file this build does not plan, and folders left empty."""
         output = Path(self.output_path)
-        skip = set(written_whole(self.settings))  # cleared before the build, then written whole
+        skip = set(written_whole(self.settings))  # written whole by Pelican, part by part by the search run
         root, emptied = f"{output}{os.sep}", set()
         for folder, folders, files in os.walk(output):
             if folder == str(output):
@@ -238,6 +243,8 @@ class SitrepGenerator(Generator):
         reused = self.write_or_link(reports)
         if self.settings.get("SITREP_SEARCH", True):  # Pagefind reads only report pages: start it now
             _searching[self.output_path] = self.start_search(reports)
+        else:
+            shutil.rmtree(Path(self.output_path) / BUNDLE, ignore_errors=True)  # the spare's
         self.digests.update(self.page_digests(others, prints))
         del prints  # its memo keeps every digested value alive: not into the forked writers
         reused += self.write_or_link(others)
@@ -258,6 +265,7 @@ class SitrepGenerator(Generator):
         bundle = {name for name in self.manifest.files if name.startswith(f"{BUNDLE}/")}
         output = Path(self.output_path)
         if bundle and all(self.manifest.reusable(name, key, self.previous) for name in bundle):
+            shutil.rmtree(output / BUNDLE, ignore_errors=True)  # the spare's, older
             for name in sorted(bundle):
                 link_file(self.previous / name, output / name)
             return Search([], key, self.digests)

@@ -23,6 +23,7 @@ import json
 import math
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -304,11 +305,12 @@ def run_pagefind(site: Path, glob: str, bundle: Path) -> str:
     return (done.stderr.strip() or done.stdout.strip() or f"exit status {done.returncode}").splitlines()[-1]
 
 
-def index_parts(run: Indexing, pages: list[str], parts: int, given: Mapping[str, str]) -> str:
+def index_parts(run: Indexing, pages: list[str], parts: int, given: Mapping[str, str], kept: list[str]) -> str:
     """Index the pages in parts, one Pagefind run after another; return the first failure, else ''.
 
-    A part whose pages and words are those of the same part of the previous bundle is linked
-    from it instead (an edit re-indexes one part of a large site, unless it brings new words).
+    A part whose pages and words are those of the same part of the bundle being updated (kept:
+    its part digests) stays in place; one made from the same as a part of the previous bundle is
+    linked from it. An edit re-indexes one part of a large site, unless it brings new words.
     """
     site, glob = run.site, run.glob
     tokens = load_tokens(run.cache)
@@ -317,18 +319,33 @@ def index_parts(run: Indexing, pages: list[str], parts: int, given: Mapping[str,
     vocabulary = (glob.replace("*", VOCABULARY), vocabulary_page(words, (site / pages[0]).read_bytes()))
     shares = deal(dated, parts)
     keys = [part_key(glob, vocabulary[1], share, digests, parts) for share in shares]
-    known = part_keys(run.previous)
+    made = (kept, part_keys(run.previous))
     for part, share in enumerate(shares):
-        if run.previous is not None and part < len(known) and known[part] == keys[part]:
-            reuse_part(run.previous, site / BUNDLE, part)
+        if _made_already(run, part, keys[part], made):
             continue
         with tempfile.TemporaryDirectory(prefix="sitrep-search-", dir=staging_folder()) as folder:
             stage(site, share, Path(folder), vocabulary)
             failed = run_pagefind(Path(folder), glob, site / BUNDLE / part_folder(part))
         if failed:
             return f"part {part + 1} of {parts}: {failed}"
+    drop_parts(site / BUNDLE, parts)
     (site / BUNDLE / KEYS_FILE).write_text(json.dumps(keys) + "\n", encoding="utf-8")
     return ""
+
+
+def _made_already(run: Indexing, part: int, key: str, made: tuple[list[str], list[str]]) -> bool:
+    """Keep a part in place, or link it from the previous bundle, when it was made from the same; else clear it.
+
+    made: the part digests of the bundle being updated (the spare's) and of the previous bundle.
+    """
+    kept, known = made
+    if part < len(kept) and kept[part] == key:
+        return True  # the spare's part, made two builds ago from the same pages and words
+    clear_part(run.site / BUNDLE, part)
+    if run.previous is not None and part < len(known) and known[part] == key:
+        reuse_part(run.previous, run.site / BUNDLE, part)
+        return True
+    return False
 
 
 def part_key(glob: str, vocabulary: str, share: list[str], digests: dict[str, str], parts: int) -> str:
@@ -359,13 +376,48 @@ def part_keys(bundle: Path | None) -> list[str]:
 
 
 def reuse_part(previous: Path, bundle: Path, part: int) -> None:
-    """Hard-link a part's files from the previous bundle (part 0: its own files, not the other parts')."""
+    """Hard-link a part's files from the previous bundle."""
     source = previous / part_folder(part)
-    for path in source.rglob("*"):
-        relative = path.relative_to(source)
-        if path.is_dir() or (part == 0 and (relative.parts[0].startswith("part-") or relative.name in OURS)):
-            continue
-        link_file(path, bundle / part_folder(part) / relative)
+    for top in part_tops(previous, part):
+        for path in top.rglob("*") if top.is_dir() else [top]:
+            if not path.is_dir():
+                link_file(path, bundle / part_folder(part) / path.relative_to(source))
+
+
+def part_tops(bundle: Path, part: int) -> list[Path]:
+    """Return the files and folders at the top of a part (part 0: the bundle's own, not the other parts' nor ours)."""
+    folder = bundle / part_folder(part)
+    if not folder.is_dir():
+        return []
+    return sorted(path for path in folder.iterdir() if part or not (path.name.startswith("part-") or path.name in OURS))
+
+
+def clear_part(bundle: Path, part: int) -> None:
+    """Remove a part's files from the bundle before it is made again (never written into: links share them)."""
+    for top in part_tops(bundle, part):
+        if top.is_dir():
+            shutil.rmtree(top)
+        else:
+            top.unlink()
+
+
+def drop_parts(bundle: Path, parts: int) -> None:
+    """Remove the folders of parts beyond the first `parts` (the site had more parts when the bundle was made)."""
+    for folder in bundle.glob("part-*"):
+        if not folder.name.removeprefix("part-").isdigit() or int(folder.name.removeprefix("part-")) >= parts:
+            shutil.rmtree(folder)
+
+
+def take_keys(bundle: Path) -> list[str]:
+    """Return the part digests of the bundle being updated, and remove them from it until it is whole again.
+
+    A run stopped half-way then leaves no part claimed as made.
+    """
+    kept = part_keys(bundle)
+    for name in OURS:
+        with contextlib.suppress(FileNotFoundError):
+            (bundle / name).unlink()
+    return kept
 
 
 def index_site(run: Indexing) -> str:
@@ -373,10 +425,12 @@ def index_site(run: Indexing) -> str:
     site, glob, given = run.site, run.glob, load_given(run.listing)
     pages = sorted(given) or [path.relative_to(site).as_posix() for path in site.glob(glob) if path.is_file()]
     parts = max(1, min(len(pages), math.ceil(sum(os.stat(site / page).st_size for page in pages) / run.part_bytes)))
+    kept = take_keys(site / BUNDLE)  # the spare's bundle, updated in place: unchanged parts stay
     if parts == 1:
+        shutil.rmtree(site / BUNDLE, ignore_errors=True)
         failed = run_pagefind(site, glob, site / BUNDLE)
     else:
-        failed = index_parts(run, pages, parts, given)
+        failed = index_parts(run, pages, parts, given, kept)
     if not failed:
         (site / BUNDLE / PARTS_SCRIPT).write_text(parts_script(parts), encoding="utf-8")
     return failed
