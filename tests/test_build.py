@@ -1,5 +1,6 @@
 """End-to-end: build small fixture sites into tmp_path and read the output."""
 
+import gc
 import re
 import subprocess
 import sys
@@ -114,6 +115,15 @@ PAGEFIND_UNSTABLE = re.compile(r"^pagefind/(part-\d+/)?(filter/|pagefind-entry\.
 
 def stable(files: dict[str, bytes]) -> dict[str, bytes]:
     return {name: data for name, data in files.items() if not PAGEFIND_UNSTABLE.match(name)}
+
+
+def test_the_model_is_frozen_once_read_and_the_collector_left_as_found(small_site, tmp_path):
+    with sitrep.generator._frozen_once_read():
+        assert not gc.isenabled()  # no full collection walks the model while it is read
+        read = [[n] for n in range(100)]
+    assert gc.isenabled() and gc.get_freeze_count() >= len(read)  # later collections skip it
+    assert run_build(small_site, tmp_path / "out")[0] == 0  # it unfreezes everything at its end
+    assert gc.isenabled() and gc.get_freeze_count() == 0
 
 
 def test_builds_are_byte_identical(small_site, tmp_path):

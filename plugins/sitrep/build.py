@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 import logging
 import os
@@ -175,6 +176,14 @@ def build(
 
     force: build even when nothing changed (unchanged pages are still linked, not rendered).
     """
+    try:
+        return _build(content, output, settings_file, stream, keep_previous, force)
+    finally:
+        gc.unfreeze()  # the model the generator froze once read (a preview server builds again and again)
+
+
+def _build(content: Path, output: Path, settings_file: Path, stream: TextIO, keep_previous: bool, force: bool) -> int:
+    """Build and swap in (see build)."""
     started = time.perf_counter()
     if not content.is_dir():
         print(f"{content}: content folder not found; {output.name}/ left as it was", file=stream)

@@ -233,11 +233,9 @@ def survey(
     tokens, given = tokens if tokens is not None else Tokens(), given or {}
     dated, numbers, digests = [], set(), {}
     for page in pages:
-        path, text = site / page, b""
-        if page not in given:
-            text = path.read_bytes()
+        text = b"" if page in given else (site / page).read_bytes()  # a Path only when read: 10,000 cost 0.2 s
         digests[page] = given.get(page) or digest_bytes(text)
-        value, found = tokens.of(digests[page], lambda: text or path.read_bytes())  # noqa: B023  # called at once
+        value, found = tokens.of(digests[page], lambda: text or (site / page).read_bytes())  # noqa: B023  # at once
         dated.append((value, page))
         numbers.update(found)  # folded once at the end: far fewer than tokens
     return dated, {fold(tokens.vocabulary[number]) for number in numbers} - {""}, digests
@@ -424,7 +422,8 @@ def index_site(run: Indexing) -> str:
     """Index the report pages of a site, in as many parts as their size needs; return a failure, else ''."""
     site, glob, given = run.site, run.glob, load_given(run.listing)
     pages = sorted(given) or [path.relative_to(site).as_posix() for path in site.glob(glob) if path.is_file()]
-    parts = max(1, min(len(pages), math.ceil(sum(os.stat(site / page).st_size for page in pages) / run.part_bytes)))
+    size = sum(os.stat(os.path.join(site, page)).st_size for page in pages)  # strings: pathlib costs 0.2 s at 10k
+    parts = max(1, min(len(pages), math.ceil(size / run.part_bytes)))
     kept = take_keys(site / BUNDLE)  # the spare's bundle, updated in place: unchanged parts stay
     if parts == 1:
         shutil.rmtree(site / BUNDLE, ignore_errors=True)
