@@ -2,7 +2,7 @@
 
 Pagefind holds every indexed word of every page in memory (about 12 bytes per byte of
 report HTML: 1.27 GB at 10,000 reports). Sites with more than PART_BYTES of report pages are
-therefore indexed in parts, two Pagefind runs at a time, each a bundle of its own (`pagefind/`,
+therefore indexed in parts, one Pagefind run after another, each a bundle of its own (`pagefind/`,
 `pagefind/part-1/`, ...) that the search page merges (`mergeIndex`, listed in
 `pagefind/parts.js`). Smaller parts also make an edit cheaper: only the part holding the edited
 report is indexed again, unless the edit brings a new word. Two things keep the merged results
@@ -32,7 +32,6 @@ import sys
 import tempfile
 from array import array
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -45,7 +44,6 @@ PARTS_SCRIPT = "parts.js"  # in the bundle: the other parts' folders, for the se
 KEYS_FILE = "parts.json"  # in the bundle: each part's digest, so the next build can reuse unchanged parts
 OURS = (PARTS_SCRIPT, KEYS_FILE)
 SORT_KEY = "date"  # the sort the search page asks for (themes/sitrep/static/js/search.js)
-SEARCH_RUNS = min(2, os.cpu_count() or 1)  # Pagefind runs at once: one uses about 1.2 cores; all parts 15 % faster
 PART_BYTES = 12_000_000  # report HTML per Pagefind run: about 135 MB of Pagefind memory, 1-1.5 s to index
 SORT_ATTRIBUTE = re.compile(rb'data-pagefind-sort="([^"]*)"')
 TAG = re.compile(rb"<[^>]*>")
@@ -322,10 +320,8 @@ def index_parts(run: Indexing, pages: list[str], parts: int, given: Mapping[str,
     shares = deal(dated, parts)
     keys = [part_key(glob, vocabulary[1], share, digests, parts) for share in shares]
     made = (kept, part_keys(run.previous))
-    todo = [(part, share) for part, share in enumerate(shares) if not _made_already(run, part, keys[part], made)]
-    with ThreadPoolExecutor(max_workers=SEARCH_RUNS) as pool:  # threads: each waits on its Pagefind process
-        failures = list(pool.map(lambda job: index_part(run, *job, vocabulary), todo))
-    for (part, _), failed in zip(todo, failures, strict=True):
+    for part, share in enumerate(shares):  # one Pagefind run at a time: beside the writers, two were slower
+        failed = "" if _made_already(run, part, keys[part], made) else index_part(run, part, share, vocabulary)
         if failed:
             return f"part {part + 1} of {parts}: {failed}"
     drop_parts(site / BUNDLE, parts)
