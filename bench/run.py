@@ -270,6 +270,18 @@ def preview_ms(corpus: Path, work: Path) -> str:
     return out.strip().splitlines()[-1]
 
 
+def ratios(rows: list[Row]) -> str:
+    """Put Sitrep's figures beside the issue's targets: rebuilds against its cold build, cold against the others."""
+    timed = {row.tool: [build.seconds for build in row.builds] for row in rows if len(row.builds) == 4}
+    if "sitrep" not in timed:
+        return ""
+    cold, warm, again, _ = timed["sitrep"]
+    found = [f"sitrep warm {warm / cold:.2f}x cold, re-edit {again / cold:.2f}x (target 0.2x)"]
+    others = [(tool, target) for tool, target in (("hugo", "1.5x"), ("pelican", "0.2x")) if tool in timed]
+    found += [f"cold {cold / timed[tool][0]:.2f}x {tool} (target {target})" for tool, target in others]
+    return "; ".join(found)
+
+
 def footer(rows: list[Row], reports: int, preview: str | None = None) -> str:
     """Explain the columns and list what each tool wrote."""
     lines = [
@@ -279,6 +291,8 @@ def footer(rows: list[Row], reports: int, preview: str | None = None) -> str:
         "peak MB: largest resident set of any one process of the tool's four builds (wait4 rusage)",
     ]
     lines += [f"{row.tool} wrote {row.built}" for row in rows if row.built]
+    if ratios(rows):
+        lines.append(f"issue 8 targets: {ratios(rows)}")
     cpu = [f"{row.tool} {' / '.join(f'{build.cpu:.1f}' for build in row.builds)}" for row in rows if row.builds]
     if cpu:
         lines.append(f"CPU seconds (user + sys, all processes; cold / warm / re-edit / no change): {'; '.join(cpu)}")

@@ -101,6 +101,20 @@ def test_rows_are_formatted_in_fixed_columns():
     assert second == f"{'vanilla pelican':{bench.WIDTHS[0]}} {bench.PELICAN_HINT}"
 
 
+def test_the_footer_puts_sitreps_figures_beside_the_issues_targets():
+    def row(tool, *seconds):
+        return bench.Row(tool, tool, [bench.Build(s, 100) for s in seconds])
+
+    rows = [row("sitrep", 8.0, 2.0, 1.6, 0.5), row("pelican", 10.0, 9, 9, 9), row("hugo", 2.0, 2, 2, 2)]
+    assert bench.ratios(rows) == (
+        "sitrep warm 0.25x cold, re-edit 0.20x (target 0.2x); cold 4.00x hugo (target 1.5x); "
+        "cold 0.80x pelican (target 0.2x)"
+    )
+    assert bench.ratios([rows[0]]) == "sitrep warm 0.25x cold, re-edit 0.20x (target 0.2x)"
+    assert bench.ratios(rows[1:]) == ""
+    assert "issue 8 targets: sitrep warm 0.25x" in bench.footer(rows, 1000)
+
+
 def test_output_summary_counts_html_per_folder_and_feeds(tmp_path):
     for name in ["index.html", "a.html", "tag/x.html", "tag/y.html", "category/z/index.html", "feeds/all.atom.xml"]:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
