@@ -332,17 +332,3 @@ def test_a_search_run_takes_the_part_digests_away_until_the_bundle_is_whole(tmp_
     bundle = write_tree(tmp_path, {"parts.json": '["a", "b"]\n', "parts.js": "x\n", "part-1/f": "f"})
     assert search.take_keys(bundle) == ["a", "b"]
     assert sorted(p.name for p in bundle.iterdir()) == ["part-1"]
-
-
-def test_pagefind_runs_two_at_once_only_when_the_writers_have_little_to_do(tmp_path, monkeypatch):
-    import sitrep.generator
-
-    runs, start = [], sitrep.generator.start_index
-    monkeypatch.setattr(sitrep.generator.os, "cpu_count", lambda: 2)
-    monkeypatch.setattr(sitrep.generator, "start_index", lambda run: runs.append(run.runs) or start(run))
-    more = {f"reports/2016/02/r{n}.md": report_text(f"Report {n}", f"2016-02-{n + 1:02d}") for n in range(12)}
-    content = write_tree(tmp_path / "content", {**SITE, **more})
-    assert run_build(content, tmp_path / "out")[0] == 0  # every report page rendered: writers busy
-    write_tree(content, {"reports/2016/01/zliten.md": SITE["reports/2016/01/zliten.md"] + "\n\nAn update.\n"})
-    assert run_build(content, tmp_path / "out")[0] == 0  # one report page of 16: writers soon idle
-    assert runs == [1, 2]

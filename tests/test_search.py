@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import gzip
 import json
 import random
@@ -85,10 +84,9 @@ def test_a_small_site_is_one_bundle(six_reports):
     assert (bundle / search.PARTS_SCRIPT).read_text() == "window.sitrepSearchParts = [];  // merged in search.js\n"
 
 
-@pytest.mark.parametrize("runs", [1, 2])
-def test_a_large_site_is_indexed_in_parts_of_its_reports_only(six_reports, runs):
+def test_a_large_site_is_indexed_in_parts_of_its_reports_only(six_reports):
     part_bytes = sum(page.stat().st_size for page in six_reports.glob(GLOB)) // 3 + 1
-    assert search.index_site(search.Indexing(six_reports, GLOB, part_bytes=part_bytes, runs=runs)) == ""
+    assert search.index_site(search.Indexing(six_reports, GLOB, part_bytes=part_bytes)) == ""
     bundle = six_reports / search.BUNDLE
     counts = [
         json.loads((bundle / folder / "pagefind-entry.json").read_text())["languages"]["en"]["page_count"]
@@ -104,7 +102,6 @@ def test_a_large_site_is_indexed_in_parts_of_its_reports_only(six_reports, runs)
 def test_an_indexing_run_survives_its_command_line(tmp_path):
     run = search.Indexing(tmp_path / "site", GLOB, tmp_path / "old", listing=tmp_path / "pages.json", part_bytes=1000)
     assert search.Indexing.parse(run.command()[3:]) == run
-    assert search.Indexing.parse(dataclasses.replace(run, runs=2).command()[3:]).runs == 2
     assert run.command()[:3] == [sys.executable, "-m", "sitrep.search"]
 
 

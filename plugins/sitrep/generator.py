@@ -48,7 +48,6 @@ from .site import ReadCache
 from .templating import FILTERS
 
 log = logging.getLogger(__name__)
-WARM_SHARE = 10  # a build rendering fewer than 1 report page in this many is warm: its writers soon idle
 if hasattr(log, "disable_filter"):  # Pelican's logger class drops repeated messages process-wide
     log.disable_filter()
 
@@ -260,7 +259,7 @@ class SitrepGenerator(Generator):
         self.digests = self.page_digests(reports, prints)
         reused = self.write_or_link(reports)
         if self.settings.get("SITREP_SEARCH", True):  # Pagefind reads only report pages: start it now
-            _searching[self.output_path] = self.start_search(reports, len(reports) - reused)
+            _searching[self.output_path] = self.start_search(reports)
         else:
             shutil.rmtree(Path(self.output_path) / BUNDLE, ignore_errors=True)  # the spare's
         self.digests.update(self.page_digests(others, prints))
@@ -277,13 +276,8 @@ class SitrepGenerator(Generator):
         feeds = sum(1 for page in pages if page.save_as.endswith(".xml"))
         site_written.send(self, written=Written(len(site.reports), len(site.drafts), html, feeds, reused, self.digests))
 
-    def start_search(self, reports: list[Page], rendered: int) -> Search:
-        """Reuse the previous search bundle when no report page changed; else start Pagefind on them.
-
-        rendered: how many report pages this build rendered. When few were (a warm build), the
-        writers leave the cores idle, and two Pagefind runs at once finish sooner; beside busy
-        writers they made cold builds slower.
-        """
+    def start_search(self, reports: list[Page]) -> Search:
+        """Reuse the previous search bundle when no report page changed; else start Pagefind on them."""
         key = digest_bytes(BUNDLE, *(self.digests[p.save_as] for p in reports))  # they cover code and versions
         bundle = {name for name in self.manifest.files if name.startswith(f"{BUNDLE}/")}
         output = Path(self.output_path)
@@ -293,8 +287,7 @@ class SitrepGenerator(Generator):
                 link_file(self.previous / name, output / name)
             return Search([], key, self.digests)
         glob = report_glob(report_save_as(self.settings))
-        runs = min(2, os.cpu_count() or 1) if rendered * WARM_SHARE < len(reports) else 1
-        run = Indexing(output, glob, self.previous_bundle(), self.cache_dir, self.page_listing(reports), runs=runs)
+        run = Indexing(output, glob, self.previous_bundle(), self.cache_dir, self.page_listing(reports))
         started = start_index(run)
         return Search(started, key, self.digests)
 

@@ -2,8 +2,7 @@
 
 Pagefind holds every indexed word of every page in memory (about 12 bytes per byte of
 report HTML: 1.27 GB at 10,000 reports). Sites with more than PART_BYTES of report pages are
-therefore indexed in parts (one Pagefind run after another, two at once in a warm build whose
-writers leave the cores idle), each a bundle of its own (`pagefind/`,
+therefore indexed in parts, one Pagefind run after another, each a bundle of its own (`pagefind/`,
 `pagefind/part-1/`, ...) that the search page merges (`mergeIndex`, listed in
 `pagefind/parts.js`). Smaller parts also make an edit cheaper: only the part holding the edited
 report is indexed again, unless the edit brings a new word. Two things keep the merged results
@@ -33,7 +32,6 @@ import sys
 import tempfile
 from array import array
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -72,19 +70,18 @@ class Indexing:
     cache: Path | None = None  # the build cache: the survey keeps each page's tokens there
     listing: Path | None = None  # the report pages' digests as the build knows them (JSON), so none is re-read
     part_bytes: int = field(default_factory=lambda: PART_BYTES)  # read when made: tests make parts small
-    runs: int = 1  # Pagefind runs at once: more only when the writers leave the cores idle (a warm build)
 
     def command(self) -> list[str]:
         """Return the command line that makes this run."""
         fields = [str(self.site), self.glob, *(str(path or "") for path in (self.previous, self.cache, self.listing))]
-        return [sys.executable, "-m", "sitrep.search", *fields, str(self.part_bytes), str(self.runs)]
+        return [sys.executable, "-m", "sitrep.search", *fields, str(self.part_bytes)]
 
     @classmethod
     def parse(cls, argv: list[str]) -> Indexing:
         """Read a run from the command line that `command` made."""
-        site, glob, previous, cache, listing, part_bytes, runs = argv
+        site, glob, previous, cache, listing, part_bytes = argv
         optional = [Path(arg) if arg else None for arg in (previous, cache, listing)]
-        return cls(Path(site), glob, *optional, int(part_bytes), int(runs))
+        return cls(Path(site), glob, *optional, int(part_bytes))
 
 
 def pagefind_command(site: Path, glob: str, bundle: Path) -> list[str]:
@@ -323,10 +320,8 @@ def index_parts(run: Indexing, pages: list[str], parts: int, given: Mapping[str,
     shares = deal(dated, parts)
     keys = [part_key(glob, vocabulary[1], share, digests, parts) for share in shares]
     made = (kept, part_keys(run.previous))
-    todo = [(part, share) for part, share in enumerate(shares) if not _made_already(run, part, keys[part], made)]
-    with ThreadPoolExecutor(max_workers=run.runs) as pool:  # threads: each waits on its Pagefind process
-        failures = list(pool.map(lambda job: index_part(run, *job, vocabulary), todo))
-    for (part, _), failed in zip(todo, failures, strict=True):
+    for part, share in enumerate(shares):  # one Pagefind run at a time: beside the writers, two were slower
+        failed = "" if _made_already(run, part, keys[part], made) else index_part(run, part, share, vocabulary)
         if failed:
             return f"part {part + 1} of {parts}: {failed}"
     drop_parts(site / BUNDLE, parts)
@@ -446,7 +441,7 @@ def index_site(run: Indexing) -> str:
 
 
 def main(argv: list[str]) -> int:
-    """Index a site: `python -m sitrep.search SITE GLOB PREVIOUS CACHE LISTING PART_BYTES RUNS` (Indexing.command)."""
+    """Index a site: `python -m sitrep.search SITE GLOB PREVIOUS CACHE LISTING PART_BYTES` (Indexing.command)."""
     try:
         failed = index_site(Indexing.parse(argv))
     except OSError as failure:
