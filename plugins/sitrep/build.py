@@ -200,9 +200,9 @@ def _build(content: Path, output: Path, settings_file: Path, stream: TextIO, kee
     last = load_manifest(cache_of(output))
     if not force and last.inputs == inputs and last.intact(output):
         return _unchanged(last, stream, time.perf_counter() - started, output)
-    from .generator import written_whole  # imports Pelican: only once a build is needed
+    from .generator import theme_folder  # imports Pelican: only once a build is needed
 
-    staging, spare = _staging(output, keep_previous, written_whole(settings, search_too=False))
+    staging, spare = _staging(output, keep_previous, [theme_folder(settings)])
     where = {"OUTPUT_PATH": str(staging), "SITREP_CACHE_PATH": str(cache_of(output)), "SITREP_SPARE": spare}
     where["SITREP_PREVIOUS_OUTPUT"] = str(output)  # unchanged pages are linked from it
     try:

@@ -204,8 +204,7 @@ def load_sources(folder: Path | None) -> dict[str, list[object]]:
 
 def save_sources(folder: Path, sources: Mapping[str, list[object]]) -> None:
     """Record the content files' stamps and digests for the next build."""
-    text = json.dumps(sources, sort_keys=True, separators=(",", ":"))
-    write_whole(folder / SOURCES_FILE, lambda stream: stream.write(text.encode()))
+    save_json(folder / SOURCES_FILE, sources)
 
 
 def inputs_digest(sources: Mapping[str, list[object]], settings: Mapping[str, object], theme: Path, commit: str) -> str:
@@ -323,8 +322,7 @@ def save_manifest(folder: Path, output: Path, done: Manifest, digests: Mapping[s
         if stamp is not None:
             files[name] = [digest, [stamp.inode, stamp.size, stamp.mtime_ns]]  # astuple: 1 s at 10k
     record = {"format": FORMAT, "inputs": done.inputs, "counts": done.counts, "warnings": done.warnings}
-    text = json.dumps({**record, "files": files}, sort_keys=True, separators=(",", ":"))  # no indent: C encoder
-    write_whole(folder / MANIFEST_FILE, lambda stream: stream.write(text.encode()))
+    save_json(folder / MANIFEST_FILE, {**record, "files": files})
 
 
 def write_whole(path: Path, write: Callable[[BinaryIO], object]) -> None:
@@ -337,6 +335,12 @@ def write_whole(path: Path, write: Callable[[BinaryIO], object]) -> None:
     with partial.open("wb") as stream:
         write(stream)
     os.replace(partial, path)
+
+
+def save_json(path: Path, data: object) -> None:
+    """Write a cache file's JSON whole, keys sorted (no indent: the C encoder, 4x faster on the manifest at 10k)."""
+    text = json.dumps(data, sort_keys=True, separators=(",", ":"))
+    write_whole(path, lambda stream: stream.write(text.encode()))
 
 
 def link_file(source: Path, target: Path) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import json
 import logging
 import multiprocessing
 import os
@@ -36,9 +35,9 @@ from .cache import (
     link_file,
     load_manifest,
     load_sources,
+    save_json,
     save_reads,
     settings_digest,
-    write_whole,
 )
 from .model import Report
 from .pages import Page, page_digests, page_fingerprints
@@ -84,13 +83,9 @@ def own_settings(settings: Mapping[str, object]) -> dict[str, object]:
     return {k: v for k, v in settings.items() if k not in DEFAULT_CONFIG or DEFAULT_CONFIG[k] != v}
 
 
-def written_whole(settings: Mapping[str, object], search_too: bool = True) -> tuple[str, ...]:
-    """Return the output folders not written page by page: the theme's files, and the search bundle.
-
-    The spare's theme files are cleared before it is updated (Pelican copies them whole); its search
-    bundle is brought up to date part by part by the search run.
-    """
-    return (str(settings.get("THEME_STATIC_DIR", "theme")), *([BUNDLE] if search_too else []))
+def theme_folder(settings: Mapping[str, object]) -> str:
+    """Return the output folder of the theme's files, which Pelican copies whole (the spare's is cleared first)."""
+    return str(settings.get("THEME_STATIC_DIR", "theme"))
 
 
 @contextlib.contextmanager
@@ -180,7 +175,7 @@ class SitrepGenerator(Generator):
     def sweep(self, keep: set[str]) -> None:
         """Remove from the spare being updated every file this build does not plan, and folders left empty."""
         output = Path(self.output_path)
-        skip = set(written_whole(self.settings))  # written whole by Pelican, part by part by the search run
+        skip = {theme_folder(self.settings), BUNDLE}  # copied whole by Pelican; updated part by part by the search run
         root, emptied = f"{output}{os.sep}", set()
         for folder, folders, files in os.walk(output):
             if folder == str(output):
@@ -295,9 +290,8 @@ class SitrepGenerator(Generator):
         """Write the report pages' digests for the search survey, which then reads no unchanged page."""
         if self.cache_dir is None:
             return None
-        text = json.dumps({page.save_as: self.digests[page.save_as] for page in reports}, sort_keys=True)
         try:
-            write_whole(self.cache_dir / PAGES_FILE, lambda stream: stream.write(text.encode()))
+            save_json(self.cache_dir / PAGES_FILE, {page.save_as: self.digests[page.save_as] for page in reports})
         except OSError:  # the survey reads the pages instead
             return None
         return self.cache_dir / PAGES_FILE

@@ -319,9 +319,9 @@ def index_parts(run: Indexing, pages: list[str], parts: int, given: Mapping[str,
     vocabulary = (glob.replace("*", VOCABULARY), vocabulary_page(words, (site / pages[0]).read_bytes()))
     shares = deal(dated, parts)
     keys = [part_key(glob, vocabulary[1], share, digests, parts) for share in shares]
-    made = (kept, part_keys(run.previous))
+    known = part_keys(run.previous)
     for part, share in enumerate(shares):  # one Pagefind run at a time: beside the writers, two were slower
-        failed = "" if _made_already(run, part, keys[part], made) else index_part(run, part, share, vocabulary)
+        failed = "" if _made_already(run, part, keys[part], kept, known) else index_part(run, part, share, vocabulary)
         if failed:
             return f"part {part + 1} of {parts}: {failed}"
     drop_parts(site / BUNDLE, parts)
@@ -336,12 +336,11 @@ def index_part(run: Indexing, part: int, share: list[str], vocabulary: tuple[str
         return run_pagefind(Path(folder), run.glob, run.site / BUNDLE / part_folder(part))
 
 
-def _made_already(run: Indexing, part: int, key: str, made: tuple[list[str], list[str]]) -> bool:
+def _made_already(run: Indexing, part: int, key: str, kept: list[str], known: list[str]) -> bool:
     """Keep a part in place, or link it from the previous bundle, when it was made from the same; else clear it.
 
-    made: the part digests of the bundle being updated (the spare's) and of the previous bundle.
+    kept, known: the part digests of the bundle being updated (the spare's) and of the previous bundle.
     """
-    kept, known = made
     if part < len(kept) and kept[part] == key:
         return True  # the spare's part, made two builds ago from the same pages and words
     clear_part(run.site / BUNDLE, part)
@@ -406,8 +405,9 @@ def clear_part(bundle: Path, part: int) -> None:
 
 def drop_parts(bundle: Path, parts: int) -> None:
     """Remove the folders of parts beyond the first `parts` (the site had more parts when the bundle was made)."""
+    wanted = {part_folder(part).rstrip("/") for part in range(1, parts)}
     for folder in bundle.glob("part-*"):
-        if not folder.name.removeprefix("part-").isdigit() or int(folder.name.removeprefix("part-")) >= parts:
+        if folder.name not in wanted:
             shutil.rmtree(folder)
 
 
