@@ -99,6 +99,22 @@ def test_a_large_site_is_indexed_in_parts_of_its_reports_only(six_reports):
     assert urls == {f"/reports/2016/01/report-{number}/" for number in range(6)} | {words}
 
 
+@pytest.mark.parametrize(
+    "size, pages, parts",
+    [
+        (160_000, 19, 1),  # the sample site: one bundle
+        (1_000_000, 100, 1),
+        (1_000_001, 100, 2),
+        (11_100_000, 1_000, 4),  # 1,000 reports: an edit re-indexes about 250 pages, not 1,000
+        (125_000_000, 10_000, 12),
+        (1_000_000_000, 80_000, 84),  # past 144 MB the part size caps the parts, not the square root
+        (50_000_000, 3, 3),  # never more parts than pages
+    ],
+)
+def test_parts_grow_as_the_square_root_of_the_report_pages(size, pages, parts):
+    assert search.part_count(size, pages, search.PART_BYTES) == parts
+
+
 def test_an_indexing_run_survives_its_command_line(tmp_path):
     run = search.Indexing(tmp_path / "site", GLOB, tmp_path / "old", listing=tmp_path / "pages.json", part_bytes=1000)
     assert search.Indexing.parse(run.command()[3:]) == run

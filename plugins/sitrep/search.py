@@ -1,12 +1,12 @@
 """Full-text search: index the written site with Pagefind (the `pagefind[bin]` package).
 
 Pagefind holds every indexed word of every page in memory (about 12 bytes per byte of
-report HTML: 1.27 GB at 10,000 reports). Sites with more than PART_BYTES of report pages are
-therefore indexed in parts, one Pagefind run after another, each a bundle of its own (`pagefind/`,
-`pagefind/part-1/`, ...) that the search page merges (`mergeIndex`, listed in
-`pagefind/parts.js`). Smaller parts also make an edit cheaper: only the part holding the edited
-report is indexed again, unless the edit brings a new word. Two things keep the merged results
-those of one index:
+report HTML: 1.27 GB at 10,000 reports). Sites with more than a megabyte or two of report pages
+are therefore indexed in parts (`part_count`), one Pagefind run after another, each a bundle of its
+own (`pagefind/`, `pagefind/part-1/`, ...) that the search page merges (`mergeIndex`, listed in
+`pagefind/parts.js`). Parts also make an edit cheaper: only the part holding the edited report is
+indexed again, unless the edit brings a new word. Two things keep the merged results those of one
+index:
 
 - Reports are dealt to the parts in turn by date, so each part's date ranks interleave with
   the others' and the merged results stay in date order (a sorted search scores each result
@@ -44,7 +44,8 @@ PARTS_SCRIPT = "parts.js"  # in the bundle: the other parts' folders, for the se
 KEYS_FILE = "parts.json"  # in the bundle: each part's digest, so the next build can reuse unchanged parts
 OURS = (PARTS_SCRIPT, KEYS_FILE)
 SORT_KEY = "date"  # the sort the search page asks for (themes/sitrep/static/js/search.js)
-PART_BYTES = 12_000_000  # report HTML per Pagefind run: about 135 MB of Pagefind memory, 1-1.5 s to index
+PART_BYTES = 12_000_000  # the most report HTML per Pagefind run: about 135 MB of Pagefind memory, 1-1.5 s to index
+PART_UNIT = 1_000_000  # parts ~ sqrt(report HTML / this): an edit indexes size / parts, a search loads every part
 SORT_ATTRIBUTE = re.compile(rb'data-pagefind-sort="([^"]*)"')
 TAG = re.compile(rb"<[^>]*>")
 EDGES = re.compile(r"^[\W_]+|[\W_]+$")  # punctuation around a word
@@ -428,7 +429,7 @@ def index_site(run: Indexing) -> str:
     site, glob, given = run.site, run.glob, load_given(run.listing)
     pages = sorted(given) or [path.relative_to(site).as_posix() for path in site.glob(glob) if path.is_file()]
     size = sum(os.stat(os.path.join(site, page)).st_size for page in pages)  # strings: pathlib costs 0.2 s at 10k
-    parts = max(1, min(len(pages), math.ceil(size / run.part_bytes)))
+    parts = part_count(size, len(pages), run.part_bytes)
     kept = take_keys(site / BUNDLE)  # the spare's bundle, updated in place: unchanged parts stay
     if parts == 1:
         shutil.rmtree(site / BUNDLE, ignore_errors=True)
@@ -438,6 +439,17 @@ def index_site(run: Indexing) -> str:
     if not failed:
         (site / BUNDLE / PARTS_SCRIPT).write_text(parts_script(parts), encoding="utf-8")
     return failed
+
+
+def part_count(size: int, pages: int, part_bytes: int) -> int:
+    """Return how many parts to index size bytes of report pages in.
+
+    An edit without a new word re-indexes one part (size / parts bytes) and a search loads every
+    part, so parts grow as the square root of the size (4 at 1,000 reports, 11 at 10,000); never
+    more than part_bytes each, for Pagefind's memory.
+    """
+    balanced = math.ceil(math.sqrt(size / PART_UNIT))
+    return max(1, min(pages, max(balanced, math.ceil(size / part_bytes))))
 
 
 def main(argv: list[str]) -> int:
