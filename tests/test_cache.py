@@ -25,6 +25,7 @@ from sitrep.cache import (
     save_manifest,
     save_reads,
     source_digests,
+    template_cache,
 )
 from sitrep.generator import own_settings
 from sitrep.pages import page_digests
@@ -114,6 +115,17 @@ def test_a_remembered_value_is_made_once_per_key(tmp_path):
     assert remembered(tmp_path, "x.pickle", "key", make) == {"a": (1, 2)} and len(made) == 1
     assert remembered(tmp_path, "x.pickle", "other key", make) == {"a": (1, 2)} and len(made) == 2
     assert remembered(None, "x.pickle", "other key", make) == {"a": (1, 2)} and len(made) == 3
+
+
+def test_compiled_templates_are_kept_only_for_the_current_theme_code_and_settings(tmp_path):
+    (tmp_path / "jinja-0123456789abcdef").mkdir()
+    (tmp_path / "jinja-0123456789abcdef" / "__jinja2_x.cache").write_bytes(b"old")
+    store = template_cache(tmp_path, "fedcba9876543210" * 4)
+    assert store is not None and store.directory == str(tmp_path / "jinja-fedcba9876543210")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["jinja-fedcba9876543210"]
+    (tmp_path / "jinja-fedcba9876543210" / "__jinja2_y.cache").write_bytes(b"current")
+    assert template_cache(tmp_path, "fedcba9876543210" * 4) is not None
+    assert [path.name for path in (tmp_path / "jinja-fedcba9876543210").iterdir()] == ["__jinja2_y.cache"]
 
 
 def test_stamp_of_a_missing_file_is_none(tmp_path):

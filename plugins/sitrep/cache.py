@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TypeVar
 
+from jinja2 import FileSystemBytecodeCache
+
 if TYPE_CHECKING:
     from .reports import Read
 
@@ -31,6 +33,7 @@ RELATED_FILE = "related.pickle"  # related reports by number, under a digest of 
 SOURCES_FILE = "sources.json"  # each content file's stamp and digest: unchanged files are not read to learn so
 SPARE = "spare"  # the output before last, kept in the cache folder: the next build updates it instead of starting empty
 SPARE_MANIFEST = "spare.json"  # what the spare holds: the manifest of the build that made it
+TEMPLATES = "jinja-"  # compiled templates, in a folder named by what they are compiled under
 CODE_DIR = Path(__file__).resolve().parent
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 _SCALARS = (int, float, bool, type(None))
@@ -341,6 +344,23 @@ def save_json(path: Path, data: object) -> None:
     """Write a cache file's JSON whole, keys sorted (no indent: the C encoder, 4x faster on the manifest at 10k)."""
     text = json.dumps(data, sort_keys=True, separators=(",", ":"))
     write_whole(path, lambda stream: stream.write(text.encode()))
+
+
+def template_cache(cache: Path, base: str) -> FileSystemBytecodeCache | None:
+    """Return a store of compiled templates for this theme, code and settings (base), dropping older ones.
+
+    Compiling the theme took 0.13 s in every process that renders. Jinja checks each template's
+    source; the folder's name covers what it does not (its settings, filters and version).
+    """
+    folder = cache / f"{TEMPLATES}{base[:16]}"
+    try:
+        for old in cache.glob(f"{TEMPLATES}*"):
+            if old != folder:
+                shutil.rmtree(old)
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a cache: without it templates are compiled again
+        return None
+    return FileSystemBytecodeCache(str(folder))
 
 
 def link_file(source: Path, target: Path) -> None:

@@ -38,6 +38,7 @@ from .cache import (
     save_json,
     save_reads,
     settings_digest,
+    template_cache,
 )
 from .model import Report
 from .pages import Page, page_digests, page_fingerprints
@@ -129,6 +130,7 @@ class SitrepGenerator(Generator):
         self.manifest = load_manifest(self.cache_dir)
         self.spare = load_manifest(self.cache_dir, SPARE_MANIFEST) if self.settings.get("SITREP_SPARE") else None
         self.digests: dict[str, str] = {}
+        self.env.bytecode_cache = template_cache(self.cache_dir, self.digest_base) if self.cache_dir else None
 
     @pass_context
     def fragment(self, context: Context, name: str, report: Report) -> Markup:
