@@ -21,9 +21,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TypeVar
 
-from jinja2 import FileSystemBytecodeCache
-
 if TYPE_CHECKING:
+    from jinja2 import FileSystemBytecodeCache
+
     from .reports import Read
 
 FORMAT = 1  # bump when the shape of what is stored changes
@@ -352,6 +352,8 @@ def template_cache(cache: Path, base: str) -> FileSystemBytecodeCache | None:
     Compiling the theme took 0.13 s in every process that renders. Jinja checks each template's
     source; the folder's name covers what it does not (its settings, filters and version).
     """
+    from jinja2 import FileSystemBytecodeCache  # here: the search process imports this module, not Jinja
+
     folder = cache / f"{TEMPLATES}{base[:16]}"
     try:
         for old in cache.glob(f"{TEMPLATES}*"):
