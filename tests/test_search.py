@@ -117,8 +117,30 @@ def test_parts_grow_as_the_square_root_of_the_report_pages(size, pages, parts):
 
 def test_an_indexing_run_survives_its_command_line(tmp_path):
     run = search.Indexing(tmp_path / "site", GLOB, tmp_path / "old", listing=tmp_path / "pages.json", part_bytes=1000)
-    assert search.Indexing.parse(run.command()[3:]) == run
-    assert run.command()[:3] == [sys.executable, "-m", "sitrep.search"]
+    assert search.Indexing.parse(run.arguments()) == run
+    assert search.module_command(run.arguments())[:3] == [sys.executable, "-m", "sitrep.search"]
+
+
+def test_a_process_started_ahead_indexes_the_run_it_is_given(six_reports):
+    ahead = search.spawn_index()
+    assert search.start_index(search.Indexing(six_reports, GLOB), ahead) is ahead
+    assert search.finish_index(ahead) == [] and ahead.returncode == 0
+    entry = json.loads((six_reports / search.BUNDLE / "pagefind-entry.json").read_text())
+    assert entry["languages"]["en"]["page_count"] == 6
+
+
+def test_a_process_started_ahead_and_given_no_run_ends_quietly(six_reports):
+    ahead = search.spawn_index()
+    assert search.finish_index(ahead) == [] and ahead.returncode == 0
+    assert not (six_reports / search.BUNDLE).exists()
+
+
+def test_a_run_whose_process_ahead_is_gone_starts_another(six_reports):
+    ahead = search.spawn_index()
+    search.cancel_index(ahead)
+    started = search.start_index(search.Indexing(six_reports, GLOB), ahead)
+    assert started is not ahead and search.finish_index(started) == []
+    assert (six_reports / search.BUNDLE / "pagefind-entry.json").is_file()
 
 
 def test_a_failed_run_is_a_problem_not_a_traceback(tmp_path):

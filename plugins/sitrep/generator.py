@@ -43,7 +43,16 @@ from .cache import (
 from .model import Report
 from .pages import Page, page_digests, page_fingerprints
 from .problems import ContentError, Problem
-from .search import BUNDLE, PAGES_FILE, Indexing, cancel_index, finish_index, report_glob, start_index
+from .search import (
+    BUNDLE,
+    PAGES_FILE,
+    Indexing,
+    cancel_index,
+    finish_index,
+    report_glob,
+    spawn_index,
+    start_index,
+)
 from .site import ReadCache
 from .templating import FILTERS
 
@@ -217,6 +226,8 @@ class SitrepGenerator(Generator):
     def generate_context(self) -> None:
         """Read and check everything; stop the build on any error."""
         log.info("reading %s", self.path)
+        if self.settings.get("SITREP_SEARCH", True):  # its process starts up while reports are read
+            _searching[self.output_path] = Search(spawn_index(), "", {})
         settings = {**own_settings(self.settings), "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "")}
         started = time.perf_counter()
         with _frozen_once_read():
@@ -277,16 +288,16 @@ class SitrepGenerator(Generator):
         """Reuse the previous search bundle when no report page changed; else start Pagefind on them."""
         key = digest_bytes(BUNDLE, *(self.digests[p.save_as] for p in reports))  # they cover code and versions
         bundle = {name for name in self.manifest.files if name.startswith(f"{BUNDLE}/")}
-        output = Path(self.output_path)
+        output, ahead = Path(self.output_path), _searching.pop(self.output_path, Search([], "", {})).started
         if bundle and all(self.manifest.reusable(name, key, self.previous) for name in bundle):
+            finish_index(ahead)  # type: ignore[arg-type]  # let the process started ahead end without a run
             shutil.rmtree(output / BUNDLE, ignore_errors=True)  # the spare's, older
             for name in sorted(bundle):
                 link_file(self.previous / name, output / name)
             return Search([], key, self.digests)
         glob = report_glob(report_save_as(self.settings))
         run = Indexing(output, glob, self.previous_bundle(), self.cache_dir, self.page_listing(reports))
-        started = start_index(run)
-        return Search(started, key, self.digests)
+        return Search(start_index(run, ahead), key, self.digests)  # type: ignore[arg-type]
 
     def page_listing(self, reports: list[Page]) -> Path | None:
         """Write the report pages' digests for the search survey, which then reads no unchanged page."""

@@ -41,6 +41,7 @@ from .problems import Problem, error
 
 BUNDLE = "pagefind"
 PARTS_SCRIPT = "parts.js"  # in the bundle: the other parts' folders, for the search page
+AHEAD = "--ahead"  # the one argument of a process started before its run is known: it reads the run from stdin
 KEYS_FILE = "parts.json"  # in the bundle: each part's digest, so the next build can reuse unchanged parts
 OURS = (PARTS_SCRIPT, KEYS_FILE)
 SORT_KEY = "date"  # the sort the search page asks for (themes/sitrep/static/js/search.js)
@@ -72,14 +73,14 @@ class Indexing:
     listing: Path | None = None  # the report pages' digests as the build knows them (JSON), so none is re-read
     part_bytes: int = field(default_factory=lambda: PART_BYTES)  # read when made: tests make parts small
 
-    def command(self) -> list[str]:
-        """Return the command line that makes this run."""
+    def arguments(self) -> list[str]:
+        """Return the arguments that make this run (`parse` reads them back)."""
         fields = [str(self.site), self.glob, *(str(path or "") for path in (self.previous, self.cache, self.listing))]
-        return [sys.executable, "-m", "sitrep.search", *fields, str(self.part_bytes)]
+        return [*fields, str(self.part_bytes)]
 
     @classmethod
     def parse(cls, argv: list[str]) -> Indexing:
-        """Read a run from the command line that `command` made."""
+        """Read a run from the arguments that `arguments` made."""
         site, glob, previous, cache, listing, part_bytes = argv
         optional = [Path(arg) if arg else None for arg in (previous, cache, listing)]
         return cls(Path(site), glob, *optional, int(part_bytes))
@@ -103,13 +104,41 @@ def pagefind_executable() -> str:
         return "pagefind"
 
 
-def start_index(run: Indexing) -> subprocess.Popen[str] | list[Problem]:
-    """Start indexing in the background (it runs while other pages are written)."""
+def module_command(arguments: list[str]) -> list[str]:
+    """Return the command line that runs this module with arguments."""
+    return [sys.executable, "-m", "sitrep.search", *arguments]
+
+
+def spawn_index() -> subprocess.Popen[str] | list[Problem]:
+    """Start an indexing process before the pages are written; start_index gives it its run.
+
+    Python's start-up and imports (0.15 s) then overlap reading and planning, not the wait for the index.
+    """
+    return _popen(module_command([AHEAD]))
+
+
+def start_index(
+    run: Indexing, ahead: subprocess.Popen[str] | list[Problem] | None = None
+) -> subprocess.Popen[str] | list[Problem]:
+    """Start indexing in the background (it runs while other pages are written): in ahead, if it is waiting."""
+    if isinstance(ahead, subprocess.Popen) and ahead.poll() is None and ahead.stdin is not None:
+        try:
+            ahead.stdin.write(json.dumps(run.arguments()) + "\n")
+            ahead.stdin.flush()
+            return ahead
+        except OSError:  # it is gone: start another
+            cancel_index(ahead)
+    return _popen(module_command(run.arguments()))
+
+
+def _popen(command: list[str]) -> subprocess.Popen[str] | list[Problem]:
+    """Run an indexing command in the background, with this package importable."""
     plugins = str(Path(__file__).resolve().parent.parent)
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [plugins, os.environ.get("PYTHONPATH")]))}
     try:
         return subprocess.Popen(
-            run.command(),
+            command,
+            stdin=subprocess.PIPE,  # a process started ahead reads its run here; finish_index closes it
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -453,7 +482,15 @@ def part_count(size: int, pages: int, part_bytes: int) -> int:
 
 
 def main(argv: list[str]) -> int:
-    """Index a site: `python -m sitrep.search SITE GLOB PREVIOUS CACHE LISTING PART_BYTES` (Indexing.command)."""
+    """Index a site: `python -m sitrep.search SITE GLOB PREVIOUS CACHE LISTING PART_BYTES` (Indexing.arguments).
+
+    With AHEAD, read those arguments as a JSON line from stdin; end quietly if none come.
+    """
+    if argv == [AHEAD]:
+        line = sys.stdin.readline()
+        if not line:
+            return 0  # no run after all: the bundle was reused, or the build failed
+        argv = json.loads(line)
     try:
         failed = index_site(Indexing.parse(argv))
     except OSError as failure:
