@@ -140,6 +140,7 @@ class SitrepGenerator(Generator):
         self.spare = load_manifest(self.cache_dir, SPARE_MANIFEST) if self.settings.get("SITREP_SPARE") else None
         self.digests: dict[str, str] = {}
         self.env.bytecode_cache = template_cache(self.cache_dir, self.digest_base) if self.cache_dir else None
+        self.env.auto_reload = False  # a build's templates do not change while it runs: no stat per include
 
     @pass_context
     def fragment(self, context: Context, name: str, report: Report) -> Markup:
