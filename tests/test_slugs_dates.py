@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
@@ -84,3 +85,4 @@ def test_svg_marks_draws_linked_bars_and_ticks_escaped():
         '  <rect x="12" y="102" width="10" height="0"><title>Feb</title></rect>\n'
         '  <text x="0" y="116">2016</text>'
     )
+    assert chart.linked and not replace(chart, bars=chart.bars[1:]).linked

@@ -55,6 +55,11 @@ class Chart:
     ticks: tuple[Tick, ...]
     summary: str
 
+    @property
+    def linked(self) -> bool:
+        """Return True if any bar links somewhere (the chart is then a group of links, not an image)."""
+        return any(bar.point.url for bar in self.bars)
+
 
 def svg_number(value: float, places: int = 2) -> str:
     """Format an SVG coordinate so output is byte-stable."""
