@@ -43,6 +43,7 @@ from .cache import (
 from .model import Report
 from .pages import Page, page_digests, page_fingerprints
 from .problems import ContentError, Problem
+from .progress import Progress
 from .search import (
     BUNDLE,
     PAGES_FILE,
@@ -155,10 +156,10 @@ class SitrepGenerator(Generator):
             self.fragments[key] = self.env.get_template(name).render({**self.context, **variables})
         return Markup(self.fragments[key].replace(ROOT_MARK, str(context["SITEURL"])))
 
-    def write_all(self, pages: list[Page]) -> None:
-        """Write pages, on every core when there are many."""
+    def write_all(self, pages: list[Page], noun: str = "files") -> None:
+        """Write pages, on every core when there are many; noun: what they are, for the progress lines."""
         workers = os.cpu_count() or 1
-        self.batch = pages
+        self.batch, self.noun = pages, noun
         if len(pages) < PARALLEL_FROM or workers < 2:
             self.write_pages(0, 1)
             return
@@ -170,7 +171,7 @@ class SitrepGenerator(Generator):
             list(shares)
         _forked.clear()
 
-    def write_or_link(self, pages: list[Page]) -> int:
+    def write_or_link(self, pages: list[Page], noun: str = "files") -> int:
         """Keep or link the pages whose digest matches a file already built; render the others; return the kept."""
         fresh, output = [], Path(self.output_path)
         for page in pages:
@@ -181,7 +182,7 @@ class SitrepGenerator(Generator):
                 link_file(self.previous / page.save_as, output / page.save_as)
             else:
                 fresh.append(page)
-        self.write_all(fresh)
+        self.write_all(fresh, noun)
         return len(pages) - len(fresh)
 
     def sweep(self, keep: set[str]) -> None:
@@ -214,7 +215,8 @@ class SitrepGenerator(Generator):
     def write_pages(self, share: int, shares: int) -> int:
         """Render and write every shares-th page of the batch, starting at share; return how many."""
         pages = self.batch[share::shares]
-        for page in pages:
+        progress = Progress(f"rendered about {{done}} of {{total}} {self.noun}", len(self.batch), shares)
+        for page in progress.counted(pages) if share == 0 else pages:  # one process tells, for all
             write_file(Path(self.output_path), page.save_as, self.render_page(page))
         return len(pages)
 
@@ -266,14 +268,14 @@ class SitrepGenerator(Generator):
         others = [p for p in pages if p.template != "report"]
         prints = page_fingerprints(self.outcome.index)  # type: ignore[arg-type]  # one memo: reports are on many pages
         self.digests = self.page_digests(reports, prints)
-        reused = self.write_or_link(reports)
+        reused = self.write_or_link(reports, "report pages")
         if self.settings.get("SITREP_SEARCH", True):  # Pagefind reads only report pages: start it now
             _searching[self.output_path] = self.start_search(reports)
         else:
             shutil.rmtree(Path(self.output_path) / BUNDLE, ignore_errors=True)  # the spare's
         self.digests.update(self.page_digests(others, prints))
         del prints  # its memo keeps every digested value alive: not into the forked writers
-        reused += self.write_or_link(others)
+        reused += self.write_or_link(others, "other pages and feeds")
         for data in self.outcome.data:
             write_file(Path(self.output_path), data.save_as, data.text)
         self.save_reads()  # here, not after reading: while Pagefind runs, off a warm build's critical path

@@ -15,6 +15,7 @@ from .frontmatter import decode
 from .history import read_history
 from .model import Report, Site
 from .problems import Problem, clashes, error, sort_key
+from .progress import Progress
 from .reports import Read, read_report
 from .settings import Config
 
@@ -41,12 +42,12 @@ PARALLEL_FROM = 200  # below this, starting worker processes costs more than it 
 
 def _read_all(jobs: list[tuple[object, ...]]) -> list[Read]:
     """Read reports on every core (in file order, so the result is the same as one by one)."""
-    workers = os.cpu_count() or 1
+    workers, progress = os.cpu_count() or 1, Progress("read {done} of {total} report files", len(jobs))
     if len(jobs) < PARALLEL_FROM or workers < 2:
-        return [_read_job(job) for job in jobs]
+        return [_read_job(job) for job in progress.counted(jobs)]
     context = multiprocessing.get_context("fork")  # workers inherit the loaded modules: no re-import
     with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(pool.map(_read_job, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
+        return list(progress.counted(pool.map(_read_job, jobs, chunksize=max(1, len(jobs) // (workers * 8)))))
 
 
 def _read_cached(jobs: list[tuple[object, ...]], keys: list[str], cache: ReadCache, base: str) -> list[Read]:
