@@ -386,7 +386,7 @@ def _summary(written: Mapping[str, object], tally: Tally, seconds: float, output
     """Return the closing line of a successful build."""
     count = {k: int(v) for k, v in written.items() if isinstance(v, int)}
     drafts = f" ({_plural(count['drafts'], 'draft')} left out)" if count.get("drafts") else ""
-    reused = f" ({count['reused']} unchanged)" if count.get("reused") and verb == "built" else ""
+    reused = f" ({count['reused']:,} unchanged)" if count.get("reused") and verb == "built" else ""
     parts = [
         _plural(count.get("reports", 0), "report") + drafts,
         _plural(count.get("pages", 0), "page"),
@@ -406,4 +406,4 @@ def _shown(path: Path) -> str:
 
 def _plural(count: int, word: str) -> str:
     """Return '1 report' or '3 reports'."""
-    return f"{count} {word}{'' if count == 1 else 's'}"
+    return f"{count:,} {word}{'' if count == 1 else 's'}"

@@ -238,7 +238,8 @@ class SitrepGenerator(Generator):
         if self.outcome.site is not None:
             files, pages = self.outcome.site.files, len(self.outcome.pages)
             seconds = time.perf_counter() - started
-            log.info("read %d report files, planned %d files in %.1f s (%d MB)", files, pages, seconds, _peak_mb())
+            done = f"read {files:,} report files, planned {pages:,} files in {seconds:.1f} s"
+            log.info("%s (%d MB)", done, _peak_mb())
         report_problems(self.outcome.problems)
         if not self.outcome.ok:
             self.save_reads()  # the fixed files are all the next build has to read
@@ -260,7 +261,7 @@ class SitrepGenerator(Generator):
     def generate_output(self, writer: object) -> None:
         """Render and write every planned page."""
         pages, site = self.outcome.pages, self.outcome.site
-        log.info("writing %d files on %d cores", len(pages), os.cpu_count() or 1)
+        log.info("writing %s files on %d cores", f"{len(pages):,}", os.cpu_count() or 1)
         started = time.perf_counter()
         if self.spare is not None:  # before Pagefind starts: it must never see a page no longer planned
             self.sweep({page.save_as for page in pages} | {data.save_as for data in self.outcome.data})
@@ -280,7 +281,7 @@ class SitrepGenerator(Generator):
             write_file(Path(self.output_path), data.save_as, data.text)
         self.save_reads()  # here, not after reading: while Pagefind runs, off a warm build's critical path
         seconds = time.perf_counter() - started
-        what = f"{len(pages) - reused} pages rendered, {reused} unchanged kept, {len(self.outcome.data)} data files"
+        what = f"{len(pages) - reused:,} pages rendered, {reused:,} unchanged kept, {len(self.outcome.data)} data files"
         log.info("wrote %s in %.1f s (%d MB)", what, seconds, _peak_mb())
         assert site is not None
         html = sum(1 for page in pages if page.save_as.endswith(".html"))
