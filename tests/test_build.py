@@ -242,6 +242,15 @@ def test_output_that_holds_the_content_is_refused(site_dir):
     assert (content / "reports/2016/01/a.md").is_file()
 
 
+def test_a_build_with_bad_content_ends_the_search_process_started_ahead(small_site, tmp_path, monkeypatch):
+    spawned = []
+    spawn = sitrep.generator.spawn_index
+    monkeypatch.setattr(sitrep.generator, "spawn_index", lambda: spawned.append(spawn()) or spawned[-1])
+    (small_site / "reports/2016/01/zliten.md").write_text(report_text("X", "2016-02-31"))
+    assert run_build(small_site, tmp_path / "out")[0] == 1
+    assert len(spawned) == 1 and spawned[0].poll() is not None
+
+
 def test_a_build_that_fails_while_writing_stops_its_search_run(small_site, tmp_path, monkeypatch):
     runs, calls = [], []
     start, write = sitrep.generator.start_index, SitrepGenerator.write_or_link
