@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import logging
 import random
 import re
 import sys
@@ -11,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from sitrep import search
+from sitrep import progress, search
 
 GLOB = "reports/*/*/*/index.html"
 
@@ -133,6 +134,15 @@ def test_a_process_started_ahead_and_given_no_run_ends_quietly(six_reports):
     ahead = search.spawn_index()
     assert search.finish_index(ahead) == [] and ahead.returncode == 0
     assert not (six_reports / search.BUNDLE).exists()
+
+
+def test_waiting_for_the_index_tells_how_many_parts_are_done(six_reports, caplog, monkeypatch):
+    monkeypatch.setattr(progress, "INTERVAL", 0)
+    caplog.set_level(logging.INFO, logger="sitrep.progress")
+    part_bytes = sum(page.stat().st_size for page in six_reports.glob(GLOB)) // 3 + 1
+    assert search.finish_index(search.start_index(search.Indexing(six_reports, GLOB, part_bytes=part_bytes))) == []
+    messages = [re.sub(r"\(\d+ s\)", "(n s)", r.getMessage()) for r in caplog.records]
+    assert messages == ["indexed 1 of 3 search parts (n s)", "indexed 2 of 3 search parts (n s)"]
 
 
 def test_a_run_whose_process_ahead_is_gone_starts_another(six_reports):

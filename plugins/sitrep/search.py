@@ -38,6 +38,7 @@ from pathlib import Path
 
 from .cache import digest_bytes, link_file, load_json_dict, load_keyed, save_keyed
 from .problems import Problem, error
+from .progress import Progress
 
 BUNDLE = "pagefind"
 PARTS_SCRIPT = "parts.js"  # in the bundle: the other parts' folders, for the search page
@@ -150,14 +151,28 @@ def _popen(command: list[str]) -> subprocess.Popen[str] | list[Problem]:
 
 
 def finish_index(started: subprocess.Popen[str] | list[Problem]) -> list[Problem]:
-    """Wait for indexing; return a problem if it could not run or failed."""
+    """Wait for indexing, telling how many parts are done; return a problem if it could not run or failed."""
     if isinstance(started, list):
         return started
+    follow_parts(started)
     out, err = started.communicate()
     if started.returncode != 0:
         last = (err.strip() or out.strip() or "no output").splitlines()[-1]
         return [error("search", 0, f"Pagefind failed: {last}", "pip install -r requirements.txt")]
     return []
+
+
+def follow_parts(started: subprocess.Popen[str]) -> None:
+    """Read the run's lines of parts done ("3 11") until it ends, and show how far it is."""
+    if started.stdin is not None:  # a process started ahead and given no run ends now
+        started.stdin.close()
+        started.stdin = None  # closed: communicate() must not flush it
+    progress = None
+    for line in started.stdout or ():
+        done, _, parts = line.partition(" ")
+        if done.isdigit() and parts.strip().isdigit():
+            progress = progress or Progress("indexed {done} of {total} search parts", int(parts))
+            progress.tick()
 
 
 def cancel_index(started: subprocess.Popen[str] | list[Problem]) -> None:
@@ -354,6 +369,7 @@ def index_parts(run: Indexing, pages: list[str], parts: int, given: Mapping[str,
         failed = "" if _made_already(run, part, keys[part], kept, known) else index_part(run, part, share, vocabulary)
         if failed:
             return f"part {part + 1} of {parts}: {failed}"
+        print(part + 1, parts, flush=True)  # for the build's progress lines (follow_parts)
     drop_parts(site / BUNDLE, parts)
     (site / BUNDLE / KEYS_FILE).write_text(json.dumps(keys) + "\n", encoding="utf-8")
     return ""
