@@ -1,6 +1,6 @@
 import pytest
 
-from sitrep.markdown import is_safe_link, render
+from sitrep.markdown import BASE_KEY, ENV_KEY, is_safe_link, parser, render
 
 
 def test_raw_html_is_escaped_not_passed_through():
@@ -49,3 +49,16 @@ def test_first_paragraph_is_plain_text():
 
 def test_no_paragraph_gives_empty_first_paragraph():
     assert render("- a list only\n").first_paragraph == ""
+
+
+def test_feeds_get_the_page_render_with_absolute_urls():
+    body = "See [the brief](../b/), ![map](map.png) and [x](https://example.org/x)[^1].\n\n[^1]: A [ref](#h-a).\n"
+    base = "https://sitrep.example/reports/2016/01/a/"
+    rendered = render(body, feed_base=base)
+    md, env = parser(), {ENV_KEY: ()}
+    tokens = md.parse(body, env)
+    assert rendered.html == md.renderer.render(tokens, md.options, env)  # markdown-it's own renders, one each
+    assert rendered.feed_html == md.renderer.render(tokens, md.options, {**env, BASE_KEY: base})
+    assert '<a href="../b/">the brief</a>' in rendered.html
+    assert '<a href="https://sitrep.example/reports/2016/01/b/">the brief</a>' in rendered.feed_html
+    assert '<img src="https://sitrep.example/reports/2016/01/a/map.png" alt="map" />' in rendered.feed_html
