@@ -150,14 +150,15 @@ def screenshots(c, output="output", dest="docs/screenshots"):
     help={
         "reports": "number of synthetic reports (default 1000)",
         "tools": "comma-separated subset of sitrep,pelican,hugo (default: all)",
+        "runs": "time each tool this many times, tools in turn, and report the medians (default 1)",
     }
 )
-def bench(c, reports=1000, tools="sitrep,pelican,hugo"):
+def bench(c, reports=1000, tools="sitrep,pelican,hugo", runs=1):
     """Time cold and repeated builds on a generated corpus; print a table (see docs/performance.md)."""
     import shlex
 
     command = [sys.executable, str(ROOT / "bench" / "run.py"), "--reports", str(int(reports)), "--tools", tools]
-    c.run(shlex.join(command), pty=False)
+    c.run(shlex.join([*command, "--runs", str(int(runs))]), pty=False)
 
 
 @task

@@ -26,6 +26,7 @@ import argparse
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -71,6 +72,18 @@ class Site:
     cwd: Path
     output: Path
     edit: Path
+    scratch: tuple[Path, ...] = ()  # what a build leaves besides its output (caches): removed for a cold build
+    original: str = ""  # the edited report as generated, put back before each run
+
+    def __post_init__(self) -> None:
+        self.original = self.original or self.edit.read_text(encoding="utf-8")
+
+    def reset(self) -> Site:
+        """Put the site back as set up: no output or cache, the edited report unedited."""
+        for folder in (self.output, *self.scratch):
+            shutil.rmtree(folder, ignore_errors=True)
+        self.edit.write_text(self.original, encoding="utf-8")
+        return self
 
 
 @dataclass
@@ -83,6 +96,7 @@ class Row:
     pages: int = 0
     note: str = ""
     built: str = ""
+    ranges: list[tuple[float, float]] = field(default_factory=list)  # each column's fastest and slowest run
 
 
 def run(command: list[str], cwd: Path = ROOT) -> tuple[float, str]:
@@ -158,7 +172,8 @@ def sitrep_site(corpus: Path, work: Path) -> Site:
     """Set up `invoke build` of the generated corpus as it is."""
     output = work / "sitrep-out"
     command = [sys.executable, "-m", "invoke", "build", "--content", str(corpus), "--output", str(output)]
-    return Site("sitrep", "sitrep", command, ROOT, output, corpus / first_report(corpus))
+    cache = output.with_name(f".{output.name}.cache")
+    return Site("sitrep", "sitrep", command, ROOT, output, corpus / first_report(corpus), (cache,))
 
 
 def actors_as_tags(text: str) -> str:
@@ -225,17 +240,23 @@ def hugo_site(corpus: Path, work: Path) -> Site | str:
     output = work / "hugo-out"
     version = hugo_version(subprocess.run([hugo, "version"], capture_output=True, text=True).stdout)
     command = [hugo, "--source", str(site), "--destination", str(output), "--cacheDir", str(work / "hugo-cache")]
-    return Site("hugo", f"hugo {version}", command, site, output, site / "content" / first_report(corpus))
+    edit = site / "content" / first_report(corpus)
+    return Site("hugo", f"hugo {version}", command, site, output, edit, (work / "hugo-cache",))
 
 
-def comparison_row(tool: str, name: str, setup: Site | str, logs: Path) -> Row:
-    """Time a comparison site, or make the row that says why it was not run."""
-    if isinstance(setup, str):
-        return Row(tool, name, note=setup)
-    try:
-        return time_site(setup, logs)
-    except BuildFailed as failure:
-        return Row(tool, setup.name, note=f"failed: {failure}")
+def median_row(runs: list[Row]) -> Row:
+    """Merge the rows of several runs of one tool: each column's median time and CPU, the largest peak."""
+    first = runs[0]
+    columns = list(zip(*(run.builds for run in runs), strict=True))
+    peaks = [max(build.peak_mb for build in column) for column in columns]
+    builds = [Build(_median(c, "seconds"), peak, _median(c, "cpu")) for c, peak in zip(columns, peaks, strict=True)]
+    ranges = [(min(b.seconds for b in column), max(b.seconds for b in column)) for column in columns]
+    return Row(first.tool, first.name, builds, first.pages, first.note, first.built, ranges)
+
+
+def _median(builds: tuple[Build, ...], name: str) -> float:
+    """Return the median of one figure over builds."""
+    return statistics.median(getattr(build, name) for build in builds)
 
 
 def format_cells(row: Row) -> list[str]:
@@ -282,15 +303,23 @@ def ratios(rows: list[Row]) -> str:
     return "; ".join(found)
 
 
-def footer(rows: list[Row], reports: int, preview: str | None = None) -> str:
+def footer(rows: list[Row], reports: int, preview: str | None = None, runs: int = 1) -> str:
     """Explain the columns and list what each tool wrote."""
+    each = "one run each" if runs == 1 else f"the median of {runs} runs, tools in turn"
     lines = [
-        f"corpus: {reports} reports; wall seconds, one run each; warm = after appending a line to one report",
+        f"corpus: {reports} reports; wall seconds, {each}; warm = after appending a line to one report",
         "(new words), re-edit = after appending it again (no new word; Sitrep then updates the output before",
         "last: see docs/performance.md)",
         "peak MB: largest resident set of any one process of the tool's four builds (wait4 rusage)",
     ]
     lines += [f"{row.tool} wrote {row.built}" for row in rows if row.built]
+    if runs > 1:
+        spread = [
+            f"{row.tool} {' / '.join(f'{low:.2f}-{high:.2f}' for low, high in row.ranges)}"
+            for row in rows
+            if row.ranges
+        ]
+        lines.append(f"fastest-slowest run (cold / warm / re-edit / no change): {'; '.join(spread)}")
     if ratios(rows):
         lines.append(f"issue 8 targets: {ratios(rows)}")
     cpu = [f"{row.tool} {' / '.join(f'{build.cpu:.1f}' for build in row.builds)}" for row in rows if row.builds]
@@ -312,24 +341,36 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         "--tools", default=",".join(TOOLS), help="comma-separated subset of sitrep,pelican,hugo (default: all)"
     )
+    parser.add_argument("--runs", type=int, default=1, help="time each tool this many times; report medians")
     return parser.parse_args()
 
 
-def bench(corpus: Path, work: Path, tools: list[str]) -> list[Row]:
-    """Time every chosen tool on the corpus; Sitrep failing stops the run, the others get a note."""
+def bench(corpus: Path, work: Path, tools: list[str], runs: int = 1) -> list[Row]:
+    """Time every chosen tool on the corpus; Sitrep failing stops the bench, the others get a note.
+
+    Runs take the tools in turn, so a slow spell of the machine falls on all of them.
+    """
     logs = work / "logs"
     logs.mkdir()
-    rows = []
-    if "sitrep" in tools:
-        try:
-            rows.append(time_site(sitrep_site(corpus, work), logs))
-        except BuildFailed as failure:
-            sys.exit(f"sitrep build failed: {failure}")
-    if "pelican" in tools:
-        rows.append(comparison_row("pelican", "vanilla pelican + Python-Markdown", pelican_site(corpus, work), logs))
-    if "hugo" in tools:
-        rows.append(comparison_row("hugo", "hugo", hugo_site(corpus, work), logs))
-    return rows
+    makers = {"sitrep": sitrep_site, "pelican": pelican_site, "hugo": hugo_site}
+    setups = {tool: makers[tool](corpus, work) for tool in TOOLS if tool in tools}
+    timed: dict[str, list[Row]] = {tool: [] for tool, setup in setups.items() if isinstance(setup, Site)}
+    notes = {tool: setup for tool, setup in setups.items() if isinstance(setup, str)}
+    for _ in range(runs):
+        for tool in [tool for tool in timed if tool not in notes]:
+            try:
+                timed[tool].append(time_site(setups[tool].reset(), logs))  # type: ignore[union-attr]
+            except BuildFailed as failure:
+                if tool == "sitrep":
+                    sys.exit(f"sitrep build failed: {failure}")
+                notes[tool] = f"failed: {failure}"
+    noted = {tool: Row(tool, _name(tool, setups[tool]), note=note) for tool, note in notes.items()}
+    return [noted[tool] if tool in noted else median_row(timed[tool]) for tool in setups]
+
+
+def _name(tool: str, setup: Site | str) -> str:
+    """Return the name a tool's row shows: its versions when it was set up."""
+    return setup.name if isinstance(setup, Site) else {"pelican": "vanilla pelican + Python-Markdown"}.get(tool, tool)
 
 
 def main() -> None:
@@ -345,10 +386,10 @@ def main() -> None:
         corpus = work / "content"
         print(f"generating {args.reports} reports with {args.generator} ...", file=sys.stderr)
         run([sys.executable, str(args.generator), str(corpus), "--reports", str(args.reports)])
-        rows = bench(corpus, work, tools)
+        rows = bench(corpus, work, tools, max(1, args.runs))
         preview = preview_ms(corpus, work) if "sitrep" in tools else None
     print(format_table(rows))
-    print(footer(rows, args.reports, preview))
+    print(footer(rows, args.reports, preview, max(1, args.runs)))
 
 
 if __name__ == "__main__":

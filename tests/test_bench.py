@@ -64,7 +64,7 @@ def test_missing_comparison_tools_get_an_install_hint(tmp_path, monkeypatch):
     monkeypatch.setattr(bench, "PELICAN_PACKAGES", ("no-such-distribution-for-sitrep-bench",))
     assert bench.hugo_site(tmp_path, tmp_path) == bench.HUGO_HINT
     assert bench.pelican_site(tmp_path, tmp_path) == bench.PELICAN_HINT
-    row = bench.comparison_row("hugo", "hugo", bench.HUGO_HINT, tmp_path)
+    row = bench.Row("hugo", bench._name("hugo", bench.HUGO_HINT), note=bench.HUGO_HINT)
     assert bench.format_table([row]).splitlines()[1].split() == [
         "hugo",
         "not",
@@ -129,3 +129,37 @@ def test_measure_reports_a_failed_build(tmp_path):
         bench.measure([sys.executable, "-c", "print('boom'); raise SystemExit(3)"], tmp_path, tmp_path / "log")
     build = bench.measure([sys.executable, "-c", "x = bytearray(50_000_000)"], tmp_path, tmp_path / "log")
     assert build.seconds > 0 and build.peak_mb >= 50
+
+
+def test_runs_are_merged_column_by_column():
+    runs = [
+        bench.Row("sitrep", "sitrep", [bench.Build(s, p, c) for s, p, c in builds], pages=9, built="HTML: 9")
+        for builds in (
+            [(6.0, 100, 10), (3.0, 90, 4), (2.0, 80, 2), (0.5, 50, 0.5)],
+            [(8.0, 120, 12), (2.0, 95, 3), (1.5, 85, 2), (0.6, 55, 0.6)],
+            [(7.0, 110, 11), (2.5, 99, 3.5), (1.8, 82, 2), (0.4, 52, 0.4)],
+        )
+    ]
+    merged = bench.median_row(runs)
+    assert [(b.seconds, b.peak_mb, b.cpu) for b in merged.builds] == [
+        (7.0, 120, 11),
+        (2.5, 99, 3.5),
+        (1.8, 85, 2),
+        (0.5, 55, 0.5),
+    ]
+    assert merged.ranges == [(6.0, 8.0), (2.0, 3.0), (1.5, 2.0), (0.4, 0.6)]
+    assert (merged.pages, merged.built) == (9, "HTML: 9")
+    footer = bench.footer([merged], 20, runs=3).splitlines()
+    assert footer[0].startswith("corpus: 20 reports; wall seconds, the median of 3 runs, tools in turn;")
+    assert (
+        "fastest-slowest run (cold / warm / re-edit / no change): sitrep 6.00-8.00 / 2.00-3.00 / 1.50-2.00 / 0.40-0.60"
+        in footer
+    )
+
+
+@pytest.mark.skipif(not GENERATOR.is_file(), reason="the shared corpus generator is not beside this checkout")
+def test_bench_runs_each_tool_several_times_from_cold():
+    lines = run_bench("--tools", "sitrep", "--runs", "2")
+    assert_timed(lines[1], "sitrep ")
+    assert lines[2].startswith("corpus: 20 reports; wall seconds, the median of 2 runs, tools in turn;")
+    assert any(line.startswith("fastest-slowest run (cold / warm / re-edit / no change): sitrep ") for line in lines)
