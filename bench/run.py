@@ -73,10 +73,10 @@ class Site:
     output: Path
     edit: Path
     scratch: tuple[Path, ...] = ()  # what a build leaves besides its output (caches): removed for a cold build
-    original: str = ""  # the edited report as generated, put back before each run
+    original: str = field(init=False)  # the edited report as generated, put back before each run
 
     def __post_init__(self) -> None:
-        self.original = self.original or self.edit.read_text(encoding="utf-8")
+        self.original = self.edit.read_text(encoding="utf-8")
 
     def reset(self) -> Site:
         """Put the site back as set up: no output or cache, the edited report unedited."""
@@ -320,8 +320,8 @@ def footer(rows: list[Row], reports: int, preview: str | None = None, runs: int 
             if row.ranges
         ]
         lines.append(f"fastest-slowest run (cold / warm / re-edit / no change): {'; '.join(spread)}")
-    if ratios(rows):
-        lines.append(f"issue 8 targets: {ratios(rows)}")
+    if targets := ratios(rows):
+        lines.append(f"issue 8 targets: {targets}")
     cpu = [f"{row.tool} {' / '.join(f'{build.cpu:.1f}' for build in row.builds)}" for row in rows if row.builds]
     if cpu:
         lines.append(f"CPU seconds (user + sys, all processes; cold / warm / re-edit / no change): {'; '.join(cpu)}")

@@ -8,6 +8,7 @@ from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markupsafe import Markup
 from mdit_py_plugins.anchors import anchors_plugin
@@ -18,7 +19,7 @@ from .slugs import slugify
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 BASE_KEY = "sitrep_link_base"  # env key: resolve links and images against this absolute URL
-URL_TOKENS = frozenset({"link_open", "image"})  # the tokens whose rules read BASE_KEY (_absolute)
+URL_ATTRIBUTES = {"link_open": "href", "image": "src"}  # what feeds make absolute: render_twice renders these twice
 Env = dict[str, object]
 
 
@@ -46,26 +47,25 @@ def parser() -> MarkdownIt:
     md.use(anchors_plugin, min_level=2, max_level=4, slug_func=_heading_id)
     md.use(autolink_plugin)
     md.validateLink = is_safe_link  # type: ignore[method-assign]
-    default_image = md.renderer.rules["image"]
-    md.add_render_rule("link_open", _absolute("href", lambda r, t, i, o, e: r.renderToken(t, i, o, e)))
-    md.add_render_rule("image", _absolute("src", lambda r, t, i, o, e: default_image(t, i, o, e)))
+    for kind, attribute in URL_ATTRIBUTES.items():
+        md.add_render_rule(kind, _absolute(attribute, md.renderer.rules.get(kind)))
     return md
 
 
 RenderRule = Callable[..., str]
 
 
-def _absolute(attribute: str, rule: RenderRule) -> RenderRule:
-    """Wrap a render rule so that, when env has a base URL, the attribute is resolved against it."""
+def _absolute(attribute: str, default: RenderRule | None) -> RenderRule:
+    """Wrap a token's render rule (default: the generic one) to resolve attribute against env's base URL, if any."""
 
-    def render(renderer: object, tokens: list[Token], idx: int, options: object, env: dict[str, object]) -> str:
-        token, base = tokens[idx], env.get(BASE_KEY)
+    def render(renderer: RendererHTML, tokens: list[Token], idx: int, options: object, env: Env) -> str:
+        token, base, rule = tokens[idx], env.get(BASE_KEY), default or renderer.renderToken
         original = token.attrs.get(attribute)
         if not base or not isinstance(original, str):
-            return rule(renderer, tokens, idx, options, env)
+            return rule(tokens, idx, options, env)
         token.attrs[attribute] = urljoin(str(base), original)  # the same tokens render twice: restore after
         try:
-            return rule(renderer, tokens, idx, options, env)
+            return rule(tokens, idx, options, env)
         finally:
             token.attrs[attribute] = original
 
@@ -99,7 +99,7 @@ def render_twice(md: MarkdownIt, tokens: list[Token], env: Env, feed_env: Env) -
     def add(siblings: list[Token], index: int) -> None:
         rule = rules.get(siblings[index].type, generic)
         page.append(rule(siblings, index, options, env))
-        feed.append(rule(siblings, index, options, feed_env) if siblings[index].type in URL_TOKENS else page[-1])
+        feed.append(rule(siblings, index, options, feed_env) if siblings[index].type in URL_ATTRIBUTES else page[-1])
 
     for index, token in enumerate(tokens):
         if token.type != "inline":

@@ -154,10 +154,10 @@ def finish_index(started: subprocess.Popen[str] | list[Problem]) -> list[Problem
     """Wait for indexing, telling how many parts are done; return a problem if it could not run or failed."""
     if isinstance(started, list):
         return started
-    follow_parts(started)
-    out, err = started.communicate()
+    follow_parts(started)  # reads stdout to its end: what is left to say is on stderr
+    _, err = started.communicate()
     if started.returncode != 0:
-        last = (err.strip() or out.strip() or "no output").splitlines()[-1]
+        last = (err.strip() or "no output").splitlines()[-1]
         return [error("search", 0, f"Pagefind failed: {last}", "pip install -r requirements.txt")]
     return []
 
