@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 
@@ -22,16 +23,22 @@ def _exit(code: int) -> None:
         raise Exit(code=code)
 
 
+def _built(code: int) -> None:
+    """Leave a build's command with its code, sparing Python's last collection of the build's objects."""
+    gc.freeze()  # the process ends now: walking the model once more took 0.1 s at 1,000 reports
+    _exit(code)
+
+
 @task(help={"content": "content folder (default: content)", "output": "output folder (default: output)"})
 def build(c, content="content", output="output"):
     """Build the site beside OUTPUT (afresh, or updating the output before last), then swap it in."""
-    _exit(sitrep_build.build(Path(content), Path(output), SETTINGS))
+    _built(sitrep_build.build(Path(content), Path(output), SETTINGS))
 
 
 @task(help={"content": "content folder (default: content)", "dest": "published folder (default: public)"})
 def publish(c, content="content", dest="public"):
     """Build with publishconf.py beside DEST, swap it in, keep the old copy for rollback."""
-    _exit(sitrep_build.build(Path(content), Path(dest), PUBLISH_SETTINGS, keep_previous=True))
+    _built(sitrep_build.build(Path(content), Path(dest), PUBLISH_SETTINGS, keep_previous=True))
 
 
 @task(help={"dest": "published folder (default: public)"})

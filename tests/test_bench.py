@@ -163,3 +163,11 @@ def test_bench_runs_each_tool_several_times_from_cold():
     assert_timed(lines[1], "sitrep ")
     assert lines[2].startswith("corpus: 20 reports; wall seconds, the median of 2 runs, tools in turn;")
     assert any(line.startswith("fastest-slowest run (cold / warm / re-edit / no change): sitrep ") for line in lines)
+
+
+def test_tools_run_with_pythons_compiled_module_cache(monkeypatch):
+    monkeypatch.setenv("PYTHONDONTWRITEBYTECODE", "1")
+    monkeypatch.setenv("SITREP_BENCH_PROBE", "kept")
+    environment = bench.user_environment()
+    assert "PYTHONDONTWRITEBYTECODE" not in environment
+    assert environment["SITREP_BENCH_PROBE"] == "kept"

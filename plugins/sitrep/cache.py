@@ -65,34 +65,34 @@ class Fingerprints:
 
     def __init__(self, substitute: Substitute | None = None) -> None:
         self.substitute = substitute
-        self.memo: dict[int, tuple[object, bytes]] = {}
+        self.memo: dict[int, tuple[object, bytes]] = {}  # id -> (the value, kept alive; its framed bytes)
+        self.texts: dict[str, bytes] = {}  # the same names and URLs recur on every page
 
     def of(self, value: object) -> str:
         """Return the hex digest of a value."""
-        made = hashlib.blake2b(digest_size=16)
-        self._feed(made, value)
-        return made.hexdigest()
+        return hashlib.blake2b(self._bytes(value), digest_size=16).hexdigest()
 
-    def _feed(self, made: hashlib._Hash, value: object) -> None:
-        """Add one value to a digest in progress."""
-        if isinstance(value, str):
-            data = b"s" + value.encode()
-        elif isinstance(value, _SCALARS) or type(value).__module__ == "datetime":
-            data = b"r" + repr(value).encode()
-        else:
-            data = b"c" + self._compound(value)
-        made.update(b"%d:" % len(data))
-        made.update(data)
-
-    def _compound(self, value: object) -> bytes:
-        """Return the digest of a container, dataclass or other object, once per object."""
+    def _bytes(self, value: object) -> bytes:
+        """Return one value's length-prefixed bytes, as a digest takes them."""
+        if type(value) is str:
+            framed = self.texts.get(value)
+            if framed is None:
+                framed = self.texts[value] = _framed(b"s" + value.encode())
+            return framed
         hit = self.memo.get(id(value))
         if hit is not None:
             return hit[1]
-        made = hashlib.blake2b(type(value).__qualname__.encode(), digest_size=16)
-        for part in self._parts(value):
-            self._feed(made, part)
-        self.memo[id(value)] = (value, made.digest())
+        if isinstance(value, str):
+            return _framed(b"s" + value.encode())
+        if isinstance(value, _SCALARS) or type(value).__module__ == "datetime":
+            return _framed(b"r" + repr(value).encode())
+        return self._compound(value)
+
+    def _compound(self, value: object) -> bytes:
+        """Return the framed digest of a container, dataclass or other object, and remember it for the object."""
+        parts = b"".join([self._bytes(part) for part in self._parts(value)])
+        made = hashlib.blake2b(type(value).__qualname__.encode() + parts, digest_size=16).digest()
+        self.memo[id(value)] = (value, _framed(b"c" + made))
         return self.memo[id(value)][1]
 
     def _parts(self, value: object) -> Iterable[object]:
@@ -109,6 +109,11 @@ class Fingerprints:
         if isinstance(value, set | frozenset):
             return sorted(self.of(item) for item in value)
         return (_ADDRESS.sub("", repr(value)),)
+
+
+def _framed(data: bytes) -> bytes:
+    """Prefix data with its length, so that ('ab', 'c') and ('a', 'bc') differ."""
+    return b"%d:%b" % (len(data), data)
 
 
 def code_digest(extra: Iterable[Path] = ()) -> str:
