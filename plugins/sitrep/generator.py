@@ -40,6 +40,7 @@ from .cache import (
     settings_digest,
     template_cache,
 )
+from .feeds import Entry
 from .model import Report
 from .pages import Page, page_digests, page_fingerprints
 from .problems import ContentError, Problem
@@ -144,15 +145,16 @@ class SitrepGenerator(Generator):
         self.env.auto_reload = False  # a build's templates do not change while it runs: no stat per include
 
     @pass_context
-    def fragment(self, context: Context, name: str, report: Report) -> Markup:
-        """Render a report's partial once and reuse it on every page that lists the report.
+    def fragment(self, context: Context, name: str, report: Report, entry: Entry | None = None) -> Markup:
+        """Render a report's partial once and reuse it on every page or feed that lists the report.
 
         It is rendered with a mark for SITEURL that each page replaces by its own relative root: the
         text a render at that depth gives, without rendering it again at every depth (60 % of renders).
+        entry: the report's feed entry, the same in every feed carrying it (absolute URLs only).
         """
         key = (name, report.source)
         if key not in self.fragments:
-            variables = {"SITEURL": ROOT_MARK, "index": context["index"], "report": report}
+            variables = {"SITEURL": ROOT_MARK, "index": context["index"], "report": report, "entry": entry}
             self.fragments[key] = self.env.get_template(name).render({**self.context, **variables})
         return Markup(self.fragments[key].replace(ROOT_MARK, str(context["SITEURL"])))
 

@@ -45,6 +45,11 @@ def rfc822(when: datetime) -> str:
     return format_datetime(when)
 
 
+def reports(count: int) -> str:
+    """Count reports in words: '1 report', '12 reports' (a filter: a macro call cost 40 µs, 9,000 a site)."""
+    return f"{count} report{'' if count == 1 else 's'}"
+
+
 def svg_marks(chart: Chart, root: str) -> Markup:
     """Draw a chart's bars (linked when they have a URL) and tick labels as one string.
 
@@ -73,4 +78,5 @@ FILTERS: dict[str, Callable[..., str]] = {
     "rfc3339": rfc3339,
     "rfc822": rfc822,
     "svg_marks": svg_marks,
+    "reports": reports,
 }
