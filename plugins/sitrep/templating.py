@@ -46,7 +46,10 @@ def rfc822(when: datetime) -> str:
 
 
 def reports(count: int) -> str:
-    """Count reports in words: '1 report', '12 reports' (a filter: a macro call cost 40 µs, 9,000 a site)."""
+    """Count reports in words: '1 report', '12 reports'.
+
+    A filter, not a macro: a macro call cost 8 µs, and timelines make 9,000 of them at 1,000 reports.
+    """
     return f"{count} report{'' if count == 1 else 's'}"
 
 
