@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -203,22 +203,29 @@ def _graticule(frame: _Frame) -> tuple[Line, ...]:
 
 def map_view(found: Sequence[Place], width: int = WIDTH, highlight: str | None = None) -> MapView:
     """Draw places as circles sized by report count (area ~ count), busiest on top."""
-    frame = _frame(found, width)
-    busiest = max((p.count for p in found), default=0) or 1
+    frame, size = _frame(found, width), _sizer(found, width)
     labelled = {p.name for p in sorted(found, key=lambda p: (-p.count, p.name))[:LABELLED] if p.count}
-    scale = width / WIDTH
     circles, boxes = [], []
     for place in sorted(found, key=lambda p: (-p.count, p.name)):
         x, y = frame.point(place.lat, place.lon)
-        radius = (3 + 14 * math.sqrt(place.count / busiest)) * scale if place.count else 2.5 * scale
+        radius = size(place)
         box = (x + radius + 3, y - 8, x + radius + 3 + 6.5 * len(place.name), y + 4)
         label = place.name in labelled and not highlight and not any(_overlap(box, b) for b in boxes)
         if label:
             boxes.append(box)
-        circles.append(
-            Circle(svg_number(x, 1), svg_number(y, 1), svg_number(radius, 1), place, label, place.name == highlight)
-        )
+        circles.append(_circle(x, y, radius, place, label, place.name == highlight))
     return MapView(width, frame.height, _graticule(frame), tuple(reversed(circles)), _paths(frame))
+
+
+def _sizer(found: Sequence[Place], width: int) -> Callable[[Place], float]:
+    """Return a place's circle radius on a map of these places: area grows with its report count."""
+    busiest, scale = max((p.count for p in found), default=0) or 1, width / WIDTH
+    return lambda place: (3 + 14 * math.sqrt(place.count / busiest)) * scale if place.count else 2.5 * scale
+
+
+def _circle(x: float, y: float, radius: float, place: Place, label: bool, highlight: bool) -> Circle:
+    """Return a place's circle at (x, y)."""
+    return Circle(svg_number(x, 1), svg_number(y, 1), svg_number(radius, 1), place, label, highlight)
 
 
 def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
@@ -227,7 +234,11 @@ def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
 
 
 def locator(found: Sequence[Place], name: str) -> MapView:
-    """Draw the small map on a location's page: the region of all places, with just this one marked."""
-    whole = map_view(found, LOCATOR_WIDTH, highlight=name)
-    here = tuple(c for c in whole.circles if c.highlight)
-    return MapView(whole.width, whole.height, (), here, whole.outlines)
+    """Draw the small map on a location's page: the region of all places, with just this one marked.
+
+    Only that place's circle is worked out (drawing every place to keep one was 150 circles a page).
+    """
+    frame, size = _frame(found, LOCATOR_WIDTH), _sizer(found, LOCATOR_WIDTH)
+    here = [p for p in found if p.name == name]
+    circles = tuple(_circle(*frame.point(p.lat, p.lon), size(p), p, False, True) for p in here)
+    return MapView(LOCATOR_WIDTH, frame.height, (), circles, _paths(frame))
