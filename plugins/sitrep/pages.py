@@ -195,9 +195,9 @@ class Neighbour:
 
 def archive_urls(years: Sequence[Year], config: Config) -> dict[str, str]:
     """Map each year's and month's anchor to its archive URL."""
-    urls = {y.anchor: config.year_archive.format(date=date(y.year, 1, 1))[0] for y in years}
+    urls = {y.anchor: archive_url(config.year_archive, date(y.year, 1, 1)) for y in years}
     for month in (m for y in years for m in y.months):
-        urls[month.anchor] = config.month_archive.format(date=date(month.year, month.month, 1))[0]
+        urls[month.anchor] = archive_url(config.month_archive, date(month.year, month.month, 1))
     return urls
 
 
@@ -242,10 +242,15 @@ def month_overview(reports: Sequence[Report], config: Config) -> object:
     return overview(chronological(reports), functools.partial(month_url, config.month_archive))
 
 
-@functools.cache
 def month_url(pattern: Pattern, day: date) -> str:
-    """Return the URL of a month's archive (the same few hundred months are linked from every timeline)."""
-    return pattern.format(date=day.replace(day=1))[0]
+    """Return the URL of the archive of a day's month."""
+    return archive_url(pattern, day.replace(day=1))
+
+
+@functools.cache
+def archive_url(pattern: Pattern, first: date) -> str:
+    """Return the URL of the archive of the year or month starting on first (timelines link the same few hundred)."""
+    return pattern.format(date=first)[0]
 
 
 def _at(pattern: Pattern) -> tuple[str, str]:
