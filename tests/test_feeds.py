@@ -83,6 +83,27 @@ def test_atom_entry_fields_and_absolute_links(out):
     assert not re.search(r'(?:href|src)="(?!https?://)', html)
 
 
+def test_a_report_is_the_same_whole_entry_in_every_feed_carrying_it(out):
+    alpha = "<id>tag:sitrep.example.internal,2026:reports/2016/01/a.md</id>"
+    entries = {
+        str(path.relative_to(out)): next(
+            e for e in re.findall(r"<entry>.*?</entry>", path.read_text(), re.S) if alpha in e
+        )
+        for path in sorted(out.rglob("*.atom.xml"))
+        if alpha in path.read_text()
+    }
+    assert sorted(entries) == [
+        "actors/islamic-state/feed.atom.xml",
+        "actors/lna/feed.atom.xml",
+        "feeds/all.atom.xml",
+        "locations/sirte/feed.atom.xml",
+        "regions/western/feed.atom.xml",
+    ]
+    assert len(set(entries.values())) == 1
+    content = entries["feeds/all.atom.xml"]
+    assert "&amp;lt;script&amp;gt;" in content and "&amp;amp;" not in content  # the escaped body, escaped once more
+
+
 def test_rss_has_guid_dates_and_content(out):
     feed = parse(out / "feeds/all.rss.xml")
     assert feed.version == "rss20"

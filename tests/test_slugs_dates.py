@@ -6,7 +6,7 @@ import pytest
 from sitrep.charts import Bar, Chart, Point, Tick
 from sitrep.dates import Moment, parse_moment
 from sitrep.slugs import is_slug, slugify
-from sitrep.templating import longdate, svg_marks
+from sitrep.templating import longdate, reports, svg_marks
 
 
 @pytest.mark.parametrize(
@@ -65,6 +65,11 @@ def test_longdate():
     assert longdate(parse_moment("2016-01-07")) == "7 January 2016"
     assert longdate(parse_moment("2016-01-19T18:30:00+01:00")) == "19 January 2016, 18:30 UTC+01:00"
     assert longdate(parse_moment("2016-01-19T18:30:00Z")) == "19 January 2016, 18:30 UTC"
+
+
+@pytest.mark.parametrize(("count", "words"), [(0, "0 reports"), (1, "1 report"), (12, "12 reports")])
+def test_reports_counts_in_words(count, words):
+    assert reports(count) == words
 
 
 def test_svg_marks_draws_linked_bars_and_ticks_escaped():
