@@ -7,6 +7,7 @@ import json
 import logging
 import random
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -233,3 +234,66 @@ def test_unreadable_part_keys_mean_no_reuse(tmp_path):
     assert search.part_keys(tmp_path) == []
     (tmp_path / search.KEYS_FILE).write_text('["k0", "k1"]')
     assert search.part_keys(tmp_path) == ["k0", "k1"]
+
+
+def in_parts(site: Path) -> search.Indexing:
+    """Return a run that indexes the six reports in three parts."""
+    return search.Indexing(site, GLOB, part_bytes=sum(page.stat().st_size for page in site.glob(GLOB)) // 3 + 1)
+
+
+def by_content(site: Path) -> dict[str, bytes]:
+    """Return the fragments and word indexes of a site's bundle (Pagefind's filters and metadata vary by run)."""
+    bundle = site / search.BUNDLE
+    return {
+        p.relative_to(bundle).as_posix(): p.read_bytes()
+        for p in bundle.rglob("*")
+        if p.parent.name in ("fragment", "index")
+    }
+
+
+def edit_report(site: Path, number: int, words: str) -> None:
+    """Replace one report page by a new file (the build never writes into a file that links may share)."""
+    page = site / f"reports/2016/01/report-{number}/index.html"
+    page.unlink()
+    page.write_text(report_page(f"2016-01-{number + 10:02d}", words), encoding="utf-8")
+
+
+def test_meta_files_lists_a_bundles_fragments_word_indexes_and_filters(six_reports):
+    assert search.index_site(search.Indexing(six_reports, GLOB)) == ""
+    bundle = six_reports / search.BUNDLE
+    on_disk = {p.relative_to(bundle).as_posix() for top in search.BY_CONTENT for p in (bundle / top).iterdir()}
+    [meta] = bundle.glob("pagefind.*.pf_meta")
+    assert set(search.meta_files(meta)) == on_disk
+    assert len([name for name in on_disk if name.startswith("fragment/")]) == 6
+    assert search.listed_files(bundle) == on_disk | {meta.name}
+
+
+def test_a_new_word_reindexes_every_part_but_pages_unchanged_keep_their_fragment_files(six_reports, tmp_path):
+    cold = tmp_path / "cold"
+    assert search.index_site(in_parts(six_reports)) == ""
+    bundle = six_reports / search.BUNDLE
+    before = {p.relative_to(bundle): p.stat().st_ino for p in bundle.rglob("fragment/*")}
+    edit_report(six_reports, 2, "Tripoli convoy zanzibar")  # a word new to the site: every part learns it
+    assert search.index_site(in_parts(six_reports)) == ""
+    after = {p.relative_to(bundle): p.stat().st_ino for p in bundle.rglob("fragment/*")}
+    kept = [name for name in after if before.get(name) == after[name]]
+    assert len(kept) == 5  # Pagefind skipped the fragments of the five pages not edited
+    assert len(before.keys() - after.keys()) == 4  # the edited page's and the three pages of words' old ones
+    shutil.copytree(six_reports, cold, ignore=shutil.ignore_patterns(search.BUNDLE))
+    assert search.index_site(in_parts(cold)) == ""
+    assert by_content(six_reports) == by_content(cold)
+
+
+def test_a_part_whose_new_index_cannot_be_read_is_made_afresh(six_reports, tmp_path, monkeypatch):
+    assert search.index_site(in_parts(six_reports)) == ""
+    edit_report(six_reports, 2, "Tripoli convoy zanzibar")
+
+    def unreadable(path: Path) -> list[str]:
+        raise ValueError(f"{path.name}: not a Pagefind index")
+
+    monkeypatch.setattr(search, "meta_files", unreadable)
+    assert search.index_site(in_parts(six_reports)) == ""
+    monkeypatch.undo()
+    shutil.copytree(six_reports, tmp_path / "cold", ignore=shutil.ignore_patterns(search.BUNDLE))
+    assert search.index_site(in_parts(tmp_path / "cold")) == ""
+    assert by_content(six_reports) == by_content(tmp_path / "cold")  # no file of the last run left behind

@@ -370,15 +370,19 @@ def template_cache(cache: Path, base: str) -> FileSystemBytecodeCache | None:
     return FileSystemBytecodeCache(str(folder))
 
 
-def link_file(source: Path, target: Path) -> None:
-    """Hard-link an unchanged file from the previous output, in place of any older one (copy across file systems)."""
+def link_file(source: Path, target: Path, replace: bool = True) -> None:
+    """Hard-link an unchanged file from the previous output, in place of any older one (copy across file systems).
+
+    replace=False: keep a file already at target.
+    """
     try:
         os.link(source, target)
     except FileNotFoundError:  # its folder is not made yet
         os.makedirs(target.parent, exist_ok=True)
         os.link(source, target)
     except FileExistsError:  # an older version in the spare being updated
-        os.unlink(target)
-        os.link(source, target)
+        if replace:
+            os.unlink(target)
+            os.link(source, target)
     except OSError:
         shutil.copy2(source, target)
