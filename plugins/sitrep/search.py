@@ -392,7 +392,7 @@ def index_part(run: Indexing, part: int, share: list[str], vocabulary: tuple[str
     bundle = run.site / BUNDLE
     clear_part(bundle, part, keep_named_by_content=True)  # Pagefind writes its other files in place: links must go
     if run.previous is not None:
-        link_named_by_content(run.previous, bundle, part)
+        reuse_part(run.previous, bundle, part, by_content=True)
     failed = _run_part(run, part, share, vocabulary)
     if failed or drop_unlisted(bundle, part):
         return failed
@@ -448,13 +448,17 @@ def part_keys(bundle: Path | None) -> list[str]:
     return [str(key) for key in found] if isinstance(found, list) else []
 
 
-def reuse_part(previous: Path, bundle: Path, part: int) -> None:
-    """Hard-link a part's files from the previous bundle."""
-    source = previous / part_folder(part)
-    for top in part_tops(previous, part):
-        for path in top.rglob("*") if top.is_dir() else [top]:
-            if not path.is_dir():
-                link_file(path, bundle / part_folder(part) / path.relative_to(source))
+def reuse_part(previous: Path, bundle: Path, part: int, by_content: bool = False) -> None:
+    """Hard-link a part's files from the previous bundle (by_content: only those named by content, where absent)."""
+    source, target = previous / part_folder(part), bundle / part_folder(part)
+    for path in part_files(previous, part, by_content):
+        link_file(path, target / path.relative_to(source), replace=not by_content)  # one name by content, one content
+
+
+def part_files(bundle: Path, part: int, by_content: bool = False) -> list[Path]:
+    """Return a part's files (by_content: only those Pagefind names by their content)."""
+    tops = [top for top in part_tops(bundle, part) if not by_content or named_by_content(top.name)]
+    return [path for top in tops for path in (top.rglob("*") if top.is_dir() else [top]) if not path.is_dir()]
 
 
 def part_tops(bundle: Path, part: int) -> list[Path]:
@@ -484,24 +488,15 @@ def named_by_content(top: str) -> bool:
     return top in BY_CONTENT or top.endswith(".pf_meta")
 
 
-def link_named_by_content(previous: Path, bundle: Path, part: int) -> None:
-    """Hard-link the previous bundle's files of a part that are named by their content, where the part lacks them."""
-    source, target = previous / part_folder(part), bundle / part_folder(part)
-    for top in part_tops(previous, part):
-        for path in (top.iterdir() if top.is_dir() else [top]) if named_by_content(top.name) else []:
-            link_file(path, target / path.relative_to(source), replace=False)  # a file of that name has these bytes
-
-
 def drop_unlisted(bundle: Path, part: int) -> bool:
     """Remove the files named by content that a part's new index does not list; False if it cannot be read."""
     folder = bundle / part_folder(part)
     listed = listed_files(folder)
     if listed is None:
         return False
-    for top in part_tops(bundle, part):
-        for path in (top.iterdir() if top.is_dir() else [top]) if named_by_content(top.name) else []:
-            if path.relative_to(folder).as_posix() not in listed:
-                path.unlink()
+    for path in part_files(bundle, part, by_content=True):
+        if path.relative_to(folder).as_posix() not in listed:
+            path.unlink()
     return True
 
 
