@@ -297,3 +297,17 @@ def test_a_part_whose_new_index_cannot_be_read_is_made_afresh(six_reports, tmp_p
     shutil.copytree(six_reports, tmp_path / "cold", ignore=shutil.ignore_patterns(search.BUNDLE))
     assert search.index_site(in_parts(tmp_path / "cold")) == ""
     assert by_content(six_reports) == by_content(tmp_path / "cold")  # no file of the last run left behind
+
+
+def test_files_of_a_bundle_left_half_made_are_not_kept(six_reports, tmp_path):
+    assert search.index_site(in_parts(six_reports)) == ""
+    bundle = six_reports / search.BUNDLE
+    [cut] = [p for p in bundle.rglob("fragment/*") if b"report-0/" in gzip.decompress(p.read_bytes())]  # not edited
+    cut.unlink()
+    cut.write_bytes(b"")  # as a run killed while Pagefind wrote it would leave it
+    (bundle / search.KEYS_FILE).unlink()  # as such a run leaves the bundle: no part claimed as made
+    edit_report(six_reports, 2, "Tripoli convoy zanzibar")
+    assert search.index_site(in_parts(six_reports)) == ""
+    shutil.copytree(six_reports, tmp_path / "cold", ignore=shutil.ignore_patterns(search.BUNDLE))
+    assert search.index_site(in_parts(tmp_path / "cold")) == ""
+    assert by_content(six_reports) == by_content(tmp_path / "cold")

@@ -373,7 +373,8 @@ def index_parts(run: Indexing, pages: list[str], parts: int, given: Mapping[str,
     keys = [part_key(glob, vocabulary[1], share, digests, parts) for share in shares]
     known = part_keys(run.previous)
     for part, share in enumerate(shares):  # one Pagefind run at a time: beside the writers, two were slower
-        failed = "" if _made_already(run, part, keys[part], kept, known) else index_part(run, part, share, vocabulary)
+        made = _made_already(run, part, keys[part], kept, known)
+        failed = "" if made else index_part(run, part, share, vocabulary, whole=bool(kept))
         if failed:
             return f"part {part + 1} of {parts}: {failed}"
         print(part + 1, parts, flush=True)  # for the build's progress lines (follow_parts)
@@ -382,15 +383,17 @@ def index_parts(run: Indexing, pages: list[str], parts: int, given: Mapping[str,
     return ""
 
 
-def index_part(run: Indexing, part: int, share: list[str], vocabulary: tuple[str, str]) -> str:
+def index_part(run: Indexing, part: int, share: list[str], vocabulary: tuple[str, str], whole: bool) -> str:
     """Index one part's pages and the page of words into the part's folder; return Pagefind's failure, else ''.
 
     The files Pagefind names by their content are left in place, and the last build's are linked:
     Pagefind skips writing (and compressing) those present, about 250 page fragments at 1,000 reports.
     The ones its new index does not list are removed after.
+    whole: the bundle being updated was finished by its run (it has its part digests); a run stopped
+    half-way may have left a file cut short under its final name, so none of its files is kept.
     """
     bundle = run.site / BUNDLE
-    clear_part(bundle, part, keep_named_by_content=True)  # Pagefind writes its other files in place: links must go
+    clear_part(bundle, part, keep_named_by_content=whole)  # Pagefind writes its other files in place: links must go
     if run.previous is not None:
         reuse_part(run.previous, bundle, part, by_content=True)
     failed = _run_part(run, part, share, vocabulary)
