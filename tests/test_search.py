@@ -251,6 +251,13 @@ def by_content(site: Path) -> dict[str, bytes]:
     }
 
 
+def indexed_afresh(site: Path, copy: Path) -> dict[str, bytes]:
+    """Index a copy of the site's pages from scratch; return its fragments and word indexes (by_content)."""
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns(search.BUNDLE))
+    assert search.index_site(in_parts(copy)) == ""
+    return by_content(copy)
+
+
 def edit_report(site: Path, number: int, words: str) -> None:
     """Replace one report page by a new file (the build never writes into a file that links may share)."""
     page = site / f"reports/2016/01/report-{number}/index.html"
@@ -269,7 +276,6 @@ def test_meta_files_lists_a_bundles_fragments_word_indexes_and_filters(six_repor
 
 
 def test_a_new_word_reindexes_every_part_but_pages_unchanged_keep_their_fragment_files(six_reports, tmp_path):
-    cold = tmp_path / "cold"
     assert search.index_site(in_parts(six_reports)) == ""
     bundle = six_reports / search.BUNDLE
     before = {p.relative_to(bundle): p.stat().st_ino for p in bundle.rglob("fragment/*")}
@@ -279,9 +285,7 @@ def test_a_new_word_reindexes_every_part_but_pages_unchanged_keep_their_fragment
     kept = [name for name in after if before.get(name) == after[name]]
     assert len(kept) == 5  # Pagefind skipped the fragments of the five pages not edited
     assert len(before.keys() - after.keys()) == 4  # the edited page's and the three pages of words' old ones
-    shutil.copytree(six_reports, cold, ignore=shutil.ignore_patterns(search.BUNDLE))
-    assert search.index_site(in_parts(cold)) == ""
-    assert by_content(six_reports) == by_content(cold)
+    assert by_content(six_reports) == indexed_afresh(six_reports, tmp_path / "cold")
 
 
 def test_a_part_whose_new_index_cannot_be_read_is_made_afresh(six_reports, tmp_path, monkeypatch):
@@ -294,9 +298,7 @@ def test_a_part_whose_new_index_cannot_be_read_is_made_afresh(six_reports, tmp_p
     monkeypatch.setattr(search, "meta_files", unreadable)
     assert search.index_site(in_parts(six_reports)) == ""
     monkeypatch.undo()
-    shutil.copytree(six_reports, tmp_path / "cold", ignore=shutil.ignore_patterns(search.BUNDLE))
-    assert search.index_site(in_parts(tmp_path / "cold")) == ""
-    assert by_content(six_reports) == by_content(tmp_path / "cold")  # no file of the last run left behind
+    assert by_content(six_reports) == indexed_afresh(six_reports, tmp_path / "cold")  # no file of the last run left
 
 
 def test_files_of_a_bundle_left_half_made_are_not_kept(six_reports, tmp_path):
@@ -308,6 +310,4 @@ def test_files_of_a_bundle_left_half_made_are_not_kept(six_reports, tmp_path):
     (bundle / search.KEYS_FILE).unlink()  # as such a run leaves the bundle: no part claimed as made
     edit_report(six_reports, 2, "Tripoli convoy zanzibar")
     assert search.index_site(in_parts(six_reports)) == ""
-    shutil.copytree(six_reports, tmp_path / "cold", ignore=shutil.ignore_patterns(search.BUNDLE))
-    assert search.index_site(in_parts(tmp_path / "cold")) == ""
-    assert by_content(six_reports) == by_content(tmp_path / "cold")
+    assert by_content(six_reports) == indexed_afresh(six_reports, tmp_path / "cold")

@@ -74,7 +74,7 @@ class Fingerprints:
 
     def _bytes(self, value: object) -> bytes:
         """Return one value's length-prefixed bytes, as a digest takes them."""
-        if type(value) is str:
+        if isinstance(value, str):  # Markup too: equal texts, equal bytes
             framed = self.texts.get(value)
             if framed is None:
                 framed = self.texts[value] = _framed(b"s" + value.encode())
@@ -82,8 +82,6 @@ class Fingerprints:
         hit = self.memo.get(id(value))
         if hit is not None:
             return hit[1]
-        if isinstance(value, str):
-            return _framed(b"s" + value.encode())
         if isinstance(value, _SCALARS) or type(value).__module__ == "datetime":
             return _framed(b"r" + repr(value).encode())
         return self._compound(value)
