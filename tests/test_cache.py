@@ -28,7 +28,7 @@ from sitrep.cache import (
     template_cache,
 )
 from sitrep.generator import own_settings
-from sitrep.pages import page_digests
+from sitrep.pages import data_digests, page_digests, page_fingerprints
 
 
 @dataclasses.dataclass(frozen=True)
@@ -145,10 +145,11 @@ def digests(content: Path) -> dict[str, str]:
     settings = own_settings(read_settings(SETTINGS, content, content))
     outcome = pipeline.run(content, settings)
     assert outcome.index is not None, outcome.problems
-    return page_digests(outcome.pages, outcome.index, "base")
+    prints = page_fingerprints(outcome.index)
+    return {**page_digests(outcome.pages, outcome.index, "base", prints), **data_digests(outcome.data, "base", prints)}
 
 
-def test_a_body_edit_changes_only_its_page_and_the_feeds_carrying_it(tmp_path):
+def test_a_body_edit_changes_only_its_page_and_the_feeds_carrying_it_not_the_data_exports(tmp_path):
     content = write_tree(tmp_path / "content", SITE)
     before = digests(content)
     write_tree(content, {"reports/2016/01/cabinet.md": SITE["reports/2016/01/cabinet.md"] + "\n\nOne more line.\n"})
@@ -171,6 +172,7 @@ def test_a_title_edit_changes_every_page_listing_the_report(tmp_path):
     assert "reports/2016/01/cabinet-named/index.html" not in after
     changed = {name for name in before if name in after and before[name] != after[name]}
     assert {"index.html", "timeline/index.html", "actors/presidency-council/index.html"} <= changed
+    assert {"data/reports.json", "data/reports.csv"} <= changed
     assert "actors/islamic-state/feed.atom.xml" not in changed
 
 

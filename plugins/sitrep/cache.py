@@ -172,7 +172,7 @@ def source_digests(content: Path, known: Mapping[str, list[object]]) -> dict[str
     nothing changed.
     """
     found = {}
-    for name, entry in _walk(content):
+    for name, entry in walk_files(content):
         stamp = source_stamp(entry.stat())
         old = known.get(name)
         same = isinstance(old, list) and len(old) == 2 and old[0] == stamp
@@ -185,11 +185,11 @@ def source_stamp(info: os.stat_result) -> list[int]:
     return [info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
 
 
-def _walk(folder: str | Path, prefix: str = "") -> Iterator[tuple[str, os.DirEntry[str]]]:
-    """Yield every file under folder with its path relative to it, in a stable order."""
+def walk_files(folder: str | Path, prefix: str = "") -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """Yield every file under folder with prefix and its path relative to it, in path order (parts compared)."""
     for entry in sorted(os.scandir(folder), key=lambda found: found.name):
         if entry.is_dir(follow_symlinks=False):  # as rglob: a link to a folder is not followed, so never loops
-            yield from _walk(entry.path, f"{prefix}{entry.name}/")
+            yield from walk_files(entry.path, f"{prefix}{entry.name}/")
         elif entry.is_file():
             yield f"{prefix}{entry.name}", entry
 

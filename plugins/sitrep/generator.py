@@ -42,7 +42,7 @@ from .cache import (
 )
 from .feeds import Entry
 from .model import Report
-from .pages import Page, page_digests, page_fingerprints
+from .pages import Page, data_digests, page_digests, page_fingerprints
 from .problems import ContentError, Problem
 from .progress import Progress
 from .search import (
@@ -175,17 +175,19 @@ class SitrepGenerator(Generator):
 
     def write_or_link(self, pages: list[Page], noun: str = "files") -> int:
         """Keep or link the pages whose digest matches a file already built; render the others; return the kept."""
-        fresh, output = [], Path(self.output_path)
-        for page in pages:
-            digest = self.digests[page.save_as]
-            if self.spare is not None and self.spare.reusable(page.save_as, digest, output):
-                continue  # the spare being updated has it already
-            if self.manifest.reusable(page.save_as, digest, self.previous):
-                link_file(self.previous / page.save_as, output / page.save_as)
-            else:
-                fresh.append(page)
+        fresh = [page for page in pages if not self.kept(page.save_as)]
         self.write_all(fresh, noun)
         return len(pages) - len(fresh)
+
+    def kept(self, save_as: str) -> bool:
+        """Keep a file in the spare being updated, or link the last build's, if either was made from the same digest."""
+        digest, output = self.digests[save_as], Path(self.output_path)
+        if self.spare is not None and self.spare.reusable(save_as, digest, output):
+            return True
+        if self.manifest.reusable(save_as, digest, self.previous):
+            link_file(self.previous / save_as, output / save_as)
+            return True
+        return False
 
     def sweep(self, keep: set[str]) -> None:
         """Remove from the spare being updated every file this build does not plan, and folders left empty."""
@@ -277,10 +279,12 @@ class SitrepGenerator(Generator):
         else:
             shutil.rmtree(Path(self.output_path) / BUNDLE, ignore_errors=True)  # the spare's
         self.digests.update(self.page_digests(others, prints))
+        self.digests.update(data_digests(self.outcome.data, self.digest_base, prints))
         del prints  # its memo keeps every digested value alive: not into the forked writers
         reused += self.write_or_link(others, "other pages and feeds")
         for data in self.outcome.data:
-            write_file(Path(self.output_path), data.save_as, data.text)
+            if not self.kept(data.save_as):  # after the pages: made from the model, not from templates
+                write_file(Path(self.output_path), data.save_as, data.text)
         self.save_reads()  # here, not after reading: while Pagefind runs, off a warm build's critical path
         seconds = time.perf_counter() - started
         what = f"{len(pages) - reused:,} pages rendered, {reused:,} unchanged kept, {len(self.outcome.data)} data files"

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
+from functools import cached_property
 
 from markupsafe import Markup
 
@@ -52,6 +54,17 @@ class Report:
     def sort_key(self) -> tuple[object, ...]:
         """Order reports totally: date, time, title, then source path."""
         return (*self.date.sort_key(), self.title, self.source)
+
+    @cached_property
+    def card(self) -> str:
+        """Digest what lists, cards and links show of the report (CARD), once: pages list it 27 times each."""
+        shown = repr(tuple(getattr(self, name) for name in CARD))  # plain values: their repr is stable
+        return hashlib.blake2b(shown.encode(), digest_size=16).hexdigest()
+
+
+# What lists, cards and links show of a report: everything but the body. A body edit re-renders
+# the report's page and the feeds carrying it, not every page that lists it.
+CARD = tuple(f.name for f in fields(Report) if f.name not in ("body_html", "feed_html", "lines", "url_line", "digest"))
 
 
 @dataclass(frozen=True)

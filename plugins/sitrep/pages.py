@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 
@@ -81,6 +81,7 @@ class DataFile:
 
     save_as: str
     make: Callable[[], str]  # called when written, after search has started: off a warm build's critical path
+    shows: tuple[object, ...] = ()  # what the text is made from: the file's digest, so an unchanged one is kept
 
     @property
     def text(self) -> str:
@@ -92,12 +93,20 @@ def data_files(site: Site, index: EntityIndex, config: Config) -> list[DataFile]
     """Plan the analyst exports under the data folder."""
     generated = generated_at(site.reports, config.source_date_epoch)
     records = functools.partial(_records, site.reports, index)
-    folder = config.data_dir
+    folder, located = config.data_dir, index.facets["locations"]
     return [
-        DataFile(f"{folder}/reports.json", lambda: reports_json(records(), generated)),
-        DataFile(f"{folder}/reports.csv", lambda: reports_csv(records())),
-        DataFile(f"{folder}/entities.json", lambda: entities_json(index, generated)),
-        DataFile(f"{folder}/locations.geojson", lambda: geojson(places(site.registry, index), generated)),
+        DataFile(f"{folder}/reports.json", lambda: reports_json(records(), generated), (site.reports, generated)),
+        DataFile(f"{folder}/reports.csv", lambda: reports_csv(records()), (site.reports,)),
+        DataFile(
+            f"{folder}/entities.json",
+            lambda: entities_json(index, generated),
+            (index.facets["actors"], located, generated),
+        ),
+        DataFile(
+            f"{folder}/locations.geojson",
+            lambda: geojson(places(site.registry, index), generated),
+            (site.registry, located, generated),
+        ),
     ]
 
 
@@ -141,6 +150,11 @@ def page_digests(
     return {p.save_as: prints.of((base, p.save_as, p.url, p.template, p.variables, _whole(p))) for p in pages}
 
 
+def data_digests(files: Sequence[DataFile], base: str, prints: Fingerprints) -> dict[str, str]:
+    """Digest what each data export is made from (base: theme, code and settings), by output path."""
+    return {f.save_as: prints.of((base, f.save_as, f.shows)) for f in files}
+
+
 def page_fingerprints(index: EntityIndex) -> Fingerprints:
     """Return fingerprints that stand for reports and entities by what pages show of them."""
 
@@ -148,7 +162,7 @@ def page_fingerprints(index: EntityIndex) -> Fingerprints:
         """Stand for things by what pages show of them, and for what is derived from reports by those reports."""
         if isinstance(value, Report):  # as listed; with its refs, as folded names depend on other reports
             refs = [index.refs(value, facet.key) for facet in FACETS]
-            return repr((*(getattr(value, name) for name in CARD), refs))  # plain values: their repr is stable
+            return (value.card, refs)
         if isinstance(value, EntityEntry):  # activity and co-occurrence come from its reports and the index
             return (value.ref, value.details, value.spellings, value.reports)
         if isinstance(value, Entry):  # a feed entry: its report whole
@@ -160,11 +174,6 @@ def page_fingerprints(index: EntityIndex) -> Fingerprints:
         return None
 
     return Fingerprints(stand_in)
-
-
-# What lists, cards and links show of a report: everything but the body. A body edit re-renders
-# the report's page and the feeds carrying it, not every page that lists it.
-CARD = tuple(f.name for f in fields(Report) if f.name not in ("body_html", "feed_html", "lines", "url_line", "digest"))
 
 
 def _whole(page: Page) -> object:

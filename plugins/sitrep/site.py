@@ -9,7 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from .cache import Fingerprints, digest_bytes, load_reads, source_stamp
+from .cache import Fingerprints, digest_bytes, load_reads, source_stamp, walk_files
 from .entities import FACETS, Registry, load_registry
 from .frontmatter import decode
 from .history import read_history
@@ -29,11 +29,14 @@ def label_root(content_dir: Path) -> Path:
     return cwd if content.is_relative_to(cwd) else content.parent
 
 
-def report_files(content_dir: Path, config: Config) -> list[Path]:
-    """List report files in a stable order, skipping hidden and editor files."""
-    root = content_dir / config.reports_dir
-    found = (p for p in root.rglob(f"*{REPORT_SUFFIX}") if p.is_file())
-    return sorted(p for p in found if not _hidden(p.relative_to(root)))
+def report_files(content_dir: Path, config: Config) -> list[str]:
+    """List report files by their path in the content folder, in path order, skipping hidden and editor files."""
+    folder = Path(config.reports_dir).as_posix()
+    prefix = "" if folder == "." else f"{folder}/"
+    if not (content_dir / folder).is_dir():
+        return []
+    found = (name for name, _ in walk_files(content_dir / folder, prefix) if name.endswith(REPORT_SUFFIX))
+    return [name for name in found if not _hidden(name.removeprefix(prefix))]  # strings: pathlib cost 0.6 s at 10k
 
 
 LAZY_SHARE = 100  # the report cache is written again once more than 1 read in this many differs
@@ -99,9 +102,9 @@ def _read(path: Path, label: str, problems: list[Problem]) -> bytes | None:
         return None
 
 
-def _hidden(relative: Path) -> bool:
+def _hidden(relative: str) -> bool:
     """Return True for dot-files, dot-folders and editor leftovers."""
-    return any(part.startswith((".", "#", "~")) for part in relative.parts)
+    return any(part.startswith((".", "#", "~")) for part in relative.split("/"))
 
 
 @dataclass
@@ -158,9 +161,10 @@ def load_site(
     files = report_files(content_dir, config)
     history = read_history(content_dir)
     base = digest_bytes(cache.base, Fingerprints().of((config, registry, render)))
+    within = _label(content_dir, root)
     jobs, keys = [], []
-    for path in files:
-        label, relative = _label(path, root), path.relative_to(content_dir).as_posix()
+    for relative in files:
+        path, label = content_dir / relative, relative if within == "." else f"{within}/{relative}"
         found = _source(path, label, relative, cache, problems)
         if found is not None:
             keys.append(digest_bytes(base, label, relative, found[0], repr(history.get(relative))))
