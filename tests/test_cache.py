@@ -72,6 +72,15 @@ def test_manifest_reuses_only_the_same_file(tmp_path):
     assert not manifest.intact(tmp_path / "out")
 
 
+def test_manifest_takes_the_stamps_it_is_given_and_stats_the_other_files(tmp_path):
+    write_tree(tmp_path / "out", {"a.html": "a", "b.html": "b"})
+    given = {"b.html": Stamp(1, 2, 3)}  # taken in the build folder before it was renamed into place
+    digests = {"a.html": "da", "b.html": "db", "gone.html": "dg"}
+    save_manifest(tmp_path / "cache", tmp_path / "out", Manifest("inputs"), digests, given)
+    files = load_manifest(tmp_path / "cache").files
+    assert files == {"a.html": ("da", Stamp.of(f"{tmp_path}/out/a.html")), "b.html": ("db", Stamp(1, 2, 3))}
+
+
 @pytest.mark.parametrize("text", ["", "not json", '{"format": 1}', '{"format": 0, "inputs": "x", "files": {}}'])
 def test_an_unreadable_manifest_is_an_empty_one(tmp_path, text):
     write_tree(tmp_path, {"manifest.json": text})

@@ -216,10 +216,10 @@ def _build(content: Path, output: Path, settings_file: Path, stream: TextIO, kee
     except BaseException:
         _discard(staging)
         raise
-    digests = written.pop("digests", {})
+    digests, known = written.pop("digests", {}), written.pop("stamps", {})
     _swap(staging, output, previous_of(output) if keep_previous else None)
     try:
-        save_manifest(cache_of(output), output, Manifest(inputs, {}, written, tuple(tally.lines)), digests)
+        save_manifest(cache_of(output), output, Manifest(inputs, {}, written, tuple(tally.lines)), digests, known)
     except OSError as failure:  # the next build is a cold one, nothing worse
         print(f"warning: cannot write the build cache: {failure.strerror or failure}", file=stream)
     print(_summary(written, tally, time.perf_counter() - started, output), file=stream)

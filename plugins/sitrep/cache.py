@@ -297,7 +297,7 @@ class Manifest:
     counts: Mapping[str, int] = dataclasses.field(default_factory=dict)  # what the build wrote, for its summary
     warnings: tuple[str, ...] = ()  # repeated when nothing changed, so they are never silently lost
 
-    def reusable(self, save_as: str, digest: str, output: Path) -> bool:
+    def reusable(self, save_as: str, digest: str, output: Path | str) -> bool:
         """Return True when the file in output is the one built from the same digest."""
         known = self.files.get(save_as)
         return known is not None and known[0] == digest and Stamp.of(f"{output}/{save_as}") == known[1]
@@ -320,15 +320,26 @@ def load_manifest(folder: Path | None, name: str = MANIFEST_FILE) -> Manifest:
         return Manifest()
 
 
-def save_manifest(folder: Path, output: Path, done: Manifest, digests: Mapping[str, str]) -> None:
-    """Record the files now in output with their digests (files that vanished are left out)."""
-    files = {}
+def save_manifest(
+    folder: Path, output: Path, done: Manifest, digests: Mapping[str, str], known: Mapping[str, Stamp] | None = None
+) -> None:
+    """Record the files now in output with their digests (files that vanished are left out).
+
+    known: stamps taken in the build folder before it was renamed into output (a rename keeps them).
+    """
+    files, known = {}, known or {}
     for name, digest in sorted(digests.items()):
-        stamp = Stamp.of(f"{output}/{name}")
+        stamp = known.get(name) or Stamp.of(f"{output}/{name}")
         if stamp is not None:
             files[name] = [digest, [stamp.inode, stamp.size, stamp.mtime_ns]]  # astuple: 1 s at 10k
     record = {"format": FORMAT, "inputs": done.inputs, "counts": done.counts, "warnings": done.warnings}
     save_json(folder / MANIFEST_FILE, {**record, "files": files})
+
+
+def stamps(output: Path, names: Iterable[str]) -> dict[str, Stamp]:
+    """Return the stamps of the named files in output that exist."""
+    found = {name: Stamp.of(f"{output}/{name}") for name in names}
+    return {name: stamp for name, stamp in found.items() if stamp is not None}
 
 
 def write_whole(path: Path, write: Callable[[BinaryIO], object]) -> None:
