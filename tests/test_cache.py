@@ -223,7 +223,8 @@ def test_updating_the_output_before_last_equals_a_cold_build_and_leaves_the_last
     (content / "reports/2016/01/talks.md").unlink()
     write_tree(content, {**dict([EDITS["title"]]), "reports/2016/02/new.md": report_text("New", "2016-02-02")})
     (spare / "reports/2016/01/cabinet-named/index.html").unlink()  # not written into: the last output shares it
-    write_tree(spare, {"stray/file.txt": "not planned", "reports/2016/01/cabinet-named/index.html": "damaged"})
+    strays = {"stray/file.txt": "not planned", "reports/2015/12/stray/index.html": "not planned either"}
+    write_tree(spare, {**strays, "reports/2016/01/cabinet-named/index.html": "damaged"})
     code, messages = run_build(content, out)
     assert code == 0, messages
     assert (out / "actors").stat().st_ino == first  # updated, not built anew

@@ -41,6 +41,13 @@ def six_reports(tmp_path: Path) -> Path:
     return site
 
 
+@pytest.mark.parametrize(
+    ("glob", "folder"), [(GLOB, "reports"), ("r/*.html", "r"), ("a/b/*/index.html", "a/b"), ("*/index.html", "")]
+)
+def test_fixed_folder_is_where_every_match_lies(glob, folder):
+    assert search.fixed_folder(glob) == folder
+
+
 def test_report_glob_follows_report_save_as():
     assert search.report_glob("reports/{date:%Y}/{date:%m}/{slug}/index.html") == GLOB
     assert search.report_glob("r/{slug}.html") == "r/*.html"

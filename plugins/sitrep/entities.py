@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -26,6 +27,7 @@ LOCATION_FIELDS = (
 FIELDS_BY_FACET = {"actors": ENTITY_FIELDS, "locations": LOCATION_FIELDS}
 
 
+@functools.cache  # the same few hundred names, 160,000 times at 10,000 reports
 def name_key(name: str) -> str:
     """Return the matching key of a name: case-folded, spaces collapsed."""
     return " ".join(name.split()).casefold()

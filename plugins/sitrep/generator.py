@@ -54,6 +54,7 @@ from .search import (
     Indexing,
     cancel_index,
     finish_index,
+    fixed_folder,
     report_glob,
     spawn_index,
     start_index,
@@ -194,14 +195,17 @@ class SitrepGenerator(Generator):
             return True
         return False
 
-    def sweep(self, keep: set[str]) -> None:
-        """Remove from the spare being updated every file this build does not plan, and folders left empty."""
+    def sweep(self, keep: set[str], only: str = "", but: str = "") -> None:
+        """Remove from the spare being updated every file this build does not plan, and folders left empty.
+
+        only: sweep just this folder of the output; but: leave this one out ('' for neither).
+        """
         output = Path(self.output_path)
-        skip = {theme_folder(self.settings), BUNDLE}  # copied whole by Pelican; updated part by part by the search run
+        skip = (theme_folder(self.settings), BUNDLE, but)  # copied whole by Pelican; updated part by part by search
+        pruned = {os.path.join(output, name) for name in skip if name}
         root, emptied = f"{output}{os.sep}", set()
-        for folder, folders, files in os.walk(output):
-            if folder == str(output):
-                folders[:] = [name for name in folders if name not in skip]
+        for folder, folders, files in os.walk(os.path.join(output, only)):
+            folders[:] = [name for name in folders if os.path.join(folder, name) not in pruned]
             for name in files:
                 path = os.path.join(folder, name)
                 if path.removeprefix(root).replace(os.sep, "/") not in keep:
@@ -272,8 +276,10 @@ class SitrepGenerator(Generator):
         pages, site = self.outcome.pages, self.outcome.site
         log.info("writing %s files on %d cores", f"{len(pages):,}", os.cpu_count() or 1)
         started = time.perf_counter()
+        keep = {page.save_as for page in pages} | {data.save_as for data in self.outcome.data}
+        searched = fixed_folder(report_glob(report_save_as(self.settings)))  # where the report pages are
         if self.spare is not None:  # before Pagefind starts: it must never see a page no longer planned
-            self.sweep({page.save_as for page in pages} | {data.save_as for data in self.outcome.data})
+            self.sweep(keep, only=searched)
         reports = [p for p in pages if p.template == "report"]
         others = [p for p in pages if p.template != "report"]
         prints = page_fingerprints(self.outcome.index)  # type: ignore[arg-type]  # one memo: reports are on many pages
@@ -283,6 +289,8 @@ class SitrepGenerator(Generator):
             _searching[self.output_path] = self.start_search(reports)
         else:
             shutil.rmtree(Path(self.output_path) / BUNDLE, ignore_errors=True)  # the spare's
+        if self.spare is not None and searched:
+            self.sweep(keep, but=searched)  # the rest, while Pagefind runs: 0.15 s at 10,000 reports
         self.digests.update(self.page_digests(others, prints))
         self.digests.update(data_digests(self.outcome.data, self.digest_base, prints))
         del prints  # its memo keeps every digested value alive: not into the forked writers

@@ -24,6 +24,7 @@ import contextlib
 import gzip
 import hashlib
 import html
+import itertools
 import json
 import math
 import os
@@ -63,6 +64,12 @@ TOKENS_FILE = "search-tokens.pickle"  # in the build cache: the survey's tokens 
 BY_CONTENT = ("fragment", "index", "filter")  # a part's folders of files Pagefind names by content (and pf_meta)
 PAGEFIND_MARK = b"pagefind_dcd"  # what Pagefind's gzipped indexes start with
 RAM_FOLDER = Path("/dev/shm")  # links are made and removed here ten times faster than on disk
+
+
+def fixed_folder(glob: str) -> str:
+    """Return the folder all of a glob's matches lie in ('' when its first folder has a wildcard)."""
+    folders = glob.split("/")[:-1]
+    return "/".join(itertools.takewhile(lambda folder: "*" not in folder, folders))
 
 
 def report_glob(report_save_as: str) -> str:
