@@ -57,7 +57,7 @@ class Report:
 
     @cached_property
     def card(self) -> str:
-        """Digest what lists, cards and links show of the report (CARD), once: pages list it 27 times each."""
+        """Digest what lists, cards and links show of the report (CARD), once: about 27 pages list each report."""
         shown = repr(tuple(getattr(self, name) for name in CARD))  # plain values: their repr is stable
         return hashlib.blake2b(shown.encode(), digest_size=16).hexdigest()
 
