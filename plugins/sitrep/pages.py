@@ -161,8 +161,8 @@ def page_fingerprints(index: EntityIndex) -> Fingerprints:
     def stand_in(value: object) -> object:
         """Stand for things by what pages show of them, and for what is derived from reports by those reports."""
         if isinstance(value, Report):  # as listed; with its refs, as folded names depend on other reports
-            refs = [index.refs(value, facet.key) for facet in FACETS]
-            return (value.card, refs)
+            refs = (ref for facet in FACETS for ref in index.refs(value, facet.key))
+            return "\n".join([value.card, *(f"{ref.facet} {ref.name}\t{ref.url}" for ref in refs)])  # one text
         if isinstance(value, EntityEntry):  # activity and co-occurrence come from its reports and the index
             return (value.ref, value.details, value.spellings, value.reports)
         if isinstance(value, Entry):  # a feed entry: its report whole
