@@ -90,9 +90,9 @@ def _peak_mb() -> int:
     return max(own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) // 1024
 
 
-def report_save_as(settings: Mapping[str, object]) -> str:
-    """Return the report page pattern (what Pagefind indexes)."""
-    return str(settings.get("REPORT_SAVE_AS") or sitrep_settings.DEFAULTS["REPORT_SAVE_AS"])
+def report_pages(settings: Mapping[str, object]) -> str:
+    """Return the glob of the report pages (what Pagefind indexes), from REPORT_SAVE_AS."""
+    return report_glob(str(settings.get("REPORT_SAVE_AS") or sitrep_settings.DEFAULTS["REPORT_SAVE_AS"]))
 
 
 def own_settings(settings: Mapping[str, object]) -> dict[str, object]:
@@ -277,7 +277,7 @@ class SitrepGenerator(Generator):
         log.info("writing %s files on %d cores", f"{len(pages):,}", os.cpu_count() or 1)
         started = time.perf_counter()
         keep = {page.save_as for page in pages} | {data.save_as for data in self.outcome.data}
-        searched = fixed_folder(report_glob(report_save_as(self.settings)))  # where the report pages are
+        searched = fixed_folder(report_pages(self.settings))  # where the report pages are
         if self.spare is not None:  # before Pagefind starts: it must never see a page no longer planned
             self.sweep(keep, only=searched)
         reports = [p for p in pages if p.template == "report"]
@@ -319,8 +319,8 @@ class SitrepGenerator(Generator):
             for name in sorted(bundle):
                 link_file(self.previous / name, output / name)
             return Search([], key, self.digests, self.stamps)
-        glob = report_glob(report_save_as(self.settings))
-        run = Indexing(output, glob, self.previous_bundle(), self.cache_dir, self.page_listing(reports))
+        glob, listing = report_pages(self.settings), self.page_listing(reports)
+        run = Indexing(output, glob, self.previous_bundle(), self.cache_dir, listing)
         return Search(start_index(run, ahead), key, self.digests, self.stamps)  # type: ignore[arg-type]
 
     def page_listing(self, reports: list[Page]) -> Path | None:
@@ -394,7 +394,7 @@ def index_search(pelican: Pelican) -> None:
     output = Path(pelican.output_path)
     search = _searching.pop(pelican.output_path, None)
     if search is None:  # another generator wrote the pages: index them now
-        search = Search(start_index(Indexing(output, report_glob(report_save_as(pelican.settings)))), "", {})
+        search = Search(start_index(Indexing(output, report_pages(pelican.settings))), "", {})
     log.info("search index unchanged" if search.started == [] else "finishing the search index (Pagefind)")
     if search.key:  # the manifest's stamps, taken while Pagefind runs: 0.3 s at 10,000 reports
         search.stamps.update(stamps(output, search.digests))

@@ -42,7 +42,7 @@ from pathlib import Path
 
 import cbor2
 
-from .cache import digest_bytes, link_file, load_json_dict, load_keyed, save_keyed
+from .cache import digest_bytes, link_file, load_json_dict, load_keyed, save_keyed, walk_files
 from .problems import Problem, error
 from .progress import Progress
 
@@ -463,14 +463,19 @@ def part_keys(bundle: Path | None) -> list[str]:
 def reuse_part(previous: Path, bundle: Path, part: int, by_content: bool = False) -> None:
     """Hard-link a part's files from the previous bundle (by_content: only those named by content, where absent)."""
     source, target = previous / part_folder(part), bundle / part_folder(part)
-    for path in part_files(previous, part, by_content):
-        link_file(path, target / path.relative_to(source), replace=not by_content)  # one name by content, one content
+    for name in part_files(previous, part, by_content):
+        link_file(source / name, target / name, replace=not by_content)  # one name by content, one content
 
 
-def part_files(bundle: Path, part: int, by_content: bool = False) -> list[Path]:
-    """Return a part's files (by_content: only those Pagefind names by their content)."""
+def part_files(bundle: Path, part: int, by_content: bool = False) -> list[str]:
+    """Return a part's files by their path in its folder (by_content: only those Pagefind names by their content)."""
     tops = [top for top in part_tops(bundle, part) if not by_content or named_by_content(top.name)]
-    return [path for top in tops for path in (top.rglob("*") if top.is_dir() else [top]) if not path.is_dir()]
+    return [name for top in tops for name in (_files_in(top) if top.is_dir() else [top.name])]
+
+
+def _files_in(top: Path) -> list[str]:
+    """Return the files under a folder at the top of a part, by their path in the part's folder."""
+    return [name for name, _ in walk_files(top, f"{top.name}/")]
 
 
 def part_tops(bundle: Path, part: int) -> list[Path]:
@@ -506,9 +511,9 @@ def drop_unlisted(bundle: Path, part: int) -> bool:
     listed = listed_files(folder)
     if listed is None:
         return False
-    for path in part_files(bundle, part, by_content=True):
-        if path.relative_to(folder).as_posix() not in listed:
-            path.unlink()
+    for name in part_files(bundle, part, by_content=True):
+        if name not in listed:
+            (folder / name).unlink()
     return True
 
 
