@@ -60,6 +60,7 @@ class Build:
     seconds: float
     peak_mb: float
     cpu: float = 0.0
+    kernel: float = 0.0  # of the CPU seconds, those in the kernel: mostly making files and folders
 
 
 @dataclass
@@ -120,7 +121,7 @@ def measure(command: list[str], cwd: Path, log: Path) -> Build:
         tail = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()[-5:]
         raise BuildFailed(f"{' '.join(command)} exited {process.returncode}: {' / '.join(tail)}")
     # ru_maxrss covers the child and its reaped descendants: the largest single process, not a sum.
-    return Build(seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime)
+    return Build(seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime, usage.ru_stime)
 
 
 def user_environment() -> dict[str, str]:
@@ -138,13 +139,15 @@ def count_pages(output: Path) -> int:
 
 
 def describe_output(output: Path) -> str:
-    """Summarise what a build wrote: HTML files per top-level folder, then feeds."""
+    """Summarise what a build wrote: HTML files per top-level folder, then feeds, then all files and folders."""
     folders: Counter[str] = Counter()
     for page in output.rglob("*.html"):
         parts = page.relative_to(output).parts
         folders[parts[0] + "/" if len(parts) > 1 else "top level"] += 1
     feeds = sum(1 for _ in output.rglob("*.xml"))
-    return summarise_counts(folders, feeds)
+    walked = list(os.walk(output))  # making each file and folder costs the kernel time: counted to compare
+    files = sum(len(names) for _, _, names in walked)
+    return f"{summarise_counts(folders, feeds)}; {files:,} files in {len(walked):,} folders in all"
 
 
 def summarise_counts(folders: Counter[str], feeds: int) -> str:
@@ -258,7 +261,10 @@ def median_row(runs: list[Row]) -> Row:
     first = runs[0]
     columns = list(zip(*(run.builds for run in runs), strict=True))
     peaks = [max(build.peak_mb for build in column) for column in columns]
-    builds = [Build(_median(c, "seconds"), peak, _median(c, "cpu")) for c, peak in zip(columns, peaks, strict=True)]
+    builds = [
+        Build(_median(c, "seconds"), peak, _median(c, "cpu"), _median(c, "kernel"))
+        for c, peak in zip(columns, peaks, strict=True)
+    ]
     ranges = [(min(b.seconds for b in column), max(b.seconds for b in column)) for column in columns]
     return Row(first.tool, first.name, builds, first.pages, first.note, first.built, ranges)
 
@@ -334,6 +340,9 @@ def footer(rows: list[Row], reports: int, preview: str | None = None, runs: int 
     cpu = [f"{row.tool} {' / '.join(f'{build.cpu:.1f}' for build in row.builds)}" for row in rows if row.builds]
     if cpu:
         lines.append(f"CPU seconds (user + sys, all processes; cold / warm / re-edit / no change): {'; '.join(cpu)}")
+        kernel = [f"{row.tool} {row.builds[0].kernel:.1f}" for row in rows if row.builds]
+        where = "in the kernel (making files and folders; varies with the disk)"
+        lines.append(f"of a cold build's CPU, {where}: {'; '.join(kernel)}")
     if preview is not None:
         lines.append(f"sitrep serve: an edited report's page re-rendered in {preview} ms (median of 3 edits)")
     lines.append(f"cores: {os.cpu_count()}; load average (1 min) at the end: {os.getloadavg()[0]:.2f}")

@@ -120,7 +120,9 @@ def test_output_summary_counts_html_per_folder_and_feeds(tmp_path):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x")
     assert bench.count_pages(tmp_path) == 5
-    assert bench.describe_output(tmp_path) == "HTML: 2 tag/, 2 top level, 1 category/; XML (feeds): 1"
+    assert bench.describe_output(tmp_path) == (
+        "HTML: 2 tag/, 2 top level, 1 category/; XML (feeds): 1; 6 files in 5 folders in all"
+    )
     assert bench.summarise_counts(Counter(), 0) == "HTML: none; XML (feeds): 0"
 
 
@@ -133,7 +135,7 @@ def test_measure_reports_a_failed_build(tmp_path):
 
 def test_runs_are_merged_column_by_column():
     runs = [
-        bench.Row("sitrep", "sitrep", [bench.Build(s, p, c) for s, p, c in builds], pages=9, built="HTML: 9")
+        bench.Row("sitrep", "sitrep", [bench.Build(s, p, c, c / 4) for s, p, c in builds], pages=9, built="HTML: 9")
         for builds in (
             [(6.0, 100, 10), (3.0, 90, 4), (2.0, 80, 2), (0.5, 50, 0.5)],
             [(8.0, 120, 12), (2.0, 95, 3), (1.5, 85, 2), (0.6, 55, 0.6)],
@@ -155,6 +157,7 @@ def test_runs_are_merged_column_by_column():
         "fastest-slowest run (cold / warm / re-edit / no change): sitrep 6.00-8.00 / 2.00-3.00 / 1.50-2.00 / 0.40-0.60"
         in footer
     )
+    assert "of a cold build's CPU, in the kernel (making files and folders; varies with the disk): sitrep 2.8" in footer
 
 
 @pytest.mark.skipif(not GENERATOR.is_file(), reason="the shared corpus generator is not beside this checkout")

@@ -259,11 +259,11 @@ def test_a_build_that_fails_while_writing_stops_its_search_run(small_site, tmp_p
         runs.append(start(*args))
         return runs[-1]
 
-    def fail_second(self, pages, noun):
+    def fail_second(self, pages, noun, **options):
         calls.append(len(pages))
         if len(calls) == 2:  # after the report pages, once the search run has started
             raise OSError("No space left on device")
-        return write(self, pages, noun)
+        return write(self, pages, noun, **options)
 
     monkeypatch.setattr(sitrep.generator, "start_index", spy)
     monkeypatch.setattr(SitrepGenerator, "write_or_link", fail_second)

@@ -1,10 +1,13 @@
 """Reading and writing on every core gives exactly the files one process gives."""
 
+from collections import Counter
+
 from test_build import stable
 
 import sitrep.generator
 import sitrep.site
 from conftest import ROOT, run_build, tree
+from sitrep.generator import SHARED_PARTIALS, SitrepGenerator
 
 
 def test_parallel_and_serial_builds_are_identical(tmp_path, monkeypatch):
@@ -18,3 +21,20 @@ def test_parallel_and_serial_builds_are_identical(tmp_path, monkeypatch):
     serial, parallel = tree(tmp_path / "serial"), tree(tmp_path / "parallel")
     assert len(serial) > 300
     assert stable(serial) == stable(parallel)
+
+
+def test_shared_partials_are_rendered_once_across_the_writers(tmp_path, monkeypatch):
+    monkeypatch.setattr(sitrep.generator, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(sitrep.generator.os, "cpu_count", lambda: 2)
+    log, render = tmp_path / "rendered.txt", SitrepGenerator.render_fragment
+
+    def logged(self, name, report, entry=None):
+        with log.open("a") as out:  # one line a render, from whichever process renders it
+            out.write(f"{name} {report.source}\n")
+        return render(self, name, report, entry)
+
+    monkeypatch.setattr(SitrepGenerator, "render_fragment", logged)
+    assert run_build(ROOT / "content", tmp_path / "out")[0] == 0
+    renders = Counter(line for line in log.read_text().splitlines() if line.split()[0] in SHARED_PARTIALS)
+    assert len(renders) == 2 * 19  # both partials of the sample's 19 reports
+    assert set(renders.values()) == {1}

@@ -59,7 +59,8 @@ def svg_marks(chart: Chart, root: str) -> Markup:
     A chart can have 600 weekly bars; drawing them in Python instead of a Jinja loop
     took a fifth off rendering the site.
     """
-    marks = [_bar(bar, escape(root)) for bar in chart.bars]
+    safe_root = escape(root)
+    marks = [_bar(bar, safe_root) for bar in chart.bars]
     marks += [f'<text x="{t.x}" y="{chart.height - 4}">{escape(t.label)}</text>' for t in chart.ticks]
     return Markup("\n  ".join(marks))
 
