@@ -5,6 +5,8 @@ from dataclasses import replace
 import pytest
 from markupsafe import Markup
 
+import sitrep.cores
+import sitrep.related
 from conftest import CONFIG, REGISTRY, newest_first, report
 from sitrep.dates import parse_moment
 from sitrep.entities import load_registry
@@ -162,6 +164,18 @@ def test_related_never_includes_itself(count):
     index, _ = build_index(reports, REGISTRY, CONFIG)
     related = related_reports(reports, index)
     assert all(r.source not in {x.source for x in related[r.source]} for r in reports)
+
+
+def test_related_reports_on_every_core_are_those_of_one(monkeypatch):
+    actors = [["A"], ["A", "B"], ["B"], ["B", "C"], ["C"], ["A", "C"], ["D"]]
+    reports = newest_first(*[report(f"r{n}", f"2016-0{n % 9 + 1}-1{n % 7}", actors[n % 7]) for n in range(40)])
+    index, _ = build_index(reports, REGISTRY, CONFIG)
+    alone = related_reports(reports, index)
+    monkeypatch.setattr(sitrep.related, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(sitrep.cores.os, "cpu_count", lambda: 2)
+    shared = related_reports(reports, index)
+    assert list(shared.items()) == list(alone.items())  # the same reports, in the same order
+    assert sum(len(found) for found in alone.values()) > 150
 
 
 def test_index_is_linear_in_pairs():

@@ -5,17 +5,14 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
-import multiprocessing
 import os
 import resource
 import shutil
 import time
 from collections.abc import Iterator, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 from blinker import signal
 from jinja2 import pass_context
@@ -44,6 +41,7 @@ from .cache import (
     template_cache,
     walk_files,
 )
+from .cores import on_every_core
 from .feeds import Entry
 from .model import Report
 from .pages import Page, data_digests, page_digests, page_fingerprints
@@ -178,7 +176,7 @@ class SitrepGenerator(Generator):
         own share of the pages: 0.5 s of each writer's time at 1,000 reports.
         """
         self.partials = [(name, report) for report in reports for name in SHARED_PARTIALS]
-        for rendered in self.on_every_core("render_partials"):
+        for rendered in on_every_core(self.render_partials):
             self.fragments.update(rendered)
 
     def render_partials(self, share: int, shares: int) -> dict[tuple[str, str], str]:
@@ -190,22 +188,9 @@ class SitrepGenerator(Generator):
         """Write pages, on every core when there are many; noun: what they are, for the progress lines."""
         self.batch, self.noun = pages, noun
         if in_parallel(pages):
-            self.on_every_core("write_pages")
+            on_every_core(self.write_pages)
         else:
             self.write_pages(0, 1)
-
-    def on_every_core(self, method: str) -> list[Any]:
-        """Call method(share, shares) in this process and in a forked worker per other core; return their results."""
-        workers = os.cpu_count() or 1
-        context = multiprocessing.get_context("fork")
-        _forked["generator"] = self  # inherited by the forked workers, not pickled
-        try:
-            with ProcessPoolExecutor(max_workers=workers - 1, mp_context=context) as pool:
-                shares = pool.map(_run_share, [method] * (workers - 1), range(1, workers), [workers] * (workers - 1))
-                mine = getattr(self, method)(0, workers)  # this process takes a share too: one fork fewer, less memory
-                return [mine, *shares]
-        finally:
-            _forked.clear()
 
     def write_or_link(self, pages: list[Page], noun: str = "files", shared: bool = False) -> int:
         """Keep or link the pages whose digest matches a file already built; render the others; return the kept.
@@ -382,7 +367,6 @@ class Search:
     stamps: dict[str, Stamp] = field(default_factory=dict)  # the stamps of the files digested before it started
 
 
-_forked: dict[str, SitrepGenerator] = {}
 _searching: dict[str, Search] = {}  # output folder -> its search run
 
 
@@ -391,11 +375,6 @@ def cancel_search(output: Path) -> None:
     search = _searching.pop(str(output), None)
     if search is not None:
         cancel_index(search.started)  # type: ignore[arg-type]
-
-
-def _run_share(method: str, share: int, shares: int) -> Any:
-    """Do one worker's share of the generator's work (runs in a forked process)."""
-    return getattr(_forked["generator"], method)(share, shares)
 
 
 def in_parallel(pages: list[Page]) -> bool:
