@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import multiprocessing
+import functools
 import os
 from collections.abc import Iterable, Mapping
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .cache import Fingerprints, digest_bytes, load_reads, source_stamp, walk_files
+from .cores import on_every_core
 from .entities import FACETS, Registry, load_registry
 from .frontmatter import decode
 from .history import read_history
@@ -45,12 +45,18 @@ PARALLEL_FROM = 200  # below this, starting worker processes costs more than it 
 
 def _read_all(jobs: list[tuple[object, ...]]) -> list[Read]:
     """Read reports on every core (in file order, so the result is the same as one by one)."""
-    workers, progress = os.cpu_count() or 1, Progress("read {done} of {total} report files", len(jobs))
-    if len(jobs) < PARALLEL_FROM or workers < 2:
-        return [_read_job(job) for job in progress.counted(jobs)]
-    context = multiprocessing.get_context("fork")  # workers inherit the loaded modules: no re-import
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        return list(progress.counted(pool.map(_read_job, jobs, chunksize=max(1, len(jobs) // (workers * 8)))))
+    if len(jobs) < PARALLEL_FROM:
+        return _read_share(jobs, 0, 1)
+    shares = on_every_core(functools.partial(_read_share, jobs))
+    return [shares[i % len(shares)][i // len(shares)] for i in range(len(jobs))]  # dealt in turn: undealt
+
+
+def _read_share(jobs: list[tuple[object, ...]], share: int, shares: int) -> list[Read]:
+    """Read every shares-th report, starting at share; share 0 tells the progress of all."""
+    mine = jobs[share::shares]
+    what = "read {done} of {total} report files" if shares == 1 else "read about {done} of {total} report files"
+    progress = Progress(what, len(jobs), shares)
+    return [_read_job(job) for job in (progress.counted(mine) if share == 0 else mine)]
 
 
 def _read_cached(jobs: list[tuple[object, ...]], keys: list[str], cache: ReadCache, base: str) -> list[Read]:
