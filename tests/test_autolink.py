@@ -1,3 +1,5 @@
+import pytest
+
 from sitrep.autolink import Target
 from sitrep.markdown import render
 
@@ -44,3 +46,26 @@ def test_several_entities_in_one_text_and_emphasis():
 
 def test_no_targets_renders_plainly():
     assert render("IS in Sirte.\n").html == "<p>IS in Sirte.</p>\n"
+
+
+DASH = Target(("-x", "Al"), "../actors/al/", "Actor: Al")
+
+
+@pytest.mark.parametrize(
+    ("body", "linked"),
+    [
+        ("IS_x and x_IS and IS2, then IS.\n", f"then {LINK}IS</a>."),  # underscores and digits are word characters
+        ("Sirte-based IS.\n", '">Sirte</a>-based ' + f"{LINK}IS</a>."),  # a hyphen ends a word
+        ("Daesh, Islamic State and IS.\n", f"{LINK}Daesh</a>, Islamic State and IS."),  # the first in the text wins
+        ("ISIS, ÉIS, İS and IS.\n", f"İS and {LINK}IS</a>."),  # letters beyond ASCII are word characters too
+    ],
+)
+def test_mentions_stand_as_whole_words(body, linked):
+    assert linked in html(body)
+
+
+def test_a_name_that_does_not_begin_a_word_is_never_linked():
+    assert (
+        html("a -x b, Al.\n", DASH)
+        == '<p>a -x b, <a href="../actors/al/" class="entity" title="Actor: Al">Al</a>.</p>\n'
+    )
