@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -43,9 +42,6 @@ def _link_mentions(state: StateCore) -> None:
             return
 
 
-WORD = re.compile(r"\w+")
-
-
 class _Finder:
     """Find mentions in text tokens, forgetting each target once it is linked.
 
@@ -55,8 +51,7 @@ class _Finder:
 
     def __init__(self, targets: Sequence[Target]) -> None:
         self.by_name: dict[str, Target] = {name: t for t in targets for name in t.names}
-        starts_word = (name for name in self.by_name if WORD.match(name))  # a mention begins a word
-        self.names = sorted(starts_word)
+        self.names = [name for name in self.by_name if name and _is_word(name[0])]  # a mention begins a word
 
     def done(self) -> bool:
         """Return True when every target has been linked."""
