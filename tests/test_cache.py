@@ -12,7 +12,7 @@ import pytest
 from test_build import stable
 
 from conftest import SETTINGS, report_text, run_build, tree, write_tree
-from sitrep import pipeline, search
+from sitrep import cache, pipeline, search
 from sitrep.build import read_settings
 from sitrep.cache import (
     Fingerprints,
@@ -109,6 +109,14 @@ def test_content_files_are_read_only_when_their_stamp_changed(tmp_path):
     (content / "reports/a.md").write_text("omega")  # the same size
     again = source_digests(content, known)
     assert again["reports/a.md"][1] == digest_bytes(b"omega") and again["entities/actors.yaml"][1] == "as recorded"
+
+
+def test_many_content_files_are_digested_on_every_core_alike(tmp_path, monkeypatch):
+    content = write_tree(tmp_path / "content", {f"reports/{n}.md": f"report {n}" for n in range(7)})
+    serial = source_digests(content, {})
+    monkeypatch.setattr(cache, "DIGEST_PARALLEL_FROM", 1)
+    assert source_digests(content, {}) == serial
+    assert serial["reports/3.md"][1] == digest_bytes(b"report 3")
 
 
 def test_a_link_to_a_folder_in_the_content_is_not_followed(tmp_path):

@@ -6,7 +6,13 @@ from dataclasses import replace
 
 from conftest import newest_first, report, report_text, run_build, settings_file
 from sitrep.build import build
-from sitrep.timeline import chronological, group, overview
+from sitrep.model import Report
+from sitrep.timeline import group, oldest_first, overview
+
+
+def chronological(reports: list[Report]) -> list[Report]:
+    """Return reports oldest first in the total order."""
+    return sorted(reports, key=Report.sort_key)
 
 
 def test_total_order_same_day_by_time_then_title_then_path():
@@ -17,6 +23,7 @@ def test_total_order_same_day_by_time_then_title_then_path():
         report("y.md", "2016-01-07T06:30:00Z"),  # 07:30 in +01:00: before z
     )
     assert [r.source for r in chronological(reports)] == ["a.md", "b.md", "y.md", "z.md"]
+    assert list(oldest_first(reports)) == chronological(reports)  # the site's order, reversed
     same_title = [replace(r, title="Same") for r in reports]  # then the path decides
     assert [r.source for r in chronological(same_title)][:2] == ["a.md", "b.md"]
     swapped = [replace(r, title={"a.md": "2", "b.md": "1"}.get(r.source, r.title)) for r in reports]

@@ -20,7 +20,7 @@ from .model import Report, Site
 from .problems import Problem, clashes, error
 from .settings import Config, Pattern
 from .slugs import slugify
-from .timeline import Year, chronological, group, overview
+from .timeline import Year, group, oldest_first, overview
 
 
 @dataclass(frozen=True)
@@ -112,7 +112,7 @@ def data_files(site: Site, index: EntityIndex, config: Config) -> list[DataFile]
 
 def _records(reports: Sequence[Report], index: EntityIndex) -> list[dict[str, object]]:
     """Return the export record of every report, oldest first."""
-    return [report_record(r, index) for r in chronological(reports)]
+    return [report_record(r, index) for r in oldest_first(reports)]
 
 
 def plan(site: Site, index: EntityIndex, related: Mapping[str, Sequence[Report]], config: Config) -> list[Page]:
@@ -232,7 +232,7 @@ def periods(years: Sequence[Year], config: Config) -> list[Period]:
 
 def timeline_pages(newest_first: Sequence[Report], config: Config) -> list[Page]:
     """Plan the timeline, the archives list and one archive page per year and month."""
-    reports = chronological(newest_first)
+    reports = oldest_first(newest_first)
     years = group(reports)
     common = {"years": years, "archive_urls": archive_urls(years, config)}
     chart = Lazy(month_overview, (newest_first, config))
@@ -246,9 +246,9 @@ def timeline_pages(newest_first: Sequence[Report], config: Config) -> list[Page]
     return pages + _period_pages(periods(years, config), common["archive_urls"])
 
 
-def month_overview(reports: Sequence[Report], config: Config) -> object:
+def month_overview(newest_first: Sequence[Report], config: Config) -> object:
     """Chart reports over time, each bar linking to its month's archive."""
-    return overview(chronological(reports), functools.partial(month_url, config.month_archive))
+    return overview(oldest_first(newest_first), functools.partial(month_url, config.month_archive))
 
 
 def month_url(pattern: Pattern, day: date) -> str:
@@ -284,7 +284,7 @@ def _period_pages(found: Sequence[Period], urls: Mapping[str, str]) -> list[Page
 def entity_timeline_page(facet: Facet, entry: EntityEntry, config: Config) -> Page:
     """Plan the timeline of one entity's reports."""
     url, save_as = config.facets[facet.key].timeline.format(slug=entry.ref.slug)
-    years = Lazy(group, (Lazy(chronological, (entry.reports[: config.timeline_limit],)),))
+    years = Lazy(group, (Lazy(oldest_first, (entry.reports[: config.timeline_limit],)),))
     variables = {"years": years, "archive_urls": Lazy(archive_urls, (years, config)), "entry": entry}
     variables["total"] = entry.count
     variables["chart"] = Lazy(month_overview, (entry.reports, config))

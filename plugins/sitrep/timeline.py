@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import groupby
 
-from .charts import Chart, Point, bar_chart
+from .charts import Chart, Point, bar_chart, month_label
 from .dates import month_name
+from .indexes import monthly
 from .model import Report
 
 WEEKLY_SPAN_DAYS = 3 * 366  # beyond ~3 years, weekly bars get too thin: count months
@@ -65,9 +66,12 @@ class Year:
         return sum(m.count for m in self.months)
 
 
-def chronological(reports: Sequence[Report]) -> list[Report]:
-    """Return reports oldest first, in the total order (date, time, title, path)."""
-    return sorted(reports, key=Report.sort_key)
+def oldest_first(newest_first: Sequence[Report]) -> Sequence[Report]:
+    """Return reports oldest first, given them newest first in the total order (as the site and its index keep them).
+
+    Reversed, not sorted again: entity timelines and charts did so for every entity (90,000 keys at 10,000 reports).
+    """
+    return newest_first[::-1]
 
 
 def group(reports: Sequence[Report]) -> tuple[Year, ...]:
@@ -116,15 +120,15 @@ def _weekly_overview(reports: Sequence[Report], month_url: Callable[[date], str]
 
 def _monthly_overview(reports: Sequence[Report], month_url: Callable[[date], str]) -> Chart:
     """One bar per month, empty months included."""
-    counts = Counter(r.date.day.replace(day=1) for r in reports)
-    month, last = min(counts), max(counts)
-    points = []
-    while month <= last:
-        n = counts[month]
-        tick = str(month.year) if month.month == 1 or not points else None
-        label = f"{month_name(month.month)} {month.year}: {n} report{'' if n == 1 else 's'}"
-        points.append(Point(n, label, month_url(month) if n else None, tick))
-        month = (month + timedelta(days=32)).replace(day=1)
+    points = [
+        Point(
+            month.count,
+            month_label(month),
+            month_url(date(month.year, month.month, 1)) if month.count else None,
+            str(month.year) if month.month == 1 or not index else None,
+        )
+        for index, month in enumerate(monthly(reports))
+    ]
     return bar_chart(points, f"Reports per month, {len(reports)} in all")
 
 
