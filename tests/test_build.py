@@ -216,7 +216,7 @@ def test_missing_content_folder_is_one_line_not_a_traceback(tmp_path):
     assert run_check(tmp_path / "nowhere") == (1, f"{tmp_path / 'nowhere'}: content folder not found\n")
 
 
-def test_unreadable_file_is_a_problem(site_dir, monkeypatch):
+def test_unreadable_file_is_a_problem(site_dir, monkeypatch, tmp_path):
     content = site_dir({"reports/2016/01/a.md": report_text("A")})
     real = Path.read_bytes
 
@@ -227,11 +227,12 @@ def test_unreadable_file_is_a_problem(site_dir, monkeypatch):
 
     monkeypatch.setattr(Path, "read_bytes", deny)
     monkeypatch.chdir(content.parent)
+    problem = "content/reports/2016/01/a.md:1: cannot read the file: Permission denied"
     code, messages = run_check(content)
-    assert (
-        code == 1
-        and messages.splitlines()[0] == "content/reports/2016/01/a.md:1: cannot read the file: Permission denied"
-    )
+    assert code == 1 and messages.splitlines()[0] == problem
+    code, messages = run_build(content, tmp_path / "out")  # the build digests content files first: no traceback
+    assert code == 1 and problem in messages.splitlines() and not (tmp_path / "out").exists()
+    assert messages.splitlines()[-1] == "build failed: 1 error; out/ left as it was"
 
 
 def test_output_that_holds_the_content_is_refused(site_dir):

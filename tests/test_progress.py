@@ -3,9 +3,11 @@ from __future__ import annotations
 import logging
 import re
 
+import pytest
+
 from conftest import ROOT, run_build
 from sitrep import progress
-from sitrep.progress import Progress
+from sitrep.progress import Progress, plural
 
 
 def ticking(*times: float):
@@ -39,3 +41,11 @@ def test_a_build_tells_how_far_it_is(tmp_path, monkeypatch):
     assert code == 0
     assert re.search(r"^  read 1 of 20 report files \(\d+ s\)$", messages, re.M)
     assert re.search(r"^  rendered about 1 of \d+ other pages and feeds \(\d+ s\)$", messages, re.M)
+
+
+@pytest.mark.parametrize(
+    ("count", "word", "said"),
+    [(1, "report file", "1 report file"), (0, "file", "0 files"), (3000, "file", "3,000 files")],
+)
+def test_counts_are_said_in_words(count, word, said):
+    assert plural(count, word) == said

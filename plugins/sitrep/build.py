@@ -35,6 +35,7 @@ from .cache import (
 from .entities import Registry
 from .history import GitError, changed_files, head
 from .problems import ContentError, Problem, as_github, as_record, errors
+from .progress import plural
 from .site import labels
 
 SITREP_LOGGER = "sitrep"
@@ -136,9 +137,9 @@ def check(
         return 1 if failed else 0
     for problem in problems:
         print(FORMATS[options.format](problem), file=stream)
-    what = _plural(count, "report file") if outcome.site else "settings"
+    what = plural(count, "report file") if outcome.site else "settings"
     seconds = time.perf_counter() - started
-    summary = f"checked {what}: {_plural(bad, 'error')}, {_plural(warned, 'warning')} in {seconds:.2f} s"
+    summary = f"checked {what}: {plural(bad, 'error')}, {plural(warned, 'warning')} in {seconds:.2f} s"
     print(summary, file=sys.stderr if options.format == "github" else stream)
     return 1 if failed else 0
 
@@ -211,7 +212,7 @@ def _build(content: Path, output: Path, settings_file: Path, stream: TextIO, kee
     except ContentError as failure:
         _discard(staging, output if spare else None)
         bad = len(errors(failure.problems))
-        print(f"build failed: {_plural(bad, 'error')}; {output.name}/ left as it was", file=stream)
+        print(f"build failed: {plural(bad, 'error')}; {output.name}/ left as it was", file=stream)
         return 1
     except BaseException:
         _discard(staging)
@@ -385,13 +386,13 @@ def rollback(output: Path, stream: TextIO = sys.stderr) -> int:
 def _summary(written: Mapping[str, object], tally: Tally, seconds: float, output: Path, verb: str = "built") -> str:
     """Return the closing line of a successful build."""
     count = {k: int(v) for k, v in written.items() if isinstance(v, int)}
-    drafts = f" ({_plural(count['drafts'], 'draft')} left out)" if count.get("drafts") else ""
+    drafts = f" ({plural(count['drafts'], 'draft')} left out)" if count.get("drafts") else ""
     reused = f" ({count['reused']:,} unchanged)" if count.get("reused") and verb == "built" else ""
     parts = [
-        _plural(count.get("reports", 0), "report") + drafts,
-        _plural(count.get("pages", 0), "page"),
-        _plural(count.get("feeds", 0), "feed"),
-        _plural(tally.warnings, "warning"),
+        plural(count.get("reports", 0), "report") + drafts,
+        plural(count.get("pages", 0), "page"),
+        plural(count.get("feeds", 0), "feed"),
+        plural(tally.warnings, "warning"),
     ]
     return f"{verb} {', '.join(parts)}{reused} in {seconds:.2f} s -> {_shown(output)}"
 
@@ -402,8 +403,3 @@ def _shown(path: Path) -> str:
         return f"{path.relative_to(Path.cwd().resolve())}/"
     except ValueError:
         return f"{path}/"
-
-
-def _plural(count: int, word: str) -> str:
-    """Return '1 report' or '3 reports'."""
-    return f"{count:,} {word}{'' if count == 1 else 's'}"

@@ -197,7 +197,15 @@ def digest_files(files: list[tuple[str, str]]) -> list[tuple[str, str]]:
 
 def _digest_share(files: list[tuple[str, str]], share: int, shares: int) -> list[tuple[str, str]]:
     """Digest every shares-th file, starting at share."""
-    return [(name, digest_bytes(Path(path).read_bytes())) for name, path in files[share::shares]]
+    return [(name, _file_digest(path)) for name, path in files[share::shares]]
+
+
+def _file_digest(path: str) -> str:
+    """Digest a file's bytes; one that cannot be read gets a mark instead, and reading it later reports why."""
+    try:
+        return digest_bytes(Path(path).read_bytes())
+    except OSError as failure:
+        return f"unreadable: {failure.strerror or failure}"
 
 
 def source_stamp(info: os.stat_result) -> list[int]:

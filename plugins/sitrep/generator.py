@@ -46,7 +46,7 @@ from .feeds import Entry
 from .model import Report
 from .pages import Page, data_digests, page_digests, page_fingerprints
 from .problems import ContentError, Problem
-from .progress import Progress
+from .progress import Progress, plural
 from .search import (
     BUNDLE,
     PAGES_FILE,
@@ -269,7 +269,7 @@ class SitrepGenerator(Generator):
         if self.outcome.site is not None:
             files, pages = self.outcome.site.files, len(self.outcome.pages)
             seconds = time.perf_counter() - started
-            done = f"read {files:,} report files, planned {pages:,} files in {seconds:.1f} s"
+            done = f"read {plural(files, 'report file')}, planned {plural(pages, 'file')} in {seconds:.1f} s"
             log.info("%s (%d MB)", done, _peak_mb())
         report_problems(self.outcome.problems)
         if not self.outcome.ok:

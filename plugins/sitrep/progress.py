@@ -46,3 +46,8 @@ class Progress:
         for item in items:
             yield item
             self.tick()
+
+
+def plural(count: int, word: str) -> str:
+    """Return '1 report' or '3,000 reports'."""
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
