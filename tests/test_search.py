@@ -282,6 +282,29 @@ def test_meta_files_lists_a_bundles_fragments_word_indexes_and_filters(six_repor
     assert search.listed_files(bundle) == on_disk | {meta.name}
 
 
+def test_filters_are_put_in_order_and_named_by_their_bytes(tmp_path):
+    """Pagefind writes a filter's values in hash-map order: the same pages must still give the same files."""
+    values = [["Misrata", [2]], ["Benghazi", [0, 1]], ["Tripoli", [3]]]
+    (tmp_path / "filter").mkdir()
+    made = search.write_index(tmp_path, "filter/{}.pf_filter", "en", ["location", values], 7)
+    meta = ["1.5.2", [["en_f1", 10]], [["a", "z", "en_i1"]], [["year", "en_y"], ["location", made]], [], ["title"]]
+    named = search.write_index(tmp_path, "pagefind.{}.pf_meta", "en", meta, 10)
+    (tmp_path / "filter" / "en_y.pf_filter").write_bytes(gzip.compress(search.PAGEFIND_MARK + b"\x82dyear\x80"))
+    entry = {"version": "1.5.2", "languages": {"en": {"hash": named, "wasm": "en", "page_count": 4}}}
+    (tmp_path / search.ENTRY).write_text(json.dumps(entry), encoding="utf-8")
+    search.canonical_filters(tmp_path)
+    new = json.loads((tmp_path / search.ENTRY).read_text(encoding="utf-8"))["languages"]["en"]["hash"]
+    [meta_file] = tmp_path.glob("pagefind.*.pf_meta")
+    assert meta_file.name == f"pagefind.{new}.pf_meta" != f"pagefind.{named}.pf_meta"
+    filters = search.read_index(meta_file)[3]
+    assert [name for name, _ in filters] == ["location", "year"]
+    assert search.read_index(tmp_path / "filter" / f"{filters[0][1]}.pf_filter") == ["location", sorted(values)]
+    assert sorted(p.name for p in (tmp_path / "filter").iterdir()) == sorted(f"{h}.pf_filter" for _, h in filters)
+    before = {p.name: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    search.canonical_filters(tmp_path)  # in order already: nothing changes
+    assert {p.name: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
+
+
 def test_a_new_word_reindexes_every_part_but_pages_unchanged_keep_their_fragment_files(six_reports, tmp_path):
     assert search.index_site(in_parts(six_reports)) == ""
     bundle = six_reports / search.BUNDLE

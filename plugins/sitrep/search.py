@@ -49,6 +49,7 @@ from .progress import Progress
 BUNDLE = "pagefind"
 PARTS_SCRIPT = "parts.js"  # in the bundle: the other parts' folders, for the search page
 AHEAD = "--ahead"  # the one argument of a process started before its run is known: it reads the run from stdin
+ENTRY = "pagefind-entry.json"  # Pagefind's entry file: each language's metadata index by name
 KEYS_FILE = "parts.json"  # in the bundle: each part's digest, so the next build can reuse unchanged parts
 OURS = (PARTS_SCRIPT, KEYS_FILE)
 SORT_KEY = "date"  # the sort the search page asks for (themes/sitrep/static/js/search.js)
@@ -358,11 +359,15 @@ def staging_folder() -> str | None:
 
 
 def run_pagefind(site: Path, glob: str, bundle: Path) -> str:
-    """Run Pagefind once; return its last line of output if it failed, else ''."""
+    """Run Pagefind once and put its filters in order; return its last line of output if it failed, else ''."""
     done = subprocess.run(pagefind_command(site, glob, bundle), capture_output=True, text=True)
-    if done.returncode == 0:
-        return ""
-    return (done.stderr.strip() or done.stdout.strip() or f"exit status {done.returncode}").splitlines()[-1]
+    if done.returncode != 0:
+        return (done.stderr.strip() or done.stdout.strip() or f"exit status {done.returncode}").splitlines()[-1]
+    try:
+        canonical_filters(bundle)
+    except (ValueError, KeyError, TypeError, cbor2.CBORError) as failure:  # a Pagefind other than the pinned one
+        return f"unexpected Pagefind output in {bundle.name}: {failure}"
+    return ""
 
 
 def index_parts(run: Indexing, pages: list[str], parts: int, given: Mapping[str, str], kept: list[str]) -> str:
@@ -520,7 +525,7 @@ def drop_unlisted(bundle: Path, part: int) -> bool:
 def listed_files(folder: Path) -> set[str] | None:
     """Return the files named by content that a Pagefind bundle's entry and indexes list; None if unreadable."""
     try:
-        entry = json.loads((folder / "pagefind-entry.json").read_text(encoding="utf-8"))
+        entry = json.loads((folder / ENTRY).read_text(encoding="utf-8"))
         metas = [f"pagefind.{language['hash']}.pf_meta" for language in entry["languages"].values()]
         return {*metas, *(name for meta in metas for name in meta_files(folder / meta))}
     except (OSError, ValueError, KeyError, TypeError, IndexError, cbor2.CBORError):
@@ -533,15 +538,71 @@ def meta_files(path: Path) -> list[str]:
     It is gzipped CBOR after a mark: [version, pages [[hash, words]], chunks [[from, to, hash]],
     filters [[name, hash]], ...] (Pagefind 1.x; its version is in every part's digest).
     """
-    data = gzip.decompress(path.read_bytes())
-    if not data.startswith(PAGEFIND_MARK):
-        raise ValueError(f"{path.name}: not a Pagefind index")
-    _, pages, chunks, filters, *_ = cbor2.loads(data[len(PAGEFIND_MARK) :])
+    _, pages, chunks, filters, *_ = read_index(path)
     return [
         *(f"fragment/{page[0]}.pf_fragment" for page in pages),
         *(f"index/{chunk[2]}.pf_index" for chunk in chunks),
         *(f"filter/{found[1]}.pf_filter" for found in filters),
     ]
+
+
+def read_index(path: Path) -> list[object]:
+    """Decode one of Pagefind's indexes (metadata, filters): gzipped CBOR after a mark."""
+    data = gzip.decompress(path.read_bytes())
+    if not data.startswith(PAGEFIND_MARK):
+        raise ValueError(f"{path.name}: not a Pagefind index")
+    found = cbor2.loads(data[len(PAGEFIND_MARK) :])
+    if not isinstance(found, list):
+        raise ValueError(f"{path.name}: not a Pagefind index")
+    return found
+
+
+def write_index(folder: Path, pattern: str, language: str, value: object, digits: int) -> str:
+    """Write value as Pagefind writes an index, at pattern.format(name) named by its bytes; return the name.
+
+    A file so named already holds these bytes (Pagefind makes the same bet), and may be a link
+    shared with the live output: it is never written into.
+    """
+    data = PAGEFIND_MARK + cbor2.dumps(value)
+    name = f"{language}_{hashlib.sha256(data).hexdigest()[:digits]}"
+    path = folder / pattern.format(name)
+    if not path.exists():
+        path.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+    return name
+
+
+def canonical_filters(bundle: Path) -> None:
+    """Put each filter's values in order and name the filter and metadata indexes by their bytes.
+
+    Pagefind writes a filter's values in hash-map order, different on every run: the same pages
+    gave other filter files, and other names in the indexes and entry file that list them.
+    """
+    entry = json.loads((bundle / ENTRY).read_text(encoding="utf-8"))
+    for language in entry["languages"].values():
+        language["hash"] = _canonical_meta(bundle, str(language["hash"]))
+    (bundle / ENTRY).unlink()  # Pagefind's own, but never write into a file
+    (bundle / ENTRY).write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
+def _canonical_meta(bundle: Path, made: str) -> str:
+    """Rewrite one language's metadata index with its filters in order; return its new name."""
+    code, path = made.rsplit("_", 1)[0], bundle / f"pagefind.{made}.pf_meta"
+    version, pages, chunks, filters, *rest = read_index(path)
+    ordered = sorted([name, _canonical_filter(bundle, code, str(hashed))] for name, hashed in filters)  # type: ignore[attr-defined]
+    renamed = write_index(bundle, "pagefind.{}.pf_meta", code, [version, pages, chunks, ordered, *rest], 10)
+    if renamed != made:
+        path.unlink()
+    return renamed
+
+
+def _canonical_filter(bundle: Path, language: str, made: str) -> str:
+    """Rewrite one filter index with its values in order; return its new name."""
+    path = bundle / "filter" / f"{made}.pf_filter"
+    name, values = read_index(path)
+    ordered = write_index(bundle, "filter/{}.pf_filter", language, [name, sorted(values)], 7)  # type: ignore[type-var]
+    if ordered != made:
+        path.unlink()
+    return ordered
 
 
 def drop_parts(bundle: Path, parts: int) -> None:
