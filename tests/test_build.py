@@ -1,6 +1,7 @@
 """End-to-end: build small fixture sites into tmp_path and read the output."""
 
 import gc
+import io
 import re
 import subprocess
 import sys
@@ -9,7 +10,8 @@ from pathlib import Path
 import pytest
 
 import sitrep.generator
-from conftest import ROOT, report_text, run_build, run_check, tree
+from conftest import ROOT, SETTINGS, report_text, run_build, run_check, tree
+from sitrep.build import build
 from sitrep.generator import SitrepGenerator
 
 HREF = re.compile(r'(?:href|src)="([^"]*)"')
@@ -139,6 +141,24 @@ def test_failed_build_leaves_previous_output_untouched(small_site, tmp_path):
     assert len(lines) == 2 and all(re.match(r"^\S+\.md:\d+: ", line) for line in lines)
     assert messages.rstrip().endswith("build failed: 2 errors; out/ left as it was")
     assert "Traceback" not in messages
+
+
+def test_an_interrupted_build_says_so_and_leaves_previous_output_untouched(small_site, tmp_path, monkeypatch):
+    out = tmp_path / "site" / "out"
+    assert run_build(small_site, out)[0] == 0
+    before = tree(out)
+    (small_site / "reports/2016/01/new.md").write_text(report_text("New", "2016-01-20"))
+
+    def interrupt(*args: object) -> None:
+        raise KeyboardInterrupt  # Ctrl-C while pages are written
+
+    monkeypatch.setattr(sitrep.generator.SitrepGenerator, "write_or_link", interrupt)
+    stream = io.StringIO()
+    with pytest.raises(KeyboardInterrupt):
+        build(small_site, out, SETTINGS, stream=stream)
+    assert stream.getvalue().splitlines()[-1] == "interrupted; out/ left as it was"
+    assert tree(out) == before
+    assert sorted(p.name for p in out.parent.iterdir()) == [".out.cache", "out"]  # no staging folder left
 
 
 def test_nothing_is_written_outside_output_but_the_build_cache(small_site, tmp_path):

@@ -214,8 +214,10 @@ def _build(content: Path, output: Path, settings_file: Path, stream: TextIO, kee
         bad = len(errors(failure.problems))
         print(f"build failed: {plural(bad, 'error')}; {output.name}/ left as it was", file=stream)
         return 1
-    except BaseException:
+    except BaseException as stopped:
         _discard(staging)
+        if isinstance(stopped, KeyboardInterrupt):
+            print(f"interrupted; {output.name}/ left as it was", file=stream)
         raise
     digests, known = written.pop("digests", {}), written.pop("stamps", {})
     _swap(staging, output, previous_of(output) if keep_previous else None)
