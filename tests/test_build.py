@@ -161,6 +161,21 @@ def test_an_interrupted_build_says_so_and_leaves_previous_output_untouched(small
     assert sorted(p.name for p in out.parent.iterdir()) == [".out.cache", "out"]  # no staging folder left
 
 
+def test_a_second_build_of_an_output_waits_for_the_first(small_site, tmp_path):
+    out = tmp_path / "out"
+    assert run_build(small_site, out)[0] == 0
+    holder = "import fcntl, sys, time; f = open(sys.argv[1], 'a'); fcntl.flock(f, fcntl.LOCK_EX); print(1, flush=True); time.sleep(1)"
+    first = subprocess.Popen(
+        [sys.executable, "-c", holder, str(tmp_path / ".out.cache" / "build.lock")], stdout=subprocess.PIPE
+    )
+    assert first.stdout is not None and first.stdout.readline() == b"1\n"  # the lock is held: a build is running
+    (small_site / "reports/2016/01/new.md").write_text(report_text("New", "2016-01-20"))
+    code, messages = run_build(small_site, out)
+    assert first.poll() == 0  # it waited for the first to end
+    assert code == 0 and messages.splitlines()[0] == "waiting for another build of out/ to finish"
+    assert (out / "reports/2016/01/new/index.html").is_file()
+
+
 def test_nothing_is_written_outside_output_but_the_build_cache(small_site, tmp_path):
     before = {p for p in tmp_path.rglob("*")}
     run_build(small_site, tmp_path / "out")
@@ -168,6 +183,7 @@ def test_nothing_is_written_outside_output_but_the_build_cache(small_site, tmp_p
     after = {p for p in tmp_path.rglob("*") if not p.is_relative_to(kept[0]) and not p.is_relative_to(kept[1])}
     assert after == before
     assert sorted(p.name.split("-")[0] if p.is_dir() else p.name for p in kept[1].iterdir()) == [
+        "build.lock",  # held while a build runs: one build of an output at a time
         "jinja",  # compiled templates
         "manifest.json",
         "related.pickle",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import gc
 import json
 import logging
@@ -39,6 +40,7 @@ from .progress import plural
 from .site import labels
 
 SITREP_LOGGER = "sitrep"
+LOCK_FILE = "build.lock"  # in the build cache: held while a build of the output runs
 
 
 @dataclass
@@ -184,7 +186,7 @@ def build(
 
 
 def _build(content: Path, output: Path, settings_file: Path, stream: TextIO, keep_previous: bool, force: bool) -> int:
-    """Build and swap in (see build)."""
+    """Check the folders, then build and swap in, one build of an output at a time (see build)."""
     started = time.perf_counter()
     if not content.is_dir():
         print(f"{content}: content folder not found; {output.name}/ left as it was", file=stream)
@@ -196,6 +198,33 @@ def _build(content: Path, output: Path, settings_file: Path, stream: TextIO, kee
     if output.exists() and not output.is_dir():
         print(f"{output}: exists and is not a folder", file=stream)
         return 1
+    with _one_build_at_a_time(output, stream):
+        return _build_locked(content, output, settings_file, stream, (keep_previous, force), started)
+
+
+@contextmanager
+def _one_build_at_a_time(output: Path, stream: TextIO) -> Iterator[None]:
+    """Hold the output's build lock: a second build of it (a preview's, say) waits instead of sharing its spare."""
+    try:
+        cache_of(output).mkdir(parents=True, exist_ok=True)
+        lock = open(cache_of(output) / LOCK_FILE, "a")  # held until the build ends
+    except OSError:  # no cache folder can be made: the build reports why when it writes
+        yield
+        return
+    with lock:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            print(f"waiting for another build of {output.name}/ to finish", file=stream, flush=True)
+            fcntl.flock(lock, fcntl.LOCK_EX)
+        yield  # closing the file releases the lock
+
+
+def _build_locked(
+    content: Path, output: Path, settings_file: Path, stream: TextIO, how: tuple[bool, bool], started: float
+) -> int:
+    """Build and swap in, holding the output's lock; how: (keep_previous, force)."""
+    keep_previous, force = how
     settings = read_settings(settings_file, content, output)
     inputs = inputs_digest(_sources(content, output), settings, Path(str(settings["THEME"])), head(content))
     last = load_manifest(cache_of(output))
