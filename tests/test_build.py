@@ -176,6 +176,22 @@ def test_a_second_build_of_an_output_waits_for_the_first(small_site, tmp_path):
     assert (out / "reports/2016/01/new/index.html").is_file()
 
 
+def test_a_site_with_no_reports_yet_builds(site_dir, tmp_path):
+    content = site_dir({"entities/actors.yaml": "- name: LNA\n"})
+    (content / "reports").mkdir()
+    code, messages = run_build(content, tmp_path / "out")
+    assert code == 0 and messages.splitlines()[-1].startswith("built 0 reports, ")
+    assert "No reports yet." in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    search = (tmp_path / "out" / "search" / "index.html").read_text(encoding="utf-8")
+    assert "No reports to search yet." in search and "pagefind" not in search
+    assert not (tmp_path / "out" / "pagefind").exists()
+    (content / "reports/2016/01").mkdir(parents=True)
+    (content / "reports/2016/01/a.md").write_text(report_text("First"))
+    assert run_build(content, tmp_path / "out")[0] == 0  # the first report: the search page loads its index
+    search = (tmp_path / "out" / "search" / "index.html").read_text(encoding="utf-8")
+    assert "No reports to search yet." not in search and (tmp_path / "out" / "pagefind" / "pagefind-ui.js").is_file()
+
+
 def test_nothing_is_written_outside_output_but_the_build_cache(small_site, tmp_path):
     before = {p for p in tmp_path.rglob("*")}
     run_build(small_site, tmp_path / "out")

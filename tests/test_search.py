@@ -93,6 +93,13 @@ def test_a_small_site_is_one_bundle(six_reports):
     assert (bundle / search.PARTS_SCRIPT).read_text() == "window.sitrepSearchParts = [];  // merged in search.js\n"
 
 
+def test_a_site_with_no_report_pages_has_no_bundle(tmp_path):
+    site = tmp_path / "site"
+    (site / search.BUNDLE).mkdir(parents=True)  # left from when it had reports
+    assert search.index_site(search.Indexing(site, GLOB)) == ""  # Pagefind alone fails on nothing to index
+    assert not (site / search.BUNDLE).exists()
+
+
 def test_a_large_site_is_indexed_in_parts_of_its_reports_only(six_reports):
     part_bytes = sum(page.stat().st_size for page in six_reports.glob(GLOB)) // 3 + 1
     assert search.index_site(search.Indexing(six_reports, GLOB, part_bytes=part_bytes)) == ""
@@ -161,9 +168,9 @@ def test_a_run_whose_process_ahead_is_gone_starts_another(six_reports):
     assert (six_reports / search.BUNDLE / "pagefind-entry.json").is_file()
 
 
-def test_a_failed_run_is_a_problem_not_a_traceback(tmp_path):
-    (tmp_path / "site").mkdir()
-    problems = search.finish_index(search.start_index(search.Indexing(tmp_path / "site", GLOB)))
+def test_a_failed_run_is_a_problem_not_a_traceback(six_reports):
+    (six_reports / search.BUNDLE).write_text("a file where the bundle goes", encoding="utf-8")
+    problems = search.finish_index(search.start_index(search.Indexing(six_reports, GLOB)))
     assert len(problems) == 1 and problems[0].is_error
     assert problems[0].format().startswith("search: Pagefind failed: ")
     assert "Traceback" not in problems[0].format()

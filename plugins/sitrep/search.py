@@ -629,6 +629,8 @@ def index_site(run: Indexing) -> str:
     """Index the report pages of a site, in as many parts as their size needs; return a failure, else ''."""
     site, glob, given = run.site, run.glob, load_given(run.listing)
     pages = sorted(given) or [path.relative_to(site).as_posix() for path in site.glob(glob) if path.is_file()]
+    if not pages:
+        return index_nothing(run)
     size = sum(os.stat(os.path.join(site, page)).st_size for page in pages)  # strings: pathlib costs 0.2 s at 10k
     parts = part_count(size, len(pages), run.part_bytes)
     kept = take_keys(site / BUNDLE)  # the spare's bundle, updated in place: unchanged parts stay
@@ -640,6 +642,12 @@ def index_site(run: Indexing) -> str:
     if not failed:
         (site / BUNDLE / PARTS_SCRIPT).write_text(parts_script(parts), encoding="utf-8")
     return failed
+
+
+def index_nothing(run: Indexing) -> str:
+    """Index a site with no report pages yet: no bundle (Pagefind fails on nothing; the search page says so)."""
+    shutil.rmtree(run.site / BUNDLE, ignore_errors=True)
+    return ""
 
 
 def part_count(size: int, pages: int, part_bytes: int) -> int:

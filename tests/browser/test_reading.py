@@ -39,9 +39,9 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def built_and_served(root: Path) -> Iterator[str]:
-    """Build the sample site under a sub-path of root, serve root, and give the site's URL."""
-    code, messages = run_build(ROOT / "content", root / SUB_PATH.rstrip("/"))
+def built_and_served(root: Path, content: Path = ROOT / "content") -> Iterator[str]:
+    """Build a site (the sample's) under a sub-path of root, serve root, and give the site's URL."""
+    code, messages = run_build(content, root / SUB_PATH.rstrip("/"))
     assert code == 0, messages
     handler = functools.partial(_Quiet, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -208,6 +208,14 @@ def test_dark_mode_has_no_serious_accessibility_violations(browser, site_url, pa
     violations = Axe().run(page).response["violations"]
     context.close()
     assert [v["id"] for v in violations if v["impact"] in ("serious", "critical")] == []
+
+
+def test_the_search_page_of_a_site_with_no_reports_yet_says_so(browser, tmp_path):
+    content = tmp_path / "content"
+    (content / "reports").mkdir(parents=True)
+    with built_and_served(tmp_path / "www", content) as url, opened_page(browser, url) as page:
+        page.goto(url + "search/")  # no request for an index that is not there (opened_page checks)
+        assert page.inner_text("main p:last-of-type") == "No reports to search yet."
 
 
 def test_search_in_parts_finds_and_filters_like_one_index(browser, site_url, parted_site):
