@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 import sitrep.generator
-from conftest import ROOT, SETTINGS, report_text, run_build, run_check, tree
+from conftest import ROOT, SETTINGS, report_text, run_build, run_check, settings_file, tree
 from sitrep.build import build
 from sitrep.generator import SitrepGenerator
 
@@ -190,6 +190,14 @@ def test_a_site_with_no_reports_yet_builds(site_dir, tmp_path):
     assert run_build(content, tmp_path / "out")[0] == 0  # the first report: the search page loads its index
     search = (tmp_path / "out" / "search" / "index.html").read_text(encoding="utf-8")
     assert "No reports to search yet." not in search and (tmp_path / "out" / "pagefind" / "pagefind-ui.js").is_file()
+
+
+def test_a_site_built_without_search_has_a_search_page_that_says_so(small_site, tmp_path):
+    conf = settings_file(tmp_path, "SITREP_SEARCH = False")
+    assert build(small_site, tmp_path / "out", conf, stream=io.StringIO()) == 0
+    page = (tmp_path / "out" / "search" / "index.html").read_text(encoding="utf-8")
+    assert "This site is built without its search index." in page and '<a href="../timeline/">Timeline</a>' in page
+    assert "pagefind" not in page and not (tmp_path / "out" / "pagefind").exists()
 
 
 def test_nothing_is_written_outside_output_but_the_build_cache(small_site, tmp_path):

@@ -128,7 +128,7 @@ def plan(site: Site, index: EntityIndex, related: Mapping[str, Sequence[Report]]
         *redirect_pages(index),
         *timeline_pages(site.reports, config),
         *feed_pages([feed, *(f for feeds in facet_feeds.values() for f in feeds)], facet_feeds, config),
-        Page(*_at(config.search), "search", {"searchable": bool(site.reports)}),  # no reports yet: no index
+        Page(*_at(config.search), "search", {"indexed": config.indexed, "searchable": bool(site.reports)}),
         map_page(located, config),
     ]
 

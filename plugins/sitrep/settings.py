@@ -35,6 +35,7 @@ DEFAULTS: dict[str, object] = {
     "MAP_SAVE_AS": "map/index.html",
     "SITREP_DATA_DIR": "data",
     "SOURCE_DATE_EPOCH": "",  # set from the environment by the adapter: the exports' `generated`
+    "SITREP_SEARCH": True,  # index the report pages with Pagefind (the search page needs the index)
     "SEARCH_URL": "search/",
     "SEARCH_SAVE_AS": "search/index.html",
     "FEEDS_URL": "feeds/",
@@ -104,6 +105,7 @@ class Config:
     month_archive: Pattern
     feeds: Pattern
     search: Pattern
+    indexed: bool  # SITREP_SEARCH: the report pages are indexed for the search page
     map: Pattern
     data_dir: str
     source_date_epoch: str
@@ -152,6 +154,7 @@ def _config(values: dict[str, object], zone: ZoneInfo) -> Config:
         month_archive=pattern("MONTH_ARCHIVE"),
         feeds=pattern("FEEDS"),
         search=pattern("SEARCH"),
+        indexed=bool(values["SITREP_SEARCH"]),
         map=pattern("MAP"),
         data_dir=str(values["SITREP_DATA_DIR"]).strip("/"),
         source_date_epoch=str(values["SOURCE_DATE_EPOCH"] or ""),
