@@ -14,6 +14,16 @@ def test_decode_names_line_of_bad_byte():
     ]
 
 
+def test_decode_removes_control_characters_with_a_warning_a_line():
+    text, problems = decode("a.md", b"---\nx: 1\n---\nPasted \x0b text\x01\n\x0c\nfine\ttab\n")
+    assert text == "---\nx: 1\n---\nPasted  text\n\nfine\ttab\n"  # XML 1.0 forbids them; a tab it allows
+    hint = "(delete it: it came with pasted text, and feeds cannot carry it)"
+    assert [p.format() for p in problems] == [
+        f"a.md:4: warning: control character U+000B, U+0001 removed {hint}",
+        f"a.md:5: warning: control character U+000C removed {hint}",
+    ]
+
+
 def test_split_gives_body_and_its_first_line():
     source, problems = split("a.md", "---\ntitle: x\n---\nBody\n")
     assert problems == []

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-from .problems import Problem, error
+from .problems import Problem, error, warning
 from .yamltree import YamlDoc, parse
 
 FENCE = "---"
 CLOSERS = ("---", "...")
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # XML 1.0 forbids them: feeds would not parse
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,22 @@ def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
         line = raw.count(b"\n", 0, exc.start) + 1
         message = f"file is not UTF-8 (byte 0x{raw[exc.start]:02x} cannot be decoded)"
         return None, [error(path, line, message, "save the file as UTF-8")]
-    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+    return _without_controls(path, text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _without_controls(path: str, text: str) -> tuple[str, list[Problem]]:
+    """Remove control characters (pasted text brings them; feeds would not parse), warning once a line."""
+    if not NOT_XML.search(text):
+        return text, []
+    lines: dict[int, list[str]] = {}
+    for found in NOT_XML.finditer(text):
+        lines.setdefault(text.count("\n", 0, found.start()) + 1, []).append(f"U+{ord(found[0]):04X}")
+    hint = "delete it: it came with pasted text, and feeds cannot carry it"
+    problems = [
+        warning(path, line, f"control character {', '.join(dict.fromkeys(codes))} removed", hint)
+        for line, codes in lines.items()
+    ]
+    return NOT_XML.sub("", text), problems
 
 
 def split(path: str, text: str) -> tuple[Source | None, list[Problem]]:

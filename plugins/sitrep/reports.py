@@ -60,8 +60,9 @@ def read_report(
     text_, problems = decode(path, raw)
     if text_ is None:
         return Read(None, problems)
-    source, problems = split(path, text_)
-    if source is None or (source.front.data is None and problems):
+    source, split_problems = split(path, text_)
+    problems += split_problems
+    if source is None or (source.front.data is None and split_problems):
         return Read(None, problems)  # a YAML syntax error: field checks would only repeat it
     checked = check_mapping(source.front.data, REPORT_FIELDS, source.front, path, missing_line=1)
     problems += checked.problems
