@@ -109,6 +109,21 @@ def test_a_control_character_in_the_body_is_removed_with_a_warning():
     assert [p.format() for p in result.problems] == [f"t.md:7: warning: control character U+000B removed ({hint})"]
 
 
+def test_a_slug_longer_than_a_folder_name_can_be_is_an_error():
+    title = " ".join(["Word"] * 60)  # 299 characters of slug
+    raw = f"---\ntitle: {title}\ndate: 2016-01-12\nregion: W\nactors: []\n---\nx\n".encode()
+    assert [p.format() for p in read_report("t.md", raw, CONFIG, Registry()).problems] == [
+        "t.md:2: title gives a slug that is 299 characters long, more than a folder name can be (255)"
+        " (add a shorter 'slug' field)"
+    ]
+    raw = f"---\ntitle: T\nslug: {'a' * 256}\ndate: 2016-01-12\nregion: W\nactors: []\n---\nx\n".encode()
+    assert [p.format() for p in read_report("t.md", raw, CONFIG, Registry()).problems] == [
+        "t.md:3: slug is 256 characters long, more than a folder name can be (255) (shorten it)"
+    ]
+    raw = f"---\ntitle: T\nslug: {'a' * 255}\ndate: 2016-01-12\nregion: W\nactors: []\n---\nx\n".encode()
+    assert read_report("t.md", raw, CONFIG, Registry()).problems == []
+
+
 def test_report_in_wrong_month_folder_warns():
     raw = b"---\ntitle: T\ndate: 2016-01-31\nregion: W\nactors: []\n---\nx\n"
     result = read_report("reports/2016/02/t.md", raw, CONFIG, Registry())

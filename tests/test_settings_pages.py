@@ -1,6 +1,6 @@
 import pytest
 
-from sitrep.pages import paginate
+from sitrep.pages import Page, long_names, paginate
 from sitrep.settings import Pattern, load
 
 
@@ -56,3 +56,13 @@ def test_paginate_links_pages_both_ways():
 def test_paginate_empty_list_still_has_one_page():
     pages = paginate([], 10, Pattern("", "index.html"), Pattern("p/{number}/", "p/{number}/index.html"))
     assert [(list(items), url) for items, _, url, _ in pages] == [([], "")]
+
+
+def test_a_planned_path_with_a_name_too_long_to_write_is_a_problem():
+    long = f"actors/{'x' * 256}/index.html"
+    pages = [Page("actors/lna/index.html", "actors/lna/", "entity"), Page(long, "", "entity"), Page(long, "", "entity")]
+    assert [p.format() for p in long_names(pages)] == [
+        f"output: {long[:120]}...: a name in this path is longer than a file system allows (255)"
+        " (shorten the entity's name (its slug comes from it) or the URL pattern in the settings)"
+    ]
+    assert long_names(pages[:1]) == []

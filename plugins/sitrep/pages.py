@@ -19,7 +19,7 @@ from .maps import MapView, Place, geojson, locator, map_view, places
 from .model import Report, Site
 from .problems import Problem, clashes, error
 from .settings import Config, Pattern
-from .slugs import slugify
+from .slugs import NAME_MAX, slugify
 from .timeline import Year, group, oldest_first, overview
 
 
@@ -380,6 +380,20 @@ def report_pages(reports: Sequence[Report], related: Mapping[str, Sequence[Repor
         variables = {"report": report, "newer": newer, "older": older, "related": related.get(report.source, ())}
         pages.append(Page(report.save_as, report.url, "report", variables))
     return pages
+
+
+def long_names(pages: Iterable[Page]) -> list[Problem]:
+    """Report a planned file whose path has a name too long to write (an entity's name, a URL pattern)."""
+    found = {page.save_as for page in pages if any(len(name.encode()) > NAME_MAX for name in page.save_as.split("/"))}
+    return [
+        error(
+            "output",
+            0,
+            f"{save_as[:120]}...: a name in this path is longer than a file system allows ({NAME_MAX})",
+            "shorten the entity's name (its slug comes from it) or the URL pattern in the settings",
+        )
+        for save_as in sorted(found)
+    ]
 
 
 def collisions(pages: Iterable[Page]) -> list[Problem]:

@@ -10,7 +10,7 @@ from . import settings as sitrep_settings
 from .cache import RELATED_FILE, digest_bytes, remembered
 from .indexes import EntityIndex, build_index
 from .model import Site
-from .pages import DataFile, Page, collisions, data_files, navigation, plan
+from .pages import DataFile, Page, collisions, data_files, long_names, navigation, plan
 from .problems import Problem, errors, sort_key
 from .related import Remember, related_reports
 from .settings import Config
@@ -51,7 +51,8 @@ def run(
         return Outcome(problems, config, site)
     pages = plan(site, index, related_reports(site.reports, index, _remember_related(cache)), config)
     data = data_files(site, index, config)
-    clashes = collisions([*pages, *(Page(d.save_as, d.save_as, "data") for d in data)])
+    planned = [*pages, *(Page(d.save_as, d.save_as, "data") for d in data)]
+    clashes = collisions(planned) + long_names(planned)
     return Outcome(problems + clashes, config, site, pages, index, navigation(config), data)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from urllib.parse import urljoin
 
@@ -19,7 +19,7 @@ from .model import Report
 from .problems import Problem, error, warning
 from .schema import Field, check_mapping, choice, moment, names, slug, some_names, text
 from .settings import Config
-from .slugs import slugify
+from .slugs import NAME_MAX, slugify
 from .urls import entity_place, relative_root
 
 REPORT_FIELDS = (
@@ -88,7 +88,18 @@ def _cross_checks(path: str, values: Mapping[str, object], source: Source) -> li
         problems.append(error(path, line(("updated",)), f"updated {updated.iso()} is before date {date.iso()}"))
     if values["slug"] is None and not slugify(str(values["title"])):
         problems.append(error(path, line(("title",)), "title gives an empty slug", "add a 'slug' field"))
-    return problems + _folder_check(path, date, line(("date",)))
+    return problems + _long_slug(path, values, line) + _folder_check(path, date, line(("date",)))
+
+
+def _long_slug(path: str, values: Mapping[str, object], line: Callable[..., int]) -> list[Problem]:
+    """Refuse a slug longer than a folder name can be (the build could not write the report's page)."""
+    given = values["slug"] is not None
+    slug = str(values["slug"]) if given else slugify(str(values["title"]))
+    if len(slug.encode()) <= NAME_MAX:
+        return []
+    what, hint = ("slug", "shorten it") if given else ("title gives a slug that", "add a shorter 'slug' field")
+    message = f"{what} is {len(slug.encode())} characters long, more than a folder name can be ({NAME_MAX})"
+    return [error(path, line(("slug",) if given else ("title",)), message, hint)]
 
 
 def _folder_check(path: str, date: Moment, line: int) -> list[Problem]:

@@ -9,6 +9,7 @@ from unidecode import unidecode
 _APOSTROPHES = re.compile(r"['’ʼ`]")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+NAME_MAX = 255  # bytes in one file or folder name on common file systems: a longer slug cannot be written
 
 
 def slugify(text: str) -> str:
