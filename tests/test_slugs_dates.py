@@ -37,6 +37,8 @@ def test_is_slug_refuses(text):
 
 def test_parse_day_and_offset_datetime():
     assert parse_moment("2016-01-12") == Moment(date(2016, 1, 12))
+    assert parse_moment("1900-01-01") == Moment(date(1900, 1, 1))
+    assert parse_moment("2199-12-31") == Moment(date(2199, 12, 31))
     at = datetime(2016, 1, 19, 18, 30, tzinfo=timezone(timedelta(hours=1)))
     assert parse_moment("2016-01-19T18:30:00+01:00") == Moment(date(2016, 1, 19), at)
     assert parse_moment("2016-01-19 17:30Z").at == at
@@ -49,6 +51,8 @@ def test_parse_day_and_offset_datetime():
         ("12/01/2016", "'12/01/2016' is not a date"),
         ("2016-01-12T25:00+00:00", "'2016-01-12T25:00+00:00' is not a real date and time"),
         ("2016-01-12T10:00", "'2016-01-12T10:00' has no UTC offset"),
+        ("0016-01-12", "'0016-01-12' is in the year 16, outside 1900-2199 (a typo?)"),
+        ("2301-01-12T10:00+01:00", "'2301-01-12T10:00+01:00' is in the year 2301, outside 1900-2199 (a typo?)"),
     ],
 )
 def test_parse_moment_refuses(text, message):

@@ -8,6 +8,7 @@ from datetime import date, datetime, time, tzinfo
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?\s*(Z|[+-]\d{2}:?\d{2})?$")
+YEARS = range(1900, 2200)  # the years a report can be dated in
 MONTHS = (
     "January", "February", "March", "April", "May", "June", "July",
     "August", "September", "October", "November", "December",
@@ -39,10 +40,17 @@ def parse_moment(text: str) -> Moment | str:
     """Parse a date or an offset date-time; return an error message if invalid."""
     text = text.strip()
     if DATE_RE.match(text):
-        return _parse_day(text)
+        return _in_years(text, _parse_day(text))
     if not DATETIME_RE.match(text):
         return f"'{text}' is not a date"
-    return _parse_datetime(text)
+    return _in_years(text, _parse_datetime(text))
+
+
+def _in_years(text: str, parsed: Moment | str) -> Moment | str:
+    """Refuse a year outside YEARS: a typo (0016 for 2016) that would also stretch every chart over centuries."""
+    if isinstance(parsed, str) or parsed.day.year in YEARS:
+        return parsed
+    return f"'{text}' is in the year {parsed.day.year}, outside {YEARS.start}-{YEARS.stop - 1} (a typo?)"
 
 
 def _parse_day(text: str) -> Moment | str:
