@@ -1,4 +1,4 @@
-from sitrep.frontmatter import decode, split
+from sitrep.frontmatter import CONTROLS, NOT_XML, decode, split
 
 
 def test_decode_strips_bom_and_normalises_newlines():
@@ -45,3 +45,7 @@ def test_missing_front_matter():
 def test_unclosed_front_matter():
     _, problems = split("a.md", "---\ntitle: x\n")
     assert problems[0].format() == "a.md:1: front matter is not closed (add a '---' line after the fields)"
+
+
+def test_the_quick_check_for_control_characters_looks_for_exactly_those_removed():
+    assert set(CONTROLS) == {chr(c) for c in range(0x10000) if NOT_XML.match(chr(c))}
