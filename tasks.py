@@ -81,11 +81,10 @@ def new(c, title, region, actors="", locations="", category=None, date=None, con
     import datetime
     import subprocess
 
-    from sitrep.scaffold import scaffold, split_names
-    from sitrep.slugs import slugify
+    from sitrep.scaffold import scaffold, split_names, title_problem
 
-    if not slugify(title):
-        raise Exit(f"title {title!r} gives an empty slug: use letters or digits", code=2)
+    if problem := title_problem(title):
+        raise Exit(problem, code=2)
 
     try:
         day = datetime.date.fromisoformat(date) if date else datetime.date.today()

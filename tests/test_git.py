@@ -152,6 +152,19 @@ def invoke(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=ROOT, capture_output=True, text=True)
 
 
+@pytest.mark.parametrize(
+    ("title", "message"),
+    [
+        ("...", "title '...' gives an empty slug: use letters or digits"),
+        ("Long " * 60, "title gives a slug of 299 characters, too long for a file name (255): shorten it"),
+    ],
+)
+def test_new_refuses_a_title_that_cannot_name_a_file(tmp_path, title, message):
+    made = invoke("new", title, "--region", "Western", "--content", str(tmp_path / "content"))
+    assert (made.returncode, made.stderr.strip(), made.stdout) == (2, message, "")
+    assert not (tmp_path / "content").exists()
+
+
 def test_new_writes_complete_front_matter_and_refuses_to_overwrite(tmp_path):
     content = write_tree(tmp_path / "content", {"entities/actors.yaml": "- name: Islamic State\n  aliases: [ISIS]\n"})
     made = invoke(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .entities import Registry, name_key
-from .slugs import slugify
+from .slugs import NAME_MAX, slugify
 
 BODY = """{lede}
 
@@ -29,6 +29,16 @@ class Scaffold:
     path: str
     text: str
     notes: tuple[str, ...]
+
+
+def title_problem(title: str) -> str:
+    """Return why a title cannot name a new report's file and URL ('' if it can)."""
+    slug = slugify(title)
+    if not slug:
+        return f"title {title!r} gives an empty slug: use letters or digits"
+    if len(f"YYYY-MM-DD-{slug}.md".encode()) > NAME_MAX:  # the file's name; its URL's folder is the slug alone
+        return f"title gives a slug of {len(slug)} characters, too long for a file name ({NAME_MAX}): shorten it"
+    return ""
 
 
 def split_names(text: str) -> list[str]:
