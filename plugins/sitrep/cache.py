@@ -190,9 +190,8 @@ def source_digests(content: Path, known: Mapping[str, list[object]]) -> dict[str
 
 def digest_files(files: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Digest (name, path) files, on every core when there are many (a first build: 0.5-0.9 → 0.33 s at 10,000)."""
-    if len(files) < DIGEST_PARALLEL_FROM:
-        return _digest_share(files, 0, 1)
-    return [pair for share in on_every_core(functools.partial(_digest_share, files)) for pair in share]
+    shares = on_every_core(functools.partial(_digest_share, files), len(files), DIGEST_PARALLEL_FROM)
+    return [pair for share in shares for pair in share]
 
 
 def _digest_share(files: list[tuple[str, str]], share: int, shares: int) -> list[tuple[str, str]]:

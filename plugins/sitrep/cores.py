@@ -14,13 +14,19 @@ Task = Callable[[int, int], T]
 _tasks: list[Task[object]] = []  # the task being shared: forked workers inherit it, so it is never pickled
 
 
-def on_every_core(task: Task[T]) -> list[T]:
+def in_parallel(count: int, least: int) -> bool:
+    """Return True when count items reach least, the fewest worth a fork, and there is another core."""
+    return count >= least and (os.cpu_count() or 1) >= 2
+
+
+def on_every_core(task: Task[T], count: int = 0, least: int = 0) -> list[T]:
     """Call task(share, shares) here (share 0) and in a forked worker per other core; return results by share.
 
     Only the results cross between processes. This process takes a share too: one fork fewer, less memory.
+    Fewer than least items (count of them), or one core: this process does it all, task(0, 1).
     """
     workers = os.cpu_count() or 1
-    if workers < 2:
+    if not in_parallel(count, least):
         return [task(0, 1)]
     _tasks.append(task)  # type: ignore[arg-type]
     try:

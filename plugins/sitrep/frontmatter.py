@@ -10,8 +10,8 @@ from .yamltree import YamlDoc, parse
 
 FENCE = "---"
 CLOSERS = ("---", "...")
-NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # XML 1.0 forbids them: feeds would not parse
-CONTROLS = "".join(chr(c) for c in [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF])  # NOT_XML's
+CONTROLS = "".join(chr(c) for c in [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF])  # XML forbids them
+NOT_XML = re.compile(f"[{re.escape(CONTROLS)}]")  # a feed carrying one would not parse
 
 
 @dataclass(frozen=True)

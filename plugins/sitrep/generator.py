@@ -41,7 +41,7 @@ from .cache import (
     template_cache,
     walk_files,
 )
-from .cores import on_every_core
+from .cores import in_parallel, on_every_core
 from .feeds import Entry
 from .model import Report
 from .pages import Page, data_digests, page_digests, page_fingerprints
@@ -187,10 +187,7 @@ class SitrepGenerator(Generator):
     def write_all(self, pages: list[Page], noun: str = "files") -> None:
         """Write pages, on every core when there are many; noun: what they are, for the progress lines."""
         self.batch, self.noun = pages, noun
-        if in_parallel(pages):
-            on_every_core(self.write_pages)
-        else:
-            self.write_pages(0, 1)
+        on_every_core(self.write_pages, len(pages), PARALLEL_FROM)
 
     def write_or_link(self, pages: list[Page], noun: str = "files", lists_reports: bool = False) -> int:
         """Keep or link the pages whose digest matches a file already built; render the others; return the kept.
@@ -198,7 +195,7 @@ class SitrepGenerator(Generator):
         lists_reports: the pages list reports; when they are rendered in parallel, SHARED_PARTIALS are rendered first.
         """
         fresh = [page for page in pages if not self.kept(page.save_as)]
-        if lists_reports and in_parallel(fresh):
+        if lists_reports and in_parallel(len(fresh), PARALLEL_FROM):
             self.share_partials(list(self.outcome.site.reports))  # type: ignore[union-attr]
         self.write_all(fresh, noun)
         return len(pages) - len(fresh)
@@ -375,11 +372,6 @@ def cancel_search(output: Path) -> None:
     search = _searching.pop(str(output), None)
     if search is not None:
         cancel_index(search.started)  # type: ignore[arg-type]
-
-
-def in_parallel(pages: list[Page]) -> bool:
-    """Return True when pages are many enough to write on every core (and there is more than one)."""
-    return len(pages) >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2
 
 
 def write_file(output: Path, save_as: str, text: str) -> None:

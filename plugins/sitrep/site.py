@@ -45,9 +45,7 @@ PARALLEL_FROM = 200  # below this, starting worker processes costs more than it 
 
 def _read_all(jobs: list[tuple[object, ...]]) -> list[Read]:
     """Read reports on every core (in file order, so the result is the same as one by one)."""
-    if len(jobs) < PARALLEL_FROM:
-        return _read_share(jobs, 0, 1)
-    shares = on_every_core(functools.partial(_read_share, jobs))
+    shares = on_every_core(functools.partial(_read_share, jobs), len(jobs), PARALLEL_FROM)
     return [shares[i % len(shares)][i // len(shares)] for i in range(len(jobs))]  # dealt in turn: undealt
 
 
