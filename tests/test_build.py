@@ -211,6 +211,7 @@ def test_nothing_is_written_outside_output_but_the_build_cache(small_site, tmp_p
         "jinja",  # compiled templates
         "manifest.json",
         "related.pickle",
+        "report-urls.json",  # each report's URL: a later build warns when one moved
         "reports.pickle",
         "search-pages.json",
         "sources.json",

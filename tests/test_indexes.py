@@ -89,10 +89,10 @@ def test_monthly_activity_includes_empty_months_across_years():
 
 def test_registered_aliases_get_redirects_to_the_canonical_page():
     index, _ = build_index([report("a", "2016-01-01", ["Islamic State"])], REGISTRY, CONFIG)
-    assert [(r.url, r.alias, r.target.url) for r in index.redirects] == [
-        ("actors/isis/", "ISIS", "actors/islamic-state/"),
-        ("actors/is/", "IS", "actors/islamic-state/"),
-        ("actors/daesh/", "Daesh", "actors/islamic-state/"),
+    assert [(r.url, r.title, r.target_url) for r in index.redirects] == [
+        ("actors/isis/", "ISIS: see Islamic State", "actors/islamic-state/"),
+        ("actors/is/", "IS: see Islamic State", "actors/islamic-state/"),
+        ("actors/daesh/", "Daesh: see Islamic State", "actors/islamic-state/"),
     ]
 
 

@@ -7,6 +7,7 @@ import pytest
 from conftest import FIXTURES
 from sitrep.entities import Entity, Registry, load_registry
 from sitrep.reports import read_report
+from sitrep.schema import site_urls
 from sitrep.settings import load
 
 CONFIG = load({})[0]
@@ -28,6 +29,10 @@ INVALID = {
         "6: slug '../../../etc/passwd' is not allowed (use lowercase letters, digits and hyphens, e.g. 'etc-passwd')"
     ],
     "not-mapping.md": ["2: expected a mapping of fields, found a list"],
+    "outside-redirect.md": [
+        "8: redirect_from 'https://example.org/reports/old/' is not a plain path inside the site "
+        "(use letters, digits, '.', '_', '~', '-' and slashes, e.g. reports/2016/01/old-title/)"
+    ],
     "boolean-region.md": ["4: region must be a name or a list of names, not true/false (quote it)"],
     "updated-before.md": ["4: updated 2016-01-10 is before date 2016-01-12"],
     "duplicate-field.md": ["3: duplicate field 'title'"],
@@ -54,6 +59,31 @@ def test_invalid_report(name):
     result = read(FIXTURES / "invalid" / name)
     assert result.report is None
     assert [p.format() for p in result.problems] == [f"{name}:{line}" for line in INVALID[name]]
+
+
+@pytest.mark.parametrize(
+    "given, url",
+    [
+        ("reports/2016/01/old", "reports/2016/01/old/"),
+        ("/reports/2016/01/old/index.html", "reports/2016/01/old/"),
+        ("2016/old.html", "2016/old.html"),
+    ],
+)
+def test_redirect_from_takes_paths_inside_the_site_as_urls(given, url):
+    assert site_urls("redirect_from", given) == (url,)
+
+
+@pytest.mark.parametrize(
+    "given, message",
+    [
+        ("index.html", "is the site's home page"),
+        ("reports/../../etc/", "may not use '.' or '..'"),
+        ("reports//old/", "is not a plain path inside the site"),
+        ("reports/old?id=3", "is not a plain path inside the site"),
+    ],
+)
+def test_redirect_from_refuses_what_is_not_an_old_address_in_the_site(given, message):
+    assert site_urls("redirect_from", given).message == f"redirect_from '{given}' {message}"
 
 
 def test_full_report_fields():

@@ -53,6 +53,31 @@ def test_two_reports_on_one_url_are_both_reported(site_dir, monkeypatch):
     ]
 
 
+def test_an_old_url_claimed_twice_is_reported_at_each_line_that_gives_it(site_dir, monkeypatch):
+    content = site_dir(
+        {
+            "reports/2016/01/a.md": report_text("Alpha", redirect_from="[reports/2016/01/alpha/, reports/2016/01/b/]"),
+            "reports/2016/01/b.md": report_text("Beta", slug="b", redirect_from="reports/2016/01/gamma/"),
+            "reports/2016/01/c.md": report_text("Gamma", redirect_from="reports/2016/01/gamma/"),
+        }
+    )
+    monkeypatch.chdir(content.parent)
+    _, problems = load_site(content, CONFIG)
+    b, own = "content/reports/2016/01/b.md", "(remove it from the other report's redirect_from)"
+    assert [p.format() for p in problems] == [
+        "content/reports/2016/01/a.md:6: redirect_from reports/2016/01/alpha/ is this report's own URL "
+        "(remove it from redirect_from)",
+        f"content/reports/2016/01/a.md:6: redirect_from reports/2016/01/b/ is also the URL of {b} "
+        "(remove it from redirect_from)",
+        f"{b}:6: URL reports/2016/01/b/ is also an old URL of content/reports/2016/01/a.md {own}",
+        f"{b}:7: redirect_from reports/2016/01/gamma/ is also the URL of content/reports/2016/01/c.md, "
+        "an old URL of content/reports/2016/01/c.md (remove it from redirect_from)",
+        f"content/reports/2016/01/c.md:2: URL reports/2016/01/gamma/ is also an old URL of {b} {own}",
+        "content/reports/2016/01/c.md:6: redirect_from reports/2016/01/gamma/ is also this report's own URL, "
+        f"an old URL of {b} (remove it from redirect_from)",
+    ]
+
+
 def test_draft_may_share_a_url_with_a_published_report(site_dir):
     content = site_dir(
         {

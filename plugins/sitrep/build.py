@@ -230,9 +230,7 @@ def _build_locked(
     last = load_manifest(cache_of(output))
     if not force and last.inputs == inputs and last.intact(output):
         return _unchanged(last, stream, time.perf_counter() - started, output)
-    from .generator import theme_folder  # imports Pelican: only once a build is needed
-
-    staging, spare = _staging(output, keep_previous, [theme_folder(settings)])
+    staging, spare = _staging(output, keep_previous, [pipeline.theme_folder(settings)])
     where = {"OUTPUT_PATH": str(staging), "SITREP_CACHE_PATH": str(cache_of(output)), "SITREP_SPARE": spare}
     where["SITREP_PREVIOUS_OUTPUT"] = str(output)  # unchanged pages are linked from it
     try:

@@ -32,6 +32,7 @@ from .cache import (
     code_digest,
     digest_bytes,
     link_file,
+    load_json_dict,
     load_manifest,
     load_sources,
     save_json,
@@ -44,6 +45,7 @@ from .cache import (
 from .cores import in_parallel, on_every_core
 from .feeds import Entry
 from .model import Report
+from .moves import URLS_FILE
 from .pages import Page, data_digests, page_digests, page_fingerprints
 from .problems import ContentError, Problem
 from .progress import Progress, plural
@@ -98,11 +100,6 @@ def report_pages(settings: Mapping[str, object]) -> str:
 def own_settings(settings: Mapping[str, object]) -> dict[str, object]:
     """Drop values that are only Pelican's defaults (its CATEGORY_URL is for its articles, not ours)."""
     return {k: v for k, v in settings.items() if k not in DEFAULT_CONFIG or DEFAULT_CONFIG[k] != v}
-
-
-def theme_folder(settings: Mapping[str, object]) -> str:
-    """Return the output folder of the theme's files, which Pelican copies whole (the spare's is cleared first)."""
-    return str(settings.get("THEME_STATIC_DIR", "theme"))
 
 
 @contextlib.contextmanager
@@ -216,7 +213,7 @@ class SitrepGenerator(Generator):
         only: sweep just this folder of the output; but: leave this one out ('' for neither).
         """
         output = Path(self.output_path)
-        skip = (theme_folder(self.settings), BUNDLE, but)  # copied whole by Pelican; updated part by part by search
+        skip = (*pipeline.reserved(self.settings), but)  # copied whole by Pelican; updated part by part by search
         pruned = {os.path.join(output, name) for name in skip if name}
         root, emptied = f"{output}{os.sep}", set()
         for folder, folders, files in os.walk(os.path.join(output, only)):
@@ -262,7 +259,8 @@ class SitrepGenerator(Generator):
         settings = {**own_settings(self.settings), "SOURCE_DATE_EPOCH": os.environ.get("SOURCE_DATE_EPOCH", "")}
         started = time.perf_counter()
         with _frozen_once_read():
-            self.outcome = pipeline.run(Path(self.path), settings, cache=self.reads)
+            earlier = load_json_dict(self.cache_dir / URLS_FILE) if self.cache_dir else {}
+            self.outcome = pipeline.run(Path(self.path), settings, cache=self.reads, earlier_urls=earlier)
         if self.outcome.site is not None:
             files, pages = self.outcome.site.files, len(self.outcome.pages)
             seconds = time.perf_counter() - started
@@ -272,10 +270,17 @@ class SitrepGenerator(Generator):
         if not self.outcome.ok:
             self.save_reads()  # the fixed files are all the next build has to read
             raise ContentError(self.outcome.problems)
+        self.save_urls()
         self.context["sitrep_site"] = self.outcome.site
         self.context["index"] = self.outcome.index
         self.context["navigation"] = self.outcome.navigation
         self.context["site_url"] = self.outcome.config.site_url  # type: ignore[union-attr]  # feeds: absolute
+
+    def save_urls(self) -> None:
+        """Remember each report's URL, and the old ones nothing serves yet, for the next build's warnings."""
+        if self.cache_dir:
+            with contextlib.suppress(OSError):  # without it, the next build cannot tell a URL moved
+                save_json(self.cache_dir / URLS_FILE, self.outcome.urls)
 
     def save_reads(self) -> None:
         """Store the reads for the next build (they are keyed by their inputs: valid even if this one fails)."""

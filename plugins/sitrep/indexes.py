@@ -14,7 +14,7 @@ from typing import NamedTuple
 from .dates import Moment
 from .entities import Entity, Registry, name_key
 from .facets import BY_KEY, FACETS
-from .model import Report
+from .model import Redirect, Report
 from .problems import Problem, error
 from .settings import Config
 from .slugs import slugify
@@ -78,16 +78,6 @@ class EntityEntry:
         """Return registered aliases and other spellings seen in reports."""
         registered = self.details.aliases if self.details else ()
         return tuple(dict.fromkeys(a for a in (*registered, *self.spellings) if a != self.ref.name))
-
-
-@dataclass(frozen=True)
-class Redirect:
-    """An alias URL that only points to its entity's page."""
-
-    url: str
-    save_as: str
-    alias: str
-    target: EntityRef
 
 
 @dataclass(frozen=True)
@@ -272,5 +262,6 @@ def _redirects(facets: Mapping[str, tuple[EntityEntry, ...]], config: Config) ->
             if slug and slug not in taken and len(owners[slug]) == 1:
                 taken.add(slug)
                 url, save_as = config.facets[facet].entity.format(slug=slug)
-                result.append(Redirect(url, save_as, alias, target))
+                said = f"“{alias}” is another name for"
+                result.append(Redirect(url, save_as, f"{alias}: see {target.name}", said, target.url, target.name))
     return tuple(result)

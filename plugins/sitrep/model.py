@@ -41,6 +41,7 @@ class Report:
     url_line: int = field(default=1, compare=False)
     lines: Mapping[str, int] = field(default_factory=dict, compare=False)
     digest: str = field(default="", compare=False)  # of everything it was read from: what page caching keys on
+    redirect_from: tuple[str, ...] = ()  # its old URLs, each given a page that points to it
 
     def line(self, field_name: str) -> int:
         """Return the line of a front-matter field, or 1 (the opening '---')."""
@@ -62,9 +63,22 @@ class Report:
         return hashlib.blake2b(shown.encode(), digest_size=16).hexdigest()
 
 
-# What lists, cards and links show of a report: everything but the body. A body edit re-renders
-# the report's page and the feeds carrying it, not every page that lists it.
-CARD = tuple(f.name for f in fields(Report) if f.name not in ("body_html", "feed_html", "lines", "url_line", "digest"))
+# What lists, cards and links show of a report: everything but the body and its old URLs. A body
+# edit re-renders the report's page and the feeds carrying it, not every page that lists it.
+NOT_SHOWN = ("body_html", "feed_html", "lines", "url_line", "digest", "redirect_from")
+CARD = tuple(f.name for f in fields(Report) if f.name not in NOT_SHOWN)
+
+
+@dataclass(frozen=True)
+class Redirect:
+    """A URL that only points to another page: a registered alias's, or a report's old address."""
+
+    url: str
+    save_as: str
+    title: str  # the pointer page's
+    said: str  # what it says before its link
+    target_url: str
+    target_name: str
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,11 +17,12 @@ from .facets import FACETS, Facet
 from .feeds import Entries, Entry, Feed, entity_feed, site_feed
 from .indexes import EntityEntry, EntityIndex
 from .maps import MapView, Place, geojson, locator, map_view, places
-from .model import Report, Site
+from .model import Redirect, Report, Site
 from .problems import Problem, clashes, error
 from .settings import Config, Pattern
 from .slugs import NAME_MAX, slugify
 from .timeline import Year, group, oldest_first, overview
+from .urls import saved_as
 
 
 @dataclass(frozen=True)
@@ -125,7 +127,7 @@ def plan(site: Site, index: EntityIndex, related: Mapping[str, Sequence[Report]]
         *home_pages(site, config, feed),
         *report_pages(site.reports, related),
         *(page for facet in FACETS for page in facet_pages(facet, index, facet_feeds[facet.key], located, config)),
-        *redirect_pages(index),
+        *redirect_pages(index, site.reports),
         *timeline_pages(site.reports, config),
         *feed_pages([feed, *(f for feeds in facet_feeds.values() for f in feeds)], facet_feeds, config),
         Page(*_at(config.search), "search", {"indexed": config.indexed, "searchable": bool(site.reports)}),
@@ -357,9 +359,14 @@ def initial(name: str) -> str:
     return first if first.isalpha() else "#"
 
 
-def redirect_pages(index: EntityIndex) -> list[Page]:
-    """Plan the pages that send an alias URL to its entity."""
-    return [Page(r.save_as, r.url, "redirect", {"redirect": r}) for r in index.redirects]
+def redirect_pages(index: EntityIndex, reports: Sequence[Report]) -> list[Page]:
+    """Plan the pages that send an alias URL to its entity, and a report's old URLs to the report."""
+    moved = [
+        Redirect(url, saved_as(url), f"Moved: {report.title}", "This report has moved to", report.url, report.title)
+        for report in reports
+        for url in report.redirect_from
+    ]
+    return [Page(r.save_as, r.url, "redirect", {"redirect": r}) for r in (*index.redirects, *moved)]
 
 
 def home_pages(site: Site, config: Config, feed: Feed) -> list[Page]:
@@ -394,6 +401,28 @@ def long_names(pages: Iterable[Page]) -> list[Problem]:
         )
         for save_as in sorted(found)
     ]
+
+
+def moved_clashes(reports: Sequence[Report], planned: Sequence[Page], reserved: tuple[str, ...]) -> list[Problem]:
+    """Report an old URL (redirect_from) where the site has a page, or in a folder of its own files."""
+    made = Counter(page.save_as for page in planned)
+    return [
+        error(report.source, report.line("redirect_from"), f"redirect_from {url} {why}", "remove it from redirect_from")
+        for report in reports
+        for url in report.redirect_from
+        if (why := _moved_clash(url, made, reserved))
+    ]
+
+
+def _moved_clash(url: str, made: Counter[str], reserved: tuple[str, ...]) -> str:
+    """Say why an old URL cannot be a pointer page ('' when it can)."""
+    folders = saved_as(url).split("/")[:-1]
+    if folders and folders[0] in reserved:
+        return f"is in {folders[0]}/, which holds the site's own files"
+    if made[saved_as(url)] > 1:
+        return "is also a page of the site"
+    inside = ["/".join(folders[: n + 1]) for n in range(len(folders))]
+    return next((f"would need a folder where the site has the file {f}" for f in inside if f in made), "")
 
 
 def collisions(pages: Iterable[Page]) -> list[Problem]:

@@ -10,12 +10,15 @@ from . import settings as sitrep_settings
 from .cache import RELATED_FILE, digest_bytes, remembered
 from .indexes import EntityIndex, build_index
 from .model import Site
-from .pages import DataFile, Page, collisions, data_files, long_names, navigation, plan
+from .moves import moved_urls
+from .pages import DataFile, Page, collisions, data_files, long_names, moved_clashes, navigation, plan
 from .problems import Problem, errors, sort_key
 from .related import Remember, related_reports
+from .search import BUNDLE
 from .settings import Config
 from .site import ReadCache, load_site
 from .spelling import spelling_warnings
+from .urls import saved_as
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class Outcome:
     index: EntityIndex | None = None
     navigation: tuple[tuple[str, str], ...] = ()
     data: list[DataFile] = field(default_factory=list)
+    urls: dict[str, list[str]] = field(default_factory=dict)  # each report's URL and its lost old ones
 
     @property
     def ok(self) -> bool:
@@ -37,9 +41,16 @@ class Outcome:
 
 
 def run(
-    content_dir: Path, settings: Mapping[str, object], check_only: bool = False, cache: ReadCache | None = None
+    content_dir: Path,
+    settings: Mapping[str, object],
+    check_only: bool = False,
+    cache: ReadCache | None = None,
+    earlier_urls: Mapping[str, object] | None = None,
 ) -> Outcome:
-    """Read and check everything; plan pages only when there is no error (and not just checking)."""
+    """Read and check everything; plan pages only when there is no error (and not just checking).
+
+    earlier_urls: the report URLs an earlier build of the output remembered (moves.moved_urls).
+    """
     config, problems = sitrep_settings.load(settings)
     if config is None:
         return Outcome(problems)
@@ -52,8 +63,22 @@ def run(
     pages = plan(site, index, related_reports(site.reports, index, _remember_related(cache)), config)
     data = data_files(site, index, config)
     planned = [*pages, *(Page(d.save_as, d.save_as, "data") for d in data)]
-    clashes = collisions(planned) + long_names(planned)
-    return Outcome(problems + clashes, config, site, pages, index, navigation(config), data)
+    moved = {saved_as(url) for report in site.reports for url in report.redirect_from}
+    clashes = moved_clashes(site.reports, planned, reserved(settings)) if moved else []
+    clashes += collisions(p for p in planned if p.save_as not in moved) + long_names(planned)
+    lost, urls = moved_urls(site.reports, earlier_urls or {})
+    found = sorted(problems + clashes + lost, key=sort_key)
+    return Outcome(found, config, site, pages, index, navigation(config), data, urls)
+
+
+def reserved(settings: Mapping[str, object]) -> tuple[str, ...]:
+    """Return the output folders no page is planned in: the search index's and the theme's (see theme_folder)."""
+    return (theme_folder(settings), BUNDLE)
+
+
+def theme_folder(settings: Mapping[str, object]) -> str:
+    """Return the output folder of the theme's files, which Pelican copies whole (the spare's is cleared first)."""
+    return str(settings.get("THEME_STATIC_DIR", "theme"))
 
 
 def _remember_related(cache: ReadCache | None) -> Remember | None:

@@ -17,7 +17,7 @@ from .history import FileHistory
 from .markdown import Rendered, first_paragraph, parser, render
 from .model import Report
 from .problems import Problem, error, warning
-from .schema import Field, check_mapping, choice, moment, names, slug, some_names, text
+from .schema import Field, check_mapping, choice, moment, names, site_urls, slug, some_names, text
 from .settings import Config
 from .slugs import NAME_MAX, slugify
 from .urls import entity_place, relative_root
@@ -35,6 +35,7 @@ REPORT_FIELDS = (
     Field("status", choice("published", "draft"), default="published"),
     Field("slug", slug),
     Field("updated", moment),
+    Field("redirect_from", site_urls, default=()),
 )
 _FOLDER_DATE = re.compile(r"(?:^|/)(\d{4})/(\d{2})/")
 
@@ -147,6 +148,7 @@ def _build(
         published=date.instant(config.timezone),
         url_line=source.front.line(("slug",) if values["slug"] else ("title",), 1),
         lines={key[0]: line for key, line in source.front.lines.items() if len(key) == 1},
+        redirect_from=values["redirect_from"],  # type: ignore[arg-type]
     )
     return report, problems
 

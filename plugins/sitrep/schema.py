@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from .dates import FORMAT_HINT, parse_moment
 from .problems import Problem, error, warning
@@ -110,6 +111,38 @@ def slug(name: str, value: object) -> object:
     suggestion = slugify(str(checked))
     hint = f"use lowercase letters, digits and hyphens, e.g. '{suggestion}'" if suggestion else ""
     return Invalid(f"{name} '{checked}' is not allowed", hint or "use lowercase letters, digits and hyphens")
+
+
+SITE_PATH_PART = re.compile(r"[A-Za-z0-9._~-]+")
+PLAIN_HINT = "use letters, digits, '.', '_', '~', '-' and slashes, e.g. reports/2016/01/old-title/"
+SITE_PATH_HINT = "give the report's old address, e.g. reports/2016/01/old-title/"
+
+
+def site_urls(name: str, value: object) -> object:
+    """Accept one or more paths inside the site (old URLs), as URLs: 'reports/2016/01/a/', 'old.html'."""
+    checked = names(name, value)
+    if isinstance(checked, Invalid):
+        return checked
+    urls = [site_url(name, given) for given in checked]  # type: ignore[attr-defined]
+    for index, url in enumerate(urls):
+        if isinstance(url, Invalid):
+            return replace(url, at=(index,) if isinstance(value, list) else ())
+    return tuple(dict.fromkeys(urls))
+
+
+def site_url(name: str, given: str) -> str | Invalid:
+    """Return a path inside the site as a URL ('a/b/' or 'a/b.html'), or why it cannot be one."""
+    path = given.removeprefix("/")
+    if path == "index.html" or path.endswith("/index.html"):
+        path = path.removesuffix("index.html")
+    parts = path.removesuffix("/").split("/")
+    if not path:
+        return Invalid(f"{name} '{given}' is the site's home page", SITE_PATH_HINT)
+    if not all(SITE_PATH_PART.fullmatch(part) for part in parts):
+        return Invalid(f"{name} '{given}' is not a plain path inside the site", PLAIN_HINT)
+    if any(part in (".", "..") for part in parts):
+        return Invalid(f"{name} '{given}' may not use '.' or '..'", SITE_PATH_HINT)
+    return path if path.endswith((".html", ".htm")) else path.removesuffix("/") + "/"
 
 
 def number_between(low: float, high: float) -> Coercer:

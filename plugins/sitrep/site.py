@@ -7,6 +7,7 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import NamedTuple
 
 from .cache import Fingerprints, digest_bytes, load_reads, source_stamp, walk_files
 from .cores import on_every_core
@@ -18,6 +19,7 @@ from .problems import Problem, clashes, error, sort_key
 from .progress import Progress
 from .reports import Read, read_report
 from .settings import Config
+from .urls import saved_as
 
 REPORT_SUFFIX = ".md"
 
@@ -214,17 +216,44 @@ def read_registry(content_dir: Path, config: Config, root: Path | None = None) -
 
 
 def url_collisions(reports: Iterable[Report]) -> list[Problem]:
-    """Report every file whose report would be written to another report's URL."""
-    problems = []
-    for clash in clashes(reports, lambda report: report.save_as):
-        for report in clash:
-            others = ", ".join(o.source for o in clash if o is not report)
-            problems.append(
-                error(
-                    report.source,
-                    report.url_line,
-                    f"URL {report.url} is also used by {others}",
-                    "give one a different 'slug'",
-                )
-            )
-    return problems
+    """Report every URL two reports claim: as their URL, or as an old one they redirect from."""
+    reports = list(reports)
+    claims = [Claim(r.save_as, r.url, r, False) for r in reports]
+    claims += [Claim(saved_as(url), url, r, True) for r in reports for url in r.redirect_from]
+    found = (_collision(claim, clash) for clash in clashes(claims, lambda claim: claim.save_as) for claim in clash)
+    return [problem for problem in found if problem is not None]
+
+
+SLUG_HINT = "give one a different 'slug'"
+
+
+class Claim(NamedTuple):
+    """A report's claim on an output file: its page, or the pointer from an old URL (moved)."""
+
+    save_as: str
+    url: str
+    report: Report
+    moved: bool
+
+    def describe(self, other: Claim) -> str:
+        """Say what this claim is, as seen from the report making another."""
+        if self.report is other.report:
+            return "this report's own URL"
+        return f"an old URL of {self.report.source}" if self.moved else f"the URL of {self.report.source}"
+
+
+def _collision(claim: Claim, clash: list[Claim]) -> Problem | None:
+    """Say what else claims a report's URL or old URL, at the line that gives it (None: its own old URL says it)."""
+    report = claim.report
+    others = [o for o in clash if o is not claim and (claim.moved or o.report is not report)]
+    if not others:
+        return None  # a report's own URL among its old ones: said at the old one
+    if not claim.moved and not any(o.moved for o in others):
+        used = ", ".join(o.report.source for o in others)
+        return error(report.source, report.url_line, f"URL {claim.url} is also used by {used}", SLUG_HINT)
+    what = f"redirect_from {claim.url}" if claim.moved else f"URL {claim.url}"
+    line = report.line("redirect_from") if claim.moved else report.url_line
+    said = ", ".join(o.describe(claim) for o in others)
+    hint = "remove it from redirect_from" if claim.moved else "remove it from the other report's redirect_from"
+    also = "is" if all(o.report is report for o in others) else "is also"
+    return error(report.source, line, f"{what} {also} {said}", hint)

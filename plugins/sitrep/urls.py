@@ -18,3 +18,8 @@ def relative_root(url: str) -> str:
     """Return the path from the page at url back to the site root ('' at the root)."""
     folder = url.rsplit("/", 1)[0] if "/" in url else ""
     return "../" * len([part for part in folder.split("/") if part])
+
+
+def saved_as(url: str) -> str:
+    """Return the file a site URL is served from ('a/b/' -> 'a/b/index.html')."""
+    return url + "index.html" if url.endswith("/") or not url else url
