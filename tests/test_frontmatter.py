@@ -1,4 +1,4 @@
-from sitrep.frontmatter import CONTROLS, NOT_XML, decode, split
+from sitrep.frontmatter import CONTROLS, REMOVED, decode, split
 
 
 def test_decode_strips_bom_and_normalises_newlines():
@@ -17,11 +17,26 @@ def test_decode_names_line_of_bad_byte():
 def test_decode_removes_control_characters_with_a_warning_a_line():
     text, problems = decode("a.md", b"---\nx: 1\n---\nPasted \x0b text\x01\n\x0c\nfine\ttab\n")
     assert text == "---\nx: 1\n---\nPasted  text\n\nfine\ttab\n"  # XML 1.0 forbids them; a tab it allows
-    hint = "(delete it: it came with pasted text, and feeds cannot carry it)"
+    hint = "(delete it: it came with pasted text, and feeds or YAML cannot carry it)"
     assert [p.format() for p in problems] == [
         f"a.md:4: warning: control character U+000B, U+0001 removed {hint}",
         f"a.md:5: warning: control character U+000C removed {hint}",
     ]
+
+
+def test_decode_removes_c1_control_characters_too():
+    text, problems = decode("a.md", "---\nauthor: a\x80b\n---\nNEL\x85 here\n".encode())
+    assert text == "---\nauthor: ab\n---\nNEL here\n"  # YAML refuses them; pasted Windows text brings them
+    assert [(p.line, p.message) for p in problems] == [
+        (2, "control character U+0080 removed"),
+        (4, "control character U+0085 removed"),
+    ]
+
+
+def test_line_and_paragraph_separators_do_not_shift_front_matter_lines():
+    source, problems = split("a.md", "---\ntitle: Pro\u2028be\nsummary: x\u2029y\ntitle: again\n---\n")
+    assert [p.format() for p in problems] == ["a.md:4: duplicate field 'title'"]
+    assert source is not None and source.front.data == {"title": "again", "summary": "x y"}
 
 
 def test_split_gives_body_and_its_first_line():
@@ -48,4 +63,4 @@ def test_unclosed_front_matter():
 
 
 def test_the_quick_check_for_control_characters_looks_for_exactly_those_removed():
-    assert set(CONTROLS) == {chr(c) for c in range(0x10000) if NOT_XML.match(chr(c))}
+    assert set(CONTROLS) == {chr(c) for c in range(0x10000) if REMOVED.match(chr(c))}

@@ -1,3 +1,5 @@
+import pytest
+
 from sitrep.yamltree import parse
 
 
@@ -37,3 +39,46 @@ def test_recursive_alias_is_refused_not_looped():
 def test_non_scalar_key_is_an_issue():
     doc = parse("? [a, b]\n: 1\n")
     assert [i.message for i in doc.issues] == ["a field name must be plain text"]
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("author: !!bool maybe", "invalid YAML value 'maybe': not a valid !!bool (quote it to keep it as text)"),
+        ("author: !!int abc", "invalid YAML value 'abc': not a valid !!int (quote it to keep it as text)"),
+        ("author: !!float x", "invalid YAML value 'x': not a valid !!float (quote it to keep it as text)"),
+        (
+            "author: !!timestamp 2015-02-29",
+            "invalid YAML value '2015-02-29': not a valid !!timestamp (quote it to keep it as text)",
+        ),
+        (
+            "author: " + "9" * 5000,  # past Python's limit for reading an integer
+            f"invalid YAML value '{'9' * 40}...': not a valid !!int (quote it to keep it as text)",
+        ),
+        (
+            "author: 0x" + "f" * 5000,  # read, but too long to write as text
+            f"invalid YAML value '0x{'f' * 38}...': not a valid !!int (quote it to keep it as text)",
+        ),
+        ("author: !mytag x", "invalid YAML value 'x': could not determine a constructor for the tag '!mytag'"),
+        ("!mytag author: x", "invalid YAML value 'author': could not determine a constructor for the tag '!mytag'"),
+        (
+            "<<: 5",
+            "invalid YAML: expected a mapping or list of mappings for merging, but found scalar "
+            "while constructing a mapping",
+        ),
+    ],
+)
+def test_a_value_pyyaml_cannot_construct_is_a_one_line_issue_at_its_line(text, message):
+    doc = parse(f"title: x\n{text}\n", first_line=2)
+    assert [(i.line, i.message) for i in doc.issues] == [(3, message)]
+
+
+def test_a_character_yaml_refuses_is_reported_at_its_line():
+    doc = parse("title: x\nsummary: y\nauthor: a\x80b\n", first_line=2)
+    assert [(i.line, i.message) for i in doc.issues] == [(4, "invalid YAML: character U+0080 is not allowed")]
+
+
+@pytest.mark.parametrize("depth", [30, 100_000])  # composed, then read as events: 30,000 crashed the C composer
+def test_deep_nesting_is_an_issue_not_a_crash(depth):
+    doc = parse("title: x\nauthor: " + "[" * depth + "]" * depth + "\n", first_line=2)
+    assert [(i.line, i.message) for i in doc.issues] == [(3, "YAML too deep or too large")]

@@ -10,8 +10,11 @@ from .yamltree import YamlDoc, parse
 
 FENCE = "---"
 CLOSERS = ("---", "...")
-CONTROLS = "".join(chr(c) for c in [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0xFFFE, 0xFFFF])  # XML forbids them
-NOT_XML = re.compile(f"[{re.escape(CONTROLS)}]")  # a feed carrying one would not parse
+ASCII_CONTROLS = "".join(chr(c) for c in [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])  # XML forbids them
+OTHER_CONTROLS = "".join(chr(c) for c in [*range(0x80, 0xA0), 0xFFFE, 0xFFFF])  # YAML refuses C1, XML the last two
+CONTROLS = ASCII_CONTROLS + OTHER_CONTROLS
+REMOVED = re.compile(f"[{re.escape(CONTROLS)}]")  # a feed or front matter carrying one would not parse
+_OTHERS = re.compile(f"[{re.escape(OTHER_CONTROLS)}]")
 
 
 @dataclass(frozen=True)
@@ -37,17 +40,24 @@ def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
 
 def _without_controls(path: str, text: str) -> tuple[str, list[Problem]]:
     """Remove control characters (pasted text brings them; feeds would not parse), warning once a line."""
-    if not any(control in text for control in CONTROLS):  # 3 times faster than the regex: 12 ms per 1,000 reports
+    if not _has_controls(text):
         return text, []
     lines: dict[int, list[str]] = {}
-    for found in NOT_XML.finditer(text):
+    for found in REMOVED.finditer(text):
         lines.setdefault(text.count("\n", 0, found.start()) + 1, []).append(f"U+{ord(found[0]):04X}")
-    hint = "delete it: it came with pasted text, and feeds cannot carry it"
+    hint = "delete it: it came with pasted text, and feeds or YAML cannot carry it"
     problems = [
         warning(path, line, f"control character {', '.join(dict.fromkeys(codes))} removed", hint)
         for line, codes in lines.items()
     ]
-    return NOT_XML.sub("", text), problems
+    return REMOVED.sub("", text), problems
+
+
+def _has_controls(text: str) -> bool:
+    """Say whether text holds a control character (a search for each ASCII one is 3 times faster than the regex)."""
+    if any(control in text for control in ASCII_CONTROLS):
+        return True
+    return not text.isascii() and _OTHERS.search(text) is not None
 
 
 def split(path: str, text: str) -> tuple[Source | None, list[Problem]]:

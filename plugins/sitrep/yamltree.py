@@ -11,8 +11,15 @@ _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 MAX_DEPTH = 20
 MAX_NODES = 20_000
+MAX_BITS = 1_000  # an integer longer than 300 digits is no number a report needs
+DEEP_FROM = 8_000  # characters: a shorter document cannot nest deep enough to overflow the composer's stack
+UNREADABLE = (yaml.YAMLError, ValueError, KeyError, TypeError)  # what PyYAML's constructors raise on bad values
 
 Path = tuple[object, ...]
+TOO_BIG = "YAML too deep or too large"
+LINE_SEPARATORS = ("\u2028", "\u2029")  # YAML counts them as line breaks, so later lines would shift
+STARTS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
@@ -52,14 +59,24 @@ class YamlDoc:
 def parse(text: str, first_line: int = 1) -> YamlDoc:
     """Parse one YAML document; lines count from first_line."""
     doc = YamlDoc()
+    for separator in LINE_SEPARATORS:
+        text = text.replace(separator, " ")
+    deep = _too_deep(text) if len(text) >= DEEP_FROM else 0
+    if deep:
+        doc.issues.append(YamlIssue(first_line + deep, TOO_BIG))
+        return doc
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
         doc.issues.append(_syntax_issue(exc, first_line))
         return doc
-    except yaml.YAMLError as exc:  # e.g. a reader error on a control character
-        doc.issues.append(YamlIssue(first_line, f"invalid YAML: {exc}"))
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+        line = first_line + text.count("\n", 0, exc.position)
+        doc.issues.append(YamlIssue(line, f"invalid YAML: character U+{exc.character:04X} is not allowed"))
+        return doc
+    except yaml.YAMLError as exc:
+        doc.issues.append(YamlIssue(first_line, f"invalid YAML: {one_line(exc)}"))
         return doc
     finally:
         loader.dispose()
@@ -67,6 +84,32 @@ def parse(text: str, first_line: int = 1) -> YamlDoc:
         walker = _Walker(loader, doc, first_line)
         doc.data = walker.build(node, (), 0)
     return doc
+
+
+def _too_deep(text: str) -> int:
+    """Return the line (from 0) where collections nest deeper than MAX_DEPTH, else 0.
+
+    Read as events, which never recurse: composing 30,000 nested brackets overflows the C stack.
+    """
+    loader, depth = _Loader(text), 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            depth += isinstance(event, STARTS) - isinstance(event, ENDS)
+            if depth > MAX_DEPTH:
+                return event.start_mark.line
+    except yaml.YAMLError:
+        return 0  # parsing it says what is wrong
+    finally:
+        loader.dispose()
+    return 0
+
+
+def one_line(exc: Exception) -> str:
+    """Return the first line of an error's message, without PyYAML's position lines."""
+    if isinstance(exc, yaml.MarkedYAMLError):
+        return " ".join(filter(None, [exc.problem, exc.context])) or "syntax error"
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def _syntax_issue(exc: yaml.MarkedYAMLError, first_line: int) -> YamlIssue:
@@ -104,21 +147,30 @@ class _Walker:
 
     def _too_big(self, line: int) -> None:
         """Record that the document nests or repeats too much."""
-        if not any(i.message.startswith("YAML too deep") for i in self.doc.issues):
-            self.doc.issues.append(YamlIssue(line, "YAML too deep or too large"))
+        if not any(i.message == TOO_BIG for i in self.doc.issues):
+            self.doc.issues.append(YamlIssue(line, TOO_BIG))
 
     def _scalar(self, node: ScalarNode, line: int) -> object:
         """Construct a scalar with PyYAML's safe rules."""
         try:
-            return self.loader.construct_object(node, deep=True)
-        except yaml.YAMLError as exc:
-            self.doc.issues.append(YamlIssue(line, f"invalid YAML value: {exc}"))
+            value = self.loader.construct_object(node, deep=True)
+        except UNREADABLE as exc:
+            self.doc.issues.append(YamlIssue(line, _unreadable(node, exc)))
             return None
+        if isinstance(value, int) and value.bit_length() > MAX_BITS:  # as text it would exceed Python's digit limit
+            self.doc.issues.append(YamlIssue(line, _unreadable(node, ValueError("too long"))))
+            return None
+        return value
 
     def _mapping(self, node: MappingNode, path: Path, depth: int) -> dict[object, object]:
         """Construct a mapping, reporting duplicate and non-text keys."""
         result: dict[object, object] = {}
-        self.loader.flatten_mapping(node)
+        try:
+            self.loader.flatten_mapping(node)  # merge keys (<<)
+        except UNREADABLE as exc:
+            mark = getattr(exc, "problem_mark", None) or node.start_mark
+            self.doc.issues.append(YamlIssue(self.first_line + mark.line, f"invalid YAML: {one_line(exc)}"))
+            return result
         for key_node, value_node in node.value:
             key = self._key(key_node)
             if key is None:
@@ -131,8 +183,21 @@ class _Walker:
 
     def _key(self, node: Node) -> str | None:
         """Return a mapping key as text, or None after recording an issue."""
-        if isinstance(node, ScalarNode):
-            return str(self.loader.construct_object(node))
         line = self.first_line + node.start_mark.line
-        self.doc.issues.append(YamlIssue(line, "a field name must be plain text"))
-        return None
+        if not isinstance(node, ScalarNode):
+            self.doc.issues.append(YamlIssue(line, "a field name must be plain text"))
+            return None
+        try:
+            return str(self.loader.construct_object(node))
+        except UNREADABLE as exc:
+            self.doc.issues.append(YamlIssue(line, _unreadable(node, exc)))
+            return None
+
+
+def _unreadable(node: ScalarNode, exc: Exception) -> str:
+    """Say which value PyYAML could not construct, and as what."""
+    value = node.value if len(node.value) <= 40 else f"{node.value[:40]}..."
+    tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+    if isinstance(exc, yaml.YAMLError):
+        return f"invalid YAML value '{value}': {one_line(exc)}"
+    return f"invalid YAML value '{value}': not a valid {tag} (quote it to keep it as text)"
