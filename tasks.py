@@ -170,7 +170,4 @@ def bench(c, reports=1000, tools="sitrep,pelican,hugo", runs=1):
 @task
 def clean(c, output="output"):
     """Remove the output folder and its build cache (the next build is a cold one)."""
-    import shutil
-
-    shutil.rmtree(output, ignore_errors=True)
-    shutil.rmtree(sitrep_build.cache_of(Path(output).resolve()), ignore_errors=True)
+    _exit(sitrep_build.clean(Path(output), {"the content": ROOT / "content", "the settings": SETTINGS}))

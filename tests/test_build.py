@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 import sitrep.generator
-from conftest import ROOT, SETTINGS, report_text, run_build, run_check, settings_file, tree
-from sitrep.build import build
+from conftest import ROOT, SETTINGS, report_text, run_build, run_check, settings_file, tree, write_tree
+from sitrep.build import build, clean
 from sitrep.generator import SitrepGenerator
 
 HREF = re.compile(r'(?:href|src)="([^"]*)"')
@@ -293,6 +293,32 @@ def test_output_that_holds_the_content_is_refused(site_dir):
         code, messages = run_build(content, output)
         assert code == 1 and messages == f"{output}: holds the content; refusing to replace it with the site\n"
     assert (content / "reports/2016/01/a.md").is_file()
+
+
+@pytest.mark.parametrize("where", ["the current folder", "a folder of other files"])
+def test_an_output_that_is_no_site_is_never_replaced(site_dir, tmp_path, monkeypatch, where):
+    content = site_dir({"reports/2016/01/a.md": report_text("A")})
+    output = tmp_path / "work"
+    write_tree(output, {"notes.txt": "precious", "sub/.git/HEAD": "ref"})
+    monkeypatch.chdir(output if where == "the current folder" else tmp_path)
+    code, messages = run_build(content, output)
+    why = (
+        "holds the current folder"
+        if where == "the current folder"
+        else "is not empty and holds no site (no index.html)"
+    )
+    assert code == 1 and messages == f"{output}: {why}; refusing to replace it with the site\n"
+    assert tree(output) == {"notes.txt": b"precious", "sub/.git/HEAD": b"ref"}
+
+
+def test_clean_removes_a_built_site_and_its_cache_but_never_the_content(site_dir, tmp_path):
+    content = site_dir({"reports/2016/01/a.md": report_text("A")})
+    output, stream = tmp_path / "out", io.StringIO()
+    assert run_build(content, output)[0] == 0
+    assert clean(content, {"the content": content}, stream) == 1 and (content / "reports/2016/01/a.md").is_file()
+    assert stream.getvalue() == f"{content}: holds the content; refusing to remove it\n"
+    assert clean(output, {"the content": content}, stream) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content"]
 
 
 def test_a_build_with_bad_content_ends_the_search_process_started_ahead(small_site, tmp_path, monkeypatch):

@@ -192,14 +192,33 @@ def _build(content: Path, output: Path, settings_file: Path, stream: TextIO, kee
         print(f"{content}: content folder not found; {output.name}/ left as it was", file=stream)
         return 1
     output = output.resolve()
-    if content.resolve().is_relative_to(output):
-        print(f"{output}: holds the content; refusing to replace it with the site", file=stream)
-        return 1
-    if output.exists() and not output.is_dir():
-        print(f"{output}: exists and is not a folder", file=stream)
+    refused = not_replaceable(output, {"the content": content, "the settings": settings_file})
+    if refused:
+        print(f"{output}: {refused}", file=stream)
         return 1
     with _one_build_at_a_time(output, stream):
         return _build_locked(content, output, settings_file, stream, (keep_previous, force), started)
+
+
+def not_replaceable(output: Path, kept: Mapping[str, Path]) -> str:
+    """Say why a folder must not be replaced by a site ('' when it may): it holds what must be kept, or is no site.
+
+    kept: what must survive, by name (the content, the settings); the current folder always must.
+    """
+    if output.exists() and not output.is_dir():
+        return "exists and is not a folder"
+    kept = {**kept, "the current folder": Path.cwd()}
+    holds = next((name for name, path in kept.items() if path.resolve().is_relative_to(output)), None)
+    if holds is not None:
+        return f"holds {holds}; refusing to replace it with the site"
+    if output.is_dir() and any(output.iterdir()) and not _a_site(output):
+        return "is not empty and holds no site (no index.html); refusing to replace it with the site"
+    return ""
+
+
+def _a_site(output: Path) -> bool:
+    """Say whether a folder holds a site: one this command built (it has a build cache) or any with a home page."""
+    return (cache_of(output) / MANIFEST_FILE).is_file() or (output / "index.html").is_file()
 
 
 @contextmanager
@@ -306,6 +325,18 @@ def _discard(staging: Path, output: Path | None = None) -> None:
             staging.rename(cache_of(output) / SPARE)
             return
     shutil.rmtree(staging, ignore_errors=True)
+
+
+def clean(output: Path, kept: Mapping[str, Path], stream: TextIO = sys.stderr) -> int:
+    """Remove a built site and its build cache (the next build is a cold one); refuse a folder that is no site."""
+    output = output.resolve()
+    refused = not_replaceable(output, kept)
+    if refused:
+        print(f"{output}: {refused.replace('replace it with the site', 'remove it')}", file=stream)
+        return 1
+    shutil.rmtree(output, ignore_errors=True)
+    shutil.rmtree(cache_of(output), ignore_errors=True)
+    return 0
 
 
 def cache_of(output: Path) -> Path:
