@@ -2,9 +2,12 @@
 
 import gc
 import io
+import os
 import re
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -149,16 +152,30 @@ def test_an_interrupted_build_says_so_and_leaves_previous_output_untouched(small
     before = tree(out)
     (small_site / "reports/2016/01/new.md").write_text(report_text("New", "2016-01-20"))
 
-    def interrupt(*args: object) -> None:
-        raise KeyboardInterrupt  # Ctrl-C while pages are written
+    def terminate(*args: object) -> None:
+        os.kill(os.getpid(), signal.SIGTERM)  # `kill` while pages are written: like Ctrl-C
+        time.sleep(5)  # the handler raises before this ends
 
-    monkeypatch.setattr(sitrep.generator.SitrepGenerator, "write_or_link", interrupt)
+    monkeypatch.setattr(sitrep.generator.SitrepGenerator, "write_or_link", terminate)
     stream = io.StringIO()
     with pytest.raises(KeyboardInterrupt):
         build(small_site, out, SETTINGS, stream=stream)
     assert stream.getvalue().splitlines()[-1] == "interrupted; out/ left as it was"
     assert tree(out) == before
     assert sorted(p.name for p in out.parent.iterdir()) == [".out.cache", "out"]  # no staging folder left
+
+
+def test_a_build_clears_the_folders_a_killed_build_left_beside_its_output(small_site, tmp_path):
+    out = tmp_path / "out"
+    (tmp_path / ".out.build-k1ll3d/reports").mkdir(parents=True)  # SIGKILL gives a build no time to clean up
+    (tmp_path / ".other.build-k1ll3d").mkdir()  # another output's: not this build's to clear
+    assert run_build(small_site, out)[0] == 0
+    for _ in range(100):  # old folders are deleted by a detached process
+        left = sorted(p.name for p in tmp_path.iterdir())
+        if left == [".other.build-k1ll3d", ".out.cache", "content", "out"]:
+            break
+        time.sleep(0.1)
+    assert left == [".other.build-k1ll3d", ".out.cache", "content", "out"]
 
 
 def test_a_second_build_of_an_output_waits_for_the_first(small_site, tmp_path):

@@ -1,8 +1,14 @@
 """Sharing a task between this process and forked workers."""
 
 import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import sitrep.cores
+from conftest import ROOT
 from sitrep.cores import on_every_core
 
 
@@ -23,3 +29,39 @@ def test_too_few_items_for_a_fork_run_here(monkeypatch):
     task = lambda share, shares: (share, shares, os.getpid())  # noqa: E731
     assert on_every_core(task, count=9, least=10) == [(0, 1, os.getpid())]
     assert [share for share, _, _ in on_every_core(task, count=10, least=10)] == [0, 1, 2]
+
+
+def test_a_forked_worker_ends_with_its_parent(tmp_path):
+    # A worker outliving a killed build (SIGKILL, the OOM killer) would hold its lock, and the next build would wait forever.
+    script = f"""
+import os, signal, sys, time
+sys.path.insert(0, {str(ROOT / "plugins")!r})
+import sitrep.cores
+sitrep.cores.os.cpu_count = lambda: 2
+def task(share, shares):
+    if share == 1:
+        open({str(tmp_path / "worker")!r}, "w").write(str(os.getpid()))
+        time.sleep(60)
+    else:
+        while not os.path.exists({str(tmp_path / "worker")!r}):
+            time.sleep(0.01)
+        os.kill(os.getpid(), signal.SIGKILL)
+sitrep.cores.on_every_core(task)
+"""
+    done = subprocess.run([sys.executable, "-c", script], timeout=60)
+    assert done.returncode == -signal.SIGKILL
+    worker = int((tmp_path / "worker").read_text())
+    for _ in range(100):
+        if not alive(worker):
+            break
+        time.sleep(0.1)
+    assert not alive(worker)
+
+
+def alive(pid: int) -> bool:
+    """Say whether a process runs (a zombie, dead but not yet reaped by init, counts as ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state != "Z"

@@ -9,9 +9,11 @@ import json
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -180,9 +182,28 @@ def build(
     force: build even when nothing changed (unchanged pages are still linked, not rendered).
     """
     try:
-        return _build(content, output, settings_file, stream, keep_previous, force)
+        with _stopped_as_interrupted():
+            return _build(content, output, settings_file, stream, keep_previous, force)
     finally:
         gc.unfreeze()  # the model the generator froze once read (a preview server builds again and again)
+
+
+@contextmanager
+def _stopped_as_interrupted() -> Iterator[None]:
+    """Treat SIGTERM (`kill`, a CI runner's stop) like Ctrl-C: the build cleans up and leaves the output as it was."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers belong to the main thread (a preview server builds in another)
+        return
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _interrupt(number: int, frame: object) -> None:
+    """Raise KeyboardInterrupt where the build is, as Ctrl-C would."""
+    raise KeyboardInterrupt
 
 
 def _build(content: Path, output: Path, settings_file: Path, stream: TextIO, keep_previous: bool, force: bool) -> int:
@@ -249,6 +270,7 @@ def _build_locked(
     last = load_manifest(cache_of(output))
     if not force and last.inputs == inputs and last.intact(output):
         return _unchanged(last, stream, time.perf_counter() - started, output)
+    _clear_stale_builds(output)
     staging, spare = _staging(output, keep_previous, [pipeline.theme_folder(settings)])
     where = {"OUTPUT_PATH": str(staging), "SITREP_CACHE_PATH": str(cache_of(output)), "SITREP_SPARE": spare}
     where["SITREP_PREVIOUS_OUTPUT"] = str(output)  # unchanged pages are linked from it
@@ -405,6 +427,15 @@ def _keep_spare(output: Path) -> list[Path]:
     except OSError:  # no manifest (a first build) or no usable cache folder: no spare
         old.append(_throw_away(output, output))
     return old
+
+
+def _clear_stale_builds(output: Path) -> None:
+    """Throw away build folders a killed build left beside output (this build holds the lock: none is running)."""
+    prefix = f".{output.name}.build-"
+    with contextlib.suppress(OSError):
+        for path in output.parent.iterdir():
+            if path.name.startswith(prefix) and path.is_dir() and not path.is_symlink():
+                _throw_away(path, output)  # deleted with the rest of the trash after the swap
 
 
 def _throw_away(folder: Path, output: Path) -> Path:

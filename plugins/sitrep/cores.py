@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import TypeVar
@@ -11,6 +14,7 @@ from typing import TypeVar
 T = TypeVar("T")
 Task = Callable[[int, int], T]
 
+PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 _tasks: list[Task[object]] = []  # the task being shared: forked workers inherit it, so it is never pickled
 
 
@@ -30,11 +34,20 @@ def on_every_core(task: Task[T], count: int = 0, least: int = 0) -> list[T]:
         return [task(0, 1)]
     _tasks.append(task)  # type: ignore[arg-type]
     try:
-        with ProcessPoolExecutor(max_workers=workers - 1, mp_context=multiprocessing.get_context("fork")) as pool:
+        fork = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers - 1, mp_context=fork, initializer=_die_with, initargs=(os.getpid(),)) as pool:
             theirs = pool.map(_run_share, range(1, workers), [workers] * (workers - 1))
             return [task(0, workers), *theirs]
     finally:
         _tasks.pop()
+
+
+def _die_with(parent: int) -> None:
+    """End this worker when its parent does (SIGKILL, the OOM killer): left behind, it would hold the build's lock."""
+    with contextlib.suppress(AttributeError, OSError):  # Linux's prctl(PR_SET_PDEATHSIG); elsewhere, nothing
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it died before the line above
+        os._exit(1)
 
 
 def _run_share(share: int, shares: int) -> object:
