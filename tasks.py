@@ -90,14 +90,23 @@ def new(c, title, region, actors="", locations="", category=None, date=None, con
         day = datetime.date.fromisoformat(date) if date else datetime.date.today()
     except ValueError:
         raise Exit(f"--date {date!r} is not YYYY-MM-DD", code=2) from None
-    author = subprocess.run(["git", "config", "user.name"], capture_output=True, text=True).stdout.strip() or None
-    registry = sitrep_build.load_registry_only(Path(content), SETTINGS)
+    try:
+        author = subprocess.run(["git", "config", "user.name"], capture_output=True, text=True).stdout.strip() or None
+    except OSError:  # no git: no author, which the front matter may then give
+        author = None
+    try:
+        registry = sitrep_build.load_registry_only(Path(content), SETTINGS)
+    except sitrep_build.SettingsError as failure:
+        raise Exit(failure.problem.format(), code=1) from None
     made = scaffold(title, day, region, split_names(actors), split_names(locations), registry, category, author)
     path = Path(content) / "reports" / made.path
     if path.exists():
         raise Exit(f"{path}: already exists; not overwritten", code=1)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(made.text, encoding="utf-8")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(made.text, encoding="utf-8")
+    except OSError as failure:
+        raise Exit(f"{path}: cannot write it: {failure.strerror or failure}", code=1) from None
     for note in made.notes:
         print(f"note: {note}")
     print(path)

@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pytest
 
+import sitrep.build
 import sitrep.generator
 from conftest import ROOT, SETTINGS, report_text, run_build, run_check, settings_file, tree, write_tree
-from sitrep.build import build, clean
+from sitrep.build import Tally, build, clean
 from sitrep.generator import SitrepGenerator
+from sitrep.problems import ContentError
 
 HREF = re.compile(r'(?:href|src)="([^"]*)"')
 
@@ -279,6 +281,65 @@ def test_plain_pelican_builds_and_fails_cleanly(small_site, tmp_path):
     assert "Traceback" not in result.stdout + result.stderr
 
 
+@pytest.mark.parametrize(
+    "line, said",
+    [
+        ("x = (", "6: cannot read the settings: SyntaxError: '(' was never closed"),
+        ("import no_such_module", "6: cannot read the settings: ModuleNotFoundError: No module named 'no_such_module'"),
+        ("THEME = 'nowhere'", " cannot read the settings: ValueError: Could not find the theme nowhere"),
+    ],
+)
+def test_a_settings_file_that_cannot_be_read_is_one_line(small_site, tmp_path, line, said):
+    conf = settings_file(tmp_path, line)
+    code, messages = build(small_site, tmp_path / "out", conf, stream=(stream := io.StringIO())), stream.getvalue()
+    assert code == 1 and messages.startswith(f"{conf}:{said}") and messages.count("\n") == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_build_in_which_pelican_logs_an_error_fails(small_site, tmp_path):
+    out = tmp_path / "out"
+    assert run_build(small_site, out)[0] == 0
+    before, stream = tree(out), io.StringIO()
+    conf = settings_file(tmp_path, "PLUGINS = ['sitrep', 'sitrepp']")  # mistyped: Pelican logs an error, goes on
+    assert build(small_site, out, conf, stream=stream) == 1
+    assert stream.getvalue().startswith("error: Cannot load plugin `sitrepp`")
+    assert stream.getvalue().endswith("build failed: 1 error; out/ left as it was\n")
+    assert tree(out) == before
+
+
+def test_a_build_in_which_sitreps_plugin_never_ran_fails():
+    stream = io.StringIO()  # in a fresh process, PLUGINS without 'sitrep' builds nothing and Pelican says nothing
+    with pytest.raises(ContentError):
+        sitrep.build._check_ran({}, Tally(), Path("conf.py"), stream)
+    assert (
+        stream.getvalue()
+        == "conf.py: Sitrep's plugin did not run: nothing was built (check PLUGINS and PLUGIN_PATHS)\n"
+    )
+
+
+def test_a_file_system_failure_is_one_line(small_site, tmp_path):
+    (tmp_path / "a-file").write_text("not a folder")
+    code, messages = run_build(small_site, tmp_path / "a-file" / "out")
+    assert (code, messages) == (1, f"build failed: {tmp_path / 'a-file'}: File exists; out/ left as it was\n")
+
+
+def test_links_in_the_content_are_followed_once_and_odd_file_names_are_fine(site_dir, tmp_path):
+    elsewhere = write_tree(tmp_path / "shared", {"2016/01/a.md": report_text("Before")})
+    content = site_dir({"notes.txt": "x"})
+    (content / "reports").symlink_to(elsewhere)  # the reports kept in another checkout
+    (elsewhere / "2016/01/loop.md").symlink_to("loop.md")  # a link in a loop: skipped, like a dangling one
+    (elsewhere / "2016/up").symlink_to("..")  # a link to a folder above: not walked again
+    (content / "caf\udce9.txt").write_text("a file name that is not UTF-8")
+    out = tmp_path / "out"
+    assert run_build(content, out)[0] == 0
+    (elsewhere / "2016/01/a.md").write_text(report_text("After"))
+    code, messages = run_build(content, out)
+    assert code == 0 and "nothing changed" not in messages  # the edit behind the link counts
+    assert (out / "reports/2016/01/after/index.html").is_file()
+    code, said = run_check(content)
+    assert code == 0 and "checked 1 report file: 0 errors, 0 warnings" in said
+
+
 def test_missing_content_folder_is_one_line_not_a_traceback(tmp_path):
     code, messages = run_build(tmp_path / "nowhere", tmp_path / "out")
     assert (code, messages) == (1, f"{tmp_path / 'nowhere'}: content folder not found; out/ left as it was\n")
@@ -363,8 +424,8 @@ def test_a_build_that_fails_while_writing_stops_its_search_run(small_site, tmp_p
 
     monkeypatch.setattr(sitrep.generator, "start_index", spy)
     monkeypatch.setattr(SitrepGenerator, "write_or_link", fail_second)
-    with pytest.raises(OSError):
-        run_build(small_site, tmp_path / "out")
+    code, messages = run_build(small_site, tmp_path / "out")
+    assert code == 1 and messages.endswith("build failed: No space left on device; out/ left as it was\n")
     assert len(runs) == 1 and runs[0].poll() is not None
     assert not (tmp_path / "out").exists()
     assert [p.name for p in tmp_path.iterdir() if ".build-" in p.name] == []

@@ -29,6 +29,22 @@ def test_defaults_are_valid():
         ({"SITREP_HOME_PER_PAGE": 0}, "settings: SITREP_HOME_PER_PAGE must be a whole number above 0"),
         ({"SITREP_TIMELINE_LIMIT": "all"}, "settings: SITREP_TIMELINE_LIMIT must be a whole number above 0"),
         ({"TIMEZONE": "Mars/Olympus"}, "settings: TIMEZONE 'Mars/Olympus' is not a known time zone"),
+        (
+            {"SITREP_DATA_DIR": "../escape"},
+            "settings: SITREP_DATA_DIR '../escape' must be a relative path inside its folder",
+        ),
+        (
+            {"SITREP_REPORTS_DIR": "/etc"},
+            "settings: SITREP_REPORTS_DIR '/etc' must be a relative path inside its folder",
+        ),
+        ({"SITREP_ENTITIES_DIR": 5}, "settings: SITREP_ENTITIES_DIR must be a folder name"),
+        ({"SITREP_SEARCH": "no"}, "settings: SITREP_SEARCH must be True or False"),
+        ({"SITREP_FEED_ID_PREFIX": None}, "settings: SITREP_FEED_ID_PREFIX must be text"),
+        (
+            {"SOURCE_DATE_EPOCH": "99999999999999"},
+            "settings: SOURCE_DATE_EPOCH '99999999999999' is not a time in seconds since 1970 "
+            "(unset it, or set it to whole seconds since 1970, e.g. $(git log -1 --format=%ct))",
+        ),
     ],
 )
 def test_bad_settings(settings, message):

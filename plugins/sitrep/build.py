@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import functools
 import gc
 import json
 import logging
@@ -15,7 +16,8 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,7 +39,7 @@ from .cache import (
 )
 from .entities import Registry
 from .history import GitError, changed_files, head
-from .problems import ContentError, Problem, as_github, as_record, errors
+from .problems import ContentError, Problem, as_github, as_record, error, errors
 from .progress import plural
 from .site import labels
 
@@ -52,6 +54,7 @@ class Tally:
     warnings: int = 0
     errors: int = 0
     lines: list[str] = field(default_factory=list)  # the warnings, as printed
+    foreign: list[str] = field(default_factory=list)  # errors Pelican logged (it skips and goes on; we stop)
 
 
 class _Echo(logging.Handler):
@@ -75,6 +78,8 @@ class _Echo(logging.Handler):
             text = f"  {text}"
         if record.levelno == logging.WARNING:
             self.tally.lines.append(text)
+        elif record.levelno >= logging.ERROR and not ours:
+            self.tally.foreign.append(text)
         print(text, file=self.stream)
 
 
@@ -99,7 +104,46 @@ def read_settings(settings_file: Path, content: Path, output: Path) -> dict[str,
     from pelican.settings import read_settings as pelican_read_settings
 
     override = {"PATH": str(content.resolve()), "OUTPUT_PATH": str(output.resolve())}
-    return pelican_read_settings(str(settings_file), override=override)
+    try:
+        return pelican_read_settings(str(settings_file), override=override)
+    except Exception as failure:  # the settings are Python the user wrote: whatever it raises is theirs
+        raise SettingsError(_settings_problem(settings_file, failure)) from failure
+
+
+class SettingsError(Exception):
+    """The settings file could not be read: its one-line problem."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.format())
+        self.problem = problem
+
+
+def _settings_problem(settings_file: Path, failure: Exception) -> Problem:
+    """Say what reading the settings raised, at its line in the settings file when it comes from there."""
+    lines = [f.lineno for f in traceback.extract_tb(failure.__traceback__) if Path(f.filename) == settings_file]
+    line = failure.lineno if isinstance(failure, SyntaxError) and failure.lineno else (lines or [0])[-1]
+    message = f"cannot read the settings: {type(failure).__name__}: {one_line(str(failure))}"
+    return error(str(settings_file), line or 0, message)
+
+
+def one_line(text: str) -> str:
+    """Return the first line of a message."""
+    return (text.strip().splitlines() or [""])[0]
+
+
+def _in_one_line(command: Callable[[], int], stream: TextIO, failed: str) -> int:
+    """Run a command, saying an unreadable settings file or a file-system failure in one line (exit status 1).
+
+    failed: how to say an OSError, its cause in braces, e.g. "check failed: {}".
+    """
+    try:
+        return command()
+    except SettingsError as failure:
+        print(failure.problem.format(), file=stream)
+    except OSError as failure:  # the disk is full, a folder cannot be written...: no traceback for that
+        where = f"{failure.filename}: " if failure.filename else ""
+        print(failed.format(f"{where}{failure.strerror or one_line(str(failure))}"), file=stream)
+    return 1
 
 
 @dataclass(frozen=True)
@@ -119,6 +163,11 @@ def check(
     content: Path, settings_file: Path, stream: TextIO = sys.stdout, options: CheckOptions = CheckOptions()
 ) -> int:
     """Validate the content without writing anything; return the exit code."""
+    return _in_one_line(functools.partial(_check, content, settings_file, stream, options), stream, "check failed: {}")
+
+
+def _check(content: Path, settings_file: Path, stream: TextIO, options: CheckOptions) -> int:
+    """Validate the content (see check)."""
     from .generator import own_settings
 
     started = time.perf_counter()
@@ -181,9 +230,10 @@ def build(
 
     force: build even when nothing changed (unchanged pages are still linked, not rendered).
     """
+    run = functools.partial(_build, content, output, settings_file, stream, keep_previous, force)
     try:
         with _stopped_as_interrupted():
-            return _build(content, output, settings_file, stream, keep_previous, force)
+            return _in_one_line(run, stream, f"build failed: {{}}; {output.name}/ left as it was")
     finally:
         gc.unfreeze()  # the model the generator froze once read (a preview server builds again and again)
 
@@ -277,6 +327,7 @@ def _build_locked(
     try:
         with _echo_logs(stream) as tally:
             written = _run_pelican({**settings, **where})
+            _check_ran(written, tally, settings_file, stream)
     except ContentError as failure:
         _discard(staging, output if spare else None)
         bad = len(errors(failure.problems))
@@ -373,6 +424,17 @@ def _unchanged(last: Manifest, stream: TextIO, seconds: float, output: Path) -> 
     tally = Tally(len(last.warnings))
     print(_summary(last.counts, tally, seconds, output, "nothing changed: kept"), file=stream)
     return 0
+
+
+def _check_ran(written: Mapping[str, object], tally: Tally, settings_file: Path, stream: TextIO) -> None:
+    """Fail a build in which Pelican logged an error, or Sitrep's generator never ran (PLUGINS mistyped)."""
+    problems = [error("pelican", 0, line) for line in tally.foreign]
+    if not written:
+        hint = "check PLUGINS and PLUGIN_PATHS"
+        problems.append(error(settings_file.name, 0, "Sitrep's plugin did not run: nothing was built", hint))
+        print(problems[-1].format(), file=stream)
+    if problems:
+        raise ContentError(problems)
 
 
 def _run_pelican(settings: dict[str, object]) -> dict[str, object]:

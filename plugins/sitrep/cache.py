@@ -54,7 +54,7 @@ def digest_bytes(*parts: bytes | str) -> str:
     """Return a short hex digest of length-prefixed parts (so ('ab', 'c') differs from ('a', 'bc'))."""
     made = hashlib.blake2b(digest_size=16)
     for part in parts:
-        data = part.encode() if isinstance(part, str) else part
+        data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part  # file names may be any bytes
         made.update(b"%d:" % len(data))
         made.update(data)
     return made.hexdigest()
@@ -212,13 +212,31 @@ def source_stamp(info: os.stat_result) -> list[int]:
     return [info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
 
 
-def walk_files(folder: str | Path, prefix: str = "") -> Iterator[tuple[str, os.DirEntry[str]]]:
-    """Yield every file under folder with prefix and its path relative to it, in path order (parts compared)."""
+def walk_files(
+    folder: str | Path, prefix: str = "", above: frozenset[tuple[int, int]] = frozenset()
+) -> Iterator[tuple[str, os.DirEntry[str]]]:
+    """Yield every file under folder with prefix and its path relative to it, in path order (parts compared).
+
+    Links are followed, as the reports folder itself may be one (its files must count in the content's
+    digest as they do when read); a link back to a folder above, or one in a loop, is skipped.
+    above: the folders this one is inside, by (device, inode).
+    """
+    above = above or frozenset({_identity(os.stat(folder))})
     for entry in sorted(os.scandir(folder), key=lambda found: found.name):
-        if entry.is_dir(follow_symlinks=False):  # as rglob: a link to a folder is not followed, so never loops
-            yield from walk_files(entry.path, f"{prefix}{entry.name}/")
-        elif entry.is_file():
+        try:
+            inside = _identity(entry.stat()) if entry.is_dir() else None
+            is_file = inside is None and entry.is_file()
+        except OSError:  # a link in a loop: skipped, like a link to nothing
+            continue
+        if inside is not None and inside not in above:
+            yield from walk_files(entry.path, f"{prefix}{entry.name}/", above | {inside})
+        elif is_file:
             yield f"{prefix}{entry.name}", entry
+
+
+def _identity(stat: os.stat_result) -> tuple[int, int]:
+    """Return what tells one folder from another, whatever path leads to it."""
+    return stat.st_dev, stat.st_ino
 
 
 def load_json_dict(path: Path | None) -> dict[str, object]:

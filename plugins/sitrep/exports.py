@@ -18,7 +18,7 @@ LIST_SEPARATOR = "; "
 
 def generated_at(reports: Sequence[Report], source_date_epoch: str | None) -> str:
     """Return the exports' `generated`: SOURCE_DATE_EPOCH if set, else the newest content date, never the clock."""
-    if source_date_epoch and source_date_epoch.strip().isdigit():
+    if source_date_epoch:  # checked with the settings: whole seconds
         return datetime.fromtimestamp(int(source_date_epoch), tz=UTC).isoformat()
     return max((updated(r) for r in reports), default=datetime(1970, 1, 1, tzinfo=UTC)).isoformat()
 

@@ -76,7 +76,10 @@ def changed_files(folder: Path, base: str) -> list[str]:
     )
     found: list[str] = []
     for command in commands:
-        done = subprocess.run(command, cwd=folder, capture_output=True, text=True, check=False)
+        try:
+            done = subprocess.run(command, cwd=folder, capture_output=True, text=True, check=False)
+        except OSError as failure:  # no git on this machine
+            raise GitError(f"cannot run git: {failure.strerror or failure}") from failure
         if done.returncode != 0:
             raise GitError(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "git failed")
         found += done.stdout.splitlines()

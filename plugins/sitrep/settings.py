@@ -130,9 +130,7 @@ def with_defaults(settings: Mapping[str, object]) -> dict[str, object]:
 def load(settings: Mapping[str, object]) -> tuple[Config | None, list[Problem]]:
     """Validate settings and build a Config, or return the problems."""
     values = with_defaults(settings)
-    problems = [p for name in _PATTERN_NAMES for p in _check_pattern(name, values[name])]
-    for name in ("SITREP_HOME_PER_PAGE", "SITREP_ENTITY_PER_PAGE", "SITREP_FEED_MAX_ITEMS", "SITREP_TIMELINE_LIMIT"):
-        problems += _check_positive(name, values[name])
+    problems = [p for name, check in CHECKS.items() for p in check(name, values[name])]
     zone = _zone(values["TIMEZONE"], problems)
     if problems or zone is None:
         return None, problems
@@ -217,6 +215,47 @@ def _check_positive(name: str, value: object) -> list[Problem]:
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
         return []
     return [error(SETTINGS_LABEL, 0, f"{name} must be a whole number above 0")]
+
+
+def _check_folder(name: str, value: object) -> list[Problem]:
+    """Check that a folder setting is a relative path that stays inside its folder (content or output)."""
+    if not isinstance(value, str) or not value.strip("/"):
+        return [error(SETTINGS_LABEL, 0, f"{name} must be a folder name")]
+    if value.startswith("/") or ".." in value.split("/") or "\\" in value:
+        return [error(SETTINGS_LABEL, 0, f"{name} '{value}' must be a relative path inside its folder")]
+    return []
+
+
+def _check_switch(name: str, value: object) -> list[Problem]:
+    """Check that a setting is True or False (a string like "no" would count as true)."""
+    return [] if isinstance(value, bool) else [error(SETTINGS_LABEL, 0, f"{name} must be True or False")]
+
+
+def _check_text(name: str, value: object) -> list[Problem]:
+    """Check that a setting is text that is not empty."""
+    return [] if isinstance(value, str) and value else [error(SETTINGS_LABEL, 0, f"{name} must be text")]
+
+
+def _check_epoch(name: str, value: object) -> list[Problem]:
+    """Check SOURCE_DATE_EPOCH (from the environment): unset, or whole seconds since 1970 before the year 10000."""
+    if value in ("", None) or (str(value).isdigit() and int(str(value)) <= LAST_EPOCH):
+        return []
+    hint = "unset it, or set it to whole seconds since 1970, e.g. $(git log -1 --format=%ct)"
+    return [error(SETTINGS_LABEL, 0, f"{name} '{value}' is not a time in seconds since 1970", hint)]
+
+
+LAST_EPOCH = 253_402_300_799  # 9999-12-31T23:59:59Z, the last moment Python's datetime holds
+POSITIVE = ("SITREP_HOME_PER_PAGE", "SITREP_ENTITY_PER_PAGE", "SITREP_FEED_MAX_ITEMS", "SITREP_TIMELINE_LIMIT")
+FOLDERS = ("SITREP_REPORTS_DIR", "SITREP_ENTITIES_DIR", "SITREP_DATA_DIR")
+CHECKS = {
+    **{name: _check_pattern for name in _PATTERN_NAMES},
+    **{name: _check_positive for name in POSITIVE},
+    **{name: _check_folder for name in FOLDERS},
+    "SITREP_SEARCH": _check_switch,
+    "SITREP_FEED_ID_PREFIX": _check_text,
+    "SITREP_LOCAL_SITEURL": _check_text,
+    "SOURCE_DATE_EPOCH": _check_epoch,
+}
 
 
 def _zone(name: object, problems: list[Problem]) -> ZoneInfo | None:
