@@ -339,7 +339,11 @@ def _build_locked(
             print(f"interrupted; {output.name}/ left as it was", file=stream)
         raise
     digests, known = written.pop("digests", {}), written.pop("stamps", {})
-    _swap(staging, output, previous_of(output) if keep_previous else None)
+    try:
+        _swap(staging, output, previous_of(output) if keep_previous else None)
+    except OSError:  # the output cannot be moved (no permission): it stays; the new site goes
+        _discard(staging)
+        raise
     try:
         save_manifest(cache_of(output), output, Manifest(inputs, {}, written, tuple(tally.lines)), digests, known)
     except OSError as failure:  # the next build is a cold one, nothing worse
@@ -484,10 +488,13 @@ def _keep_spare(output: Path) -> list[Path]:
     cache = cache_of(output)
     old = [_throw_away(cache / SPARE, output)] if (cache / SPARE).is_dir() else []
     try:
-        os.replace(cache / MANIFEST_FILE, cache / SPARE_MANIFEST)  # this build's manifest is saved after the swap
         output.rename(cache / SPARE)
-    except OSError:  # no manifest (a first build) or no usable cache folder: no spare
-        old.append(_throw_away(output, output))
+    except OSError:  # no usable cache folder: no spare
+        return [*old, _throw_away(output, output)]
+    try:
+        os.replace(cache / MANIFEST_FILE, cache / SPARE_MANIFEST)  # this build's manifest is saved after the swap
+    except OSError:  # no manifest (a first build): a spare nothing can be checked against
+        old.append(_throw_away(cache / SPARE, output))
     return old
 
 
