@@ -3,6 +3,7 @@
 import io
 import re
 import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
 
 import feedparser
 import pytest
@@ -171,3 +172,81 @@ def test_opml_lists_every_feed_with_titles(out):
     assert {"All reports", "Actors", "Islamic State (actor)", "Sirte (location)"} <= titles
     page = (out / "feeds/index.html").read_text()
     assert 'href="../actors/lna/feed.atom.xml"' in page and 'href="../feeds/index.opml"' in page
+
+
+class _Shown(HTMLParser):
+    """Collect what a browser shows of an HTML fragment: its text and the elements it makes."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.text: list[str] = []
+        self.elements: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append(tag)
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def shown(detail) -> tuple[str, list[str]]:
+    """Return what a reader shows of a feedparser text construct: its text and the elements it renders."""
+    if detail.type != "text/html":
+        return detail.value, []
+    parser = _Shown()
+    parser.feed(detail.value)
+    parser.close()
+    return "".join(parser.text), parser.elements
+
+
+MARKUP = {
+    "reports/2016/01/img.md": report_text(
+        "Zorblax <img src=x onerror=alert(2)>",
+        "2016-01-05",
+        actors="['<i>Zorblax</i>']",
+        author="'J. <b>Rahman</b>'",
+        body="Zorblax <img src=x onerror=alert(1)>\n",
+    ),
+    "reports/2016/01/bold.md": report_text(
+        "Use <b>bold</b> & <img src=x onerror=alert(3)>", "2016-01-06", body="AT&amp;T & <b>co</b>\n"
+    ),
+    "reports/2016/01/plain.md": report_text("Oil & gas", "2016-01-07", body="Tripoli & Misrata.\n"),
+}
+
+
+@pytest.fixture
+def markup_out(site_dir, tmp_path):
+    target = tmp_path / "out"
+    conf = settings_file(tmp_path, 'ACTOR_RSS = "actors/{slug}/feed.rss.xml"')
+    assert build(site_dir(MARKUP), target, conf, stream=io.StringIO()) == 0
+    return target
+
+
+def test_rss_shows_a_plain_text_summary_as_text_not_html(markup_out):
+    entries = {e.id.rsplit("/", 1)[1]: e for e in parse(markup_out / "feeds/all.rss.xml").entries}
+    img, bold, plain = entries["img.md"], entries["bold.md"], entries["plain.md"]
+    assert img.summary == "Zorblax &lt;img src=x onerror=alert(1)&gt;"
+    assert shown(img.summary_detail) == ("Zorblax <img src=x onerror=alert(1)>", [])
+    assert bold.summary == "AT&amp;T &amp; &lt;b&gt;co&lt;/b&gt;"  # Markdown read the body's entity: AT&T
+    assert shown(bold.summary_detail) == ("AT&T & <b>co</b>", [])
+    assert shown(plain.summary_detail) == ("Tripoli & Misrata.", [])
+    atom = next(e for e in parse(markup_out / "feeds/all.atom.xml").entries if e.id.endswith("img.md"))
+    assert (atom.summary_detail.type, atom.summary) == ("text/plain", "Zorblax <img src=x onerror=alert(1)>")
+
+
+def test_rss_titles_authors_and_categories_show_as_text(markup_out):
+    feed = parse(markup_out / "feeds/all.rss.xml")
+    titles = {e.id.rsplit("/", 1)[1]: e.title_detail for e in feed.entries}
+    # Taken for text: given as text, so plain-text readers show it as it is too.
+    assert (titles["img.md"].type, titles["img.md"].value) == ("text/plain", "Zorblax <img src=x onerror=alert(2)>")
+    assert (titles["plain.md"].type, titles["plain.md"].value) == ("text/plain", "Oil & gas")
+    # A close tag makes readers take it for HTML: given as HTML, it still shows as its text.
+    assert titles["bold.md"].value == "Use &lt;b&gt;bold&lt;/b&gt; &amp; &lt;img src=x onerror=alert(3)&gt;"
+    assert shown(titles["bold.md"]) == ("Use <b>bold</b> & <img src=x onerror=alert(3)>", [])
+    actor = parse(markup_out / "actors/i-zorblax-i/feed.rss.xml").feed.title_detail
+    assert shown(actor) == ("Sitrep: Libya security and politics: <i>Zorblax</i> (actor)", [])
+    img = next(e for e in feed.entries if e.id.endswith("img.md"))
+    assert img.author == "J. <b>Rahman</b>"  # dc:creator: feedparser never takes it for HTML
+    assert [tag.term for tag in img.tags] == ["<i>Zorblax</i>", "Western"]
+    atom = next(e for e in parse(markup_out / "feeds/all.atom.xml").entries if e.id.endswith("img.md"))
+    assert (atom.title_detail.type, atom.title) == ("text/plain", "Zorblax <img src=x onerror=alert(2)>")

@@ -5,14 +5,18 @@ from __future__ import annotations
 import gzip
 import json
 import logging
+import os
 import random
 import re
 import shutil
 import sys
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from conftest import report_text, run_build, tree, write_tree
 from sitrep import progress, search
 
 GLOB = "reports/*/*/*/index.html"
@@ -232,6 +236,86 @@ def test_page_words_are_folded_as_pagefind_folds_them(text, words):
     assert search.page_words(f"<nav>Menu</nav><article data-pagefind-body>{text}</article>".encode()) == words
 
 
+def edges_folded(token: str) -> str:
+    """Fold a token as fold did before: its edges substituted away by a (quadratic) pattern."""
+    return re.sub(r"^[\W_]+|[\W_]+$", "", token).casefold()
+
+
+TRICKY = ["", "-", "__", "a", "_a_", "a_b", "unchanged.", "«Tripoli»", "(GNA)", "al-Sarraj", "…", "2016—"]
+TRICKY += ["a-\n", "\n", "a\n-", "-\na", "e\u0301", "\u0301e", "²", "x²,", "٣-", "İstanbul,", "STRASSE", "ß."]
+TRICKY += ["😀a😀", "\x00a\x00", "ǅ", "`code`", "--a--b--", "a" + "-" * 50 + "a", "\u00a0a\u00a0", "_1_"]
+
+
+def test_fold_gives_what_stripping_the_edges_by_pattern_gave():
+    rng = random.Random(0)
+    letters = ["a", "Z", "_", "-", ".", "\n", "\u0301", "²", "٣", "ß", "İ", "\u00a0", "😀", "ǅ"]
+    tokens = TRICKY + ["".join(rng.choices(letters, k=rng.randint(1, 7))) for _ in range(20_000)]
+    assert [search.fold(token) for token in tokens] == [edges_folded(token) for token in tokens]
+
+
+def test_fold_takes_a_long_run_of_punctuation_in_its_stride():
+    run = "-" * 200_000  # the pattern took about 18 s for 40,000 (quadratic): this would take minutes
+    assert search.fold(f"Al{run}Sarraj") == f"al{run}sarraj"
+    assert search.fold(f"`{run}x{run}`") == "x"
+    assert search.page_words(f"<main data-pagefind-body>a{run}b {run}</main>".encode()) == [f"a{run}b"]
+
+
+def test_filter_values_are_given_as_html_so_pagefinds_ui_shows_them_as_text(tmp_path):
+    """Pagefind's UI puts filter values into the search page as HTML: a name must not become an element."""
+    values = [["<img src=x onerror=alert(1)>", [0]], ["Tripoli", [1]], ["A & B", [2]], ["&lt;", [3]]]
+    (tmp_path / "filter").mkdir()
+    made = search.write_index(tmp_path, "filter/{}.pf_filter", "en", ["actor", values], 7)
+    meta = ["1.5.2", [["en_f1", 10]], [["a", "z", "en_i1"]], [["actor", made]], [], ["title"]]
+    named = search.write_index(tmp_path, "pagefind.{}.pf_meta", "en", meta, 10)
+    entry = {"version": "1.5.2", "languages": {"en": {"hash": named, "wasm": "en", "page_count": 4}}}
+    (tmp_path / search.ENTRY).write_text(json.dumps(entry), encoding="utf-8")
+    search.canonical_filters(tmp_path)
+    [meta_file] = tmp_path.glob("pagefind.*.pf_meta")
+    [[_, hashed]] = search.read_index(meta_file)[3]
+    assert search.read_index(tmp_path / "filter" / f"{hashed}.pf_filter") == [
+        "actor",
+        [["&amp;lt;", [3]], ["&lt;img src=x onerror=alert(1)&gt;", [0]], ["A &amp; B", [2]], ["Tripoli", [1]]],
+    ]
+
+
+@pytest.fixture
+def ram_path(tmp_path: Path) -> Iterator[Path]:
+    """Give a folder in RAM, where a folder lists its entries in the order they were made (else tmp_path)."""
+    if search.staging_folder() != str(search.RAM_FOLDER):
+        yield tmp_path
+        return
+    with tempfile.TemporaryDirectory(prefix="sitrep-test-", dir=search.RAM_FOLDER) as folder:
+        yield Path(folder)
+
+
+ONE_PART = {
+    f"reports/2016/{month:02d}/{name}.md": report_text(
+        f"{name.title()} report", f"2016-{month:02d}-{day:02d}", actors=f"[{actor}]", locations=f"[{place}]"
+    )
+    for month, day, name, actor, place in [
+        (1, 5, "alpha", "ISIS", "Sirte"),
+        (1, 12, "bravo", "LNA", "Benghazi"),
+        (1, 19, "charlie", "GNA", "Tripoli"),
+        (2, 2, "delta", "ISIS", "Derna"),
+        (2, 9, "echo", "LNA", "Ajdabiya"),
+        (3, 1, "foxtrot", "GNA", "Misrata"),
+    ]
+}
+
+
+def test_a_one_part_bundle_built_warm_equals_one_built_cold_on_any_file_system(ram_path, tmp_path):
+    content = write_tree(tmp_path / "content", ONE_PART)
+    warm = ram_path / "warm" / "out"
+    assert run_build(content, warm)[0] == 0
+    write_tree(content, {"reports/2016/01/bravo.md": ONE_PART["reports/2016/01/bravo.md"].replace("Bravo", "Zulu")})
+    code, messages = run_build(content, warm)
+    assert code == 0, messages
+    assert (warm / "reports/2016/01/zulu-report/index.html").exists() and not list(warm.glob("pagefind/part-*"))
+    for cold in (ram_path / "cold" / "out", tmp_path / "cold" / "out"):  # in RAM and on disk
+        assert run_build(content, cold)[0] == 0
+        assert tree(warm) == tree(cold)
+
+
 def test_a_part_key_changes_with_its_pages_and_the_site_words():
     digests = {"a": "1", "b": "2"}
     key = search.part_key(GLOB, "words", ["a", "b"], digests, 3)
@@ -348,3 +432,11 @@ def test_files_of_a_bundle_left_half_made_are_not_kept(six_reports, tmp_path):
     edit_report(six_reports, 2, "Tripoli convoy zanzibar")
     assert search.index_site(in_parts(six_reports)) == ""
     assert by_content(six_reports) == indexed_afresh(six_reports, tmp_path / "cold")
+
+
+def test_a_killed_search_runs_staging_folder_is_cleared_by_the_next(tmp_path):
+    dead, alive = tmp_path / "sitrep-search-999999999-ab12", tmp_path / f"sitrep-search-{os.getpid()}-cd34"
+    for folder in (dead, alive, tmp_path / "sitrep-searching"):
+        (folder / "reports").mkdir(parents=True)
+    search.clear_stale_stages(str(tmp_path))  # 999999999 is past any process id Linux gives
+    assert sorted(p.name for p in tmp_path.iterdir()) == [alive.name, "sitrep-searching"]

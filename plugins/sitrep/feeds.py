@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -12,6 +14,25 @@ from .model import Report
 from .settings import Config
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # an empty feed's `updated`: fixed, so builds repeat
+HTML_LIKE = re.compile(r"</\w+>|&#?\w+;")  # a close tag or an entity: readers take such an RSS title for HTML
+
+
+def rss_html(text: str) -> str:
+    """Return plain text as HTML, for an RSS element that holds HTML (<description>): any markup shows as text.
+
+    The template escapes it once more for XML; a reader decodes that, then renders the HTML.
+    """
+    return html.escape(text, quote=False)
+
+
+def rss_title(text: str) -> str:
+    """Return plain text for an RSS <title>: as it is, or as HTML when a reader would take it for HTML.
+
+    RSS does not say which a title is. Readers show it as text unless it has a close tag or an
+    entity reference (feedparser's guess), then render it as HTML: `<b>x</b>` would be bold.
+    Given as HTML, such a title shows as its text there too.
+    """
+    return rss_html(text) if HTML_LIKE.search(text) else text
 
 
 @dataclass(frozen=True)
@@ -32,6 +53,16 @@ class Entry:
     updated: datetime
     categories: tuple[Category, ...]
 
+    @property
+    def rss_title(self) -> str:
+        """Return the report's title for RSS (see rss_title)."""
+        return rss_title(self.report.title)
+
+    @property
+    def rss_summary(self) -> str:
+        """Return the report's summary, plain text, as the HTML an RSS <description> holds."""
+        return rss_html(self.report.summary)
+
 
 @dataclass(frozen=True)
 class Feed:
@@ -50,6 +81,10 @@ class Feed:
     def updated(self) -> datetime:
         """Return the newest entry's update time: never the build time, so builds repeat."""
         return max((e.updated for e in self.entries), default=EPOCH)
+
+    def rss_title(self, site_name: str) -> str:
+        """Return the feed's title after the site's name, for RSS (see rss_title)."""
+        return rss_title(f"{site_name}: {self.title}")
 
 
 def updated(report: Report) -> datetime:

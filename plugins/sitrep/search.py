@@ -57,13 +57,14 @@ PART_BYTES = 12_000_000  # the most report HTML per Pagefind run: about 135 MB o
 PART_UNIT = 1_000_000  # parts ~ sqrt(report HTML / this): an edit indexes size / parts, a search loads every part
 SORT_ATTRIBUTE = re.compile(rb'data-pagefind-sort="([^"]*)"')
 TAG = re.compile(rb"<[^>]*>")
-EDGES = re.compile(r"^[\W_]+|[\W_]+$")  # punctuation around a word
+WORD = re.compile(r"[^\W_](?:.*[^\W_])?", re.DOTALL)  # first to last letter or digit: what is left of a token
 LANGUAGE = re.compile(rb'<html[^>]*\slang="([^"]*)"')
 VOCABULARY = "sitrep-vocabulary"  # fills each * of the glob: the path of every part's page of words
 PAGES_FILE = "search-pages.json"  # in the build cache: the report pages' digests, for the survey
 TOKENS_FILE = "search-tokens.pickle"  # in the build cache: the survey's tokens of each report page, by digest
 BY_CONTENT = ("fragment", "index", "filter")  # a part's folders of files Pagefind names by content (and pf_meta)
 PAGEFIND_MARK = b"pagefind_dcd"  # what Pagefind's gzipped indexes start with
+STAGE_PREFIX = "sitrep-search-"  # then the search process's id: a killed one's folder is cleared by the next
 RAM_FOLDER = Path("/dev/shm")  # links are made and removed here ten times faster than on disk
 
 
@@ -226,8 +227,12 @@ def fold(token: str) -> str:
     """Fold a token as Pagefind indexes it: lower-cased, stripped of surrounding punctuation ('' if nothing is left).
 
     So 'unchanged.' adds no new word, and the page of words (and every part's digest) stays the same.
+    The word is searched for, not its edges substituted away: a pattern for the trailing punctuation
+    tried every start in a run of punctuation inside a token, quadratic in its length (a run of
+    100,000 dashes took minutes).
     """
-    return EDGES.sub("", token).casefold()
+    found = WORD.search(token)
+    return found[0].casefold() if found else ""
 
 
 @dataclass
@@ -341,21 +346,54 @@ def parts_script(parts: int) -> str:
     return f"window.sitrepSearchParts = {json.dumps(folders)};  // merged in search.js\n"
 
 
-def stage(site: Path, pages: list[str], folder: Path, vocabulary: tuple[str, str]) -> None:
-    """Link pages into folder at their paths in site (so their URLs stay), and write the page of words there."""
+def stage(site: Path, pages: list[str], folder: Path, vocabulary: tuple[str, str] | None = None) -> None:
+    """Link pages into folder at their paths in site (so their URLs stay), in order, and the page of words if given.
+
+    Made in the same order, the links are listed in the same order: Pagefind numbers pages so.
+    """
     site = site.resolve()
     for page in pages:
         link = folder / page
         link.parent.mkdir(parents=True, exist_ok=True)
         link.symlink_to(site / page)
+    if vocabulary is None:
+        return
     path, text = vocabulary
     (folder / path).parent.mkdir(parents=True, exist_ok=True)
     (folder / path).write_text(text, encoding="utf-8")
 
 
-def staging_folder() -> str | None:
+def staging_folder() -> str:
     """Return the folder to stage a part's links in: RAM-backed if there is one, else the system's temporary folder."""
-    return str(RAM_FOLDER) if RAM_FOLDER.is_dir() and os.access(RAM_FOLDER, os.W_OK) else None
+    return str(RAM_FOLDER) if RAM_FOLDER.is_dir() and os.access(RAM_FOLDER, os.W_OK) else tempfile.gettempdir()
+
+
+def run_staged(run: Indexing, pages: list[str], bundle: Path, vocabulary: tuple[str, str] | None = None) -> str:
+    """Stage pages (and the page of words, if given) and run Pagefind over them into bundle; return its failure."""
+    where = staging_folder()
+    clear_stale_stages(where)
+    with tempfile.TemporaryDirectory(prefix=f"{STAGE_PREFIX}{os.getpid()}-", dir=where) as folder:
+        stage(run.site, pages, Path(folder), vocabulary)
+        return run_pagefind(Path(folder), run.glob, bundle)
+
+
+def clear_stale_stages(where: str) -> None:
+    """Remove the staging folders of search runs that were killed (their process is gone): RAM is scarce."""
+    for name in os.listdir(where):
+        pid = name.removeprefix(STAGE_PREFIX).split("-", 1)[0]
+        if name.startswith(STAGE_PREFIX) and pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(os.path.join(where, name), ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    """Say whether a process runs (one of another user's counts)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def run_pagefind(site: Path, glob: str, bundle: Path) -> str:
@@ -418,9 +456,7 @@ def index_part(run: Indexing, part: int, share: list[str], vocabulary: tuple[str
 
 def _run_part(run: Indexing, part: int, share: list[str], vocabulary: tuple[str, str]) -> str:
     """Stage a part's pages and run Pagefind over them into the part's folder; return its failure, else ''."""
-    with tempfile.TemporaryDirectory(prefix="sitrep-search-", dir=staging_folder()) as folder:
-        stage(run.site, share, Path(folder), vocabulary)
-        return run_pagefind(Path(folder), run.glob, run.site / BUNDLE / part_folder(part))
+    return run_staged(run, share, run.site / BUNDLE / part_folder(part), vocabulary)
 
 
 def _made_already(run: Indexing, part: int, key: str, kept: list[str], known: list[str]) -> bool:
@@ -572,10 +608,11 @@ def write_index(folder: Path, pattern: str, language: str, value: object, digits
 
 
 def canonical_filters(bundle: Path) -> None:
-    """Put each filter's values in order and name the filter and metadata indexes by their bytes.
+    """Put each filter's values in order, as HTML, and name the filter and metadata indexes by their bytes.
 
     Pagefind writes a filter's values in hash-map order, different on every run: the same pages
     gave other filter files, and other names in the indexes and entry file that list them.
+    Run once on each Pagefind run's bundle: its values are Pagefind's text (see _canonical_filter).
     """
     entry = json.loads((bundle / ENTRY).read_text(encoding="utf-8"))
     for language in entry["languages"].values():
@@ -596,10 +633,16 @@ def _canonical_meta(bundle: Path, made: str) -> str:
 
 
 def _canonical_filter(bundle: Path, language: str, made: str) -> str:
-    """Rewrite one filter index with its values in order; return its new name."""
+    """Rewrite one filter index with its values as HTML, in order; return its new name.
+
+    Pagefind's UI puts a filter's values into the page as HTML (Pagefind 1.5): an actor named
+    `<img src=x onerror=...>` ran its script on the search page. Escaped, each shows as its text;
+    the UI filters by the value as the index holds it, so filtering still matches.
+    """
     path = bundle / "filter" / f"{made}.pf_filter"
     name, values = read_index(path)
-    ordered = write_index(bundle, "filter/{}.pf_filter", language, [name, sorted(values)], 7)  # type: ignore[type-var]
+    escaped = sorted([html.escape(str(value), quote=False), pages] for value, pages in values)  # type: ignore[attr-defined]
+    ordered = write_index(bundle, "filter/{}.pf_filter", language, [name, escaped], 7)
     if ordered != made:
         path.unlink()
     return ordered
@@ -636,12 +679,22 @@ def index_site(run: Indexing) -> str:
     kept = take_keys(site / BUNDLE)  # the spare's bundle, updated in place: unchanged parts stay
     if parts == 1:
         shutil.rmtree(site / BUNDLE, ignore_errors=True)
-        failed = run_pagefind(site, glob, site / BUNDLE)
+        failed = index_whole(run, pages)
     else:
         failed = index_parts(run, pages, parts, given, kept)
     if not failed:
         (site / BUNDLE / PARTS_SCRIPT).write_text(parts_script(parts), encoding="utf-8")
     return failed
+
+
+def index_whole(run: Indexing, pages: list[str]) -> str:
+    """Index a small site's pages in one Pagefind run, staged in order like a part's; return its failure, else ''.
+
+    Pagefind numbers pages in the order it finds them, which in the site is the file system's
+    directory order: a warm build (folders made at other times) and a cold one differed. No page
+    of words: with one bundle nothing is merged, and an extra undated page would be a result.
+    """
+    return run_staged(run, pages, run.site / BUNDLE)
 
 
 def index_nothing(run: Indexing) -> str:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from conftest import ROOT, run_build
+from conftest import ROOT, report_text, run_build, write_tree
 from sitrep import search
 
 CHROMIUM = Path(os.environ.get("SITREP_CHROMIUM", "/usr/bin/chromium"))
@@ -261,3 +261,46 @@ def test_search_in_parts_gives_the_same_results_newest_first(browser, site_url, 
         re.search(r'data-pagefind-sort="date:([^"]+)"', (folder / path / "index.html").read_text())[1] for path in paths
     ]
     assert dates == sorted(dates, reverse=True)
+
+
+HOSTILE_ACTOR = "<img src=x onerror=alert(1)>"
+HOSTILE_CATEGORY = "<svg onload=alert(4)>"
+HOSTILE_SITE = {
+    "reports/2016/01/hostile.md": report_text(
+        "Western – Zorblax convoy",
+        "2016-01-05",
+        actors=f"['{HOSTILE_ACTOR}', LNA]",
+        locations="[Tripoli]",
+        category=f"'{HOSTILE_CATEGORY}'",
+        body="Zorblax convoy seen near Tripoli <img src=x onerror=alert(2)>.\n",
+    ),
+    "reports/2016/01/calm.md": report_text(
+        "Western – Quiet day", "2016-01-06", actors="[LNA]", locations="[Tripoli]", body="Tripoli was quiet.\n"
+    ),
+}
+
+
+def filter_label(page, name: str):
+    """Return the label of a filter value as Pagefind's UI shows it: the value, then its count."""
+    return page.locator(".pagefind-ui__filter-label", has_text=name)
+
+
+def test_filter_values_show_as_text_and_still_filter(browser, tmp_path):
+    content = write_tree(tmp_path / "content", HOSTILE_SITE)
+    with built_and_served(tmp_path / "www", content) as url, opened_page(browser, url) as page:
+        dialogs: list[str] = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(url + "search/?q=Tripoli")
+        assert len(result_titles(page)) == 2
+        page.click("summary.pagefind-ui__filter-name:has-text('Actor')")
+        page.click("summary.pagefind-ui__filter-name:has-text('Category')")
+        filter_label(page, "LNA").wait_for()  # the actors are listed
+        page.wait_for_timeout(300)  # a script set off by a filter's label would have run by now
+        assert dialogs == [] and page.locator("[onerror], [onload]").count() == 0
+        assert filter_label(page, HOSTILE_ACTOR).inner_text() == f"{HOSTILE_ACTOR} (1)"
+        assert filter_label(page, HOSTILE_CATEGORY).inner_text() == f"{HOSTILE_CATEGORY} (1)"
+        filter_label(page, HOSTILE_ACTOR).click()
+        page.wait_for_function("document.querySelectorAll('.pagefind-ui__result-link').length === 1")
+        assert result_titles(page) == ["Western – Zorblax convoy"]
+        assert page.locator("input.pagefind-ui__filter-checkbox:checked").count() == 1
+        assert dialogs == [] and page.locator("[onerror], [onload]").count() == 0
