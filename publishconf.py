@@ -9,4 +9,4 @@ sys.path.append(os.curdir)
 from pelicanconf import *  # noqa: F403
 
 # Feeds need absolute URLs; pages keep linking relatively.
-SITEURL = os.environ.get("SITREP_SITEURL", "https://sitrep.example.internal")
+SITEURL = os.environ.get("SITREP_SITEURL") or "https://sitrep.example.internal"  # set but empty: the default too

@@ -66,6 +66,16 @@ def test_history_is_one_git_call_and_empty_outside_git(repo, tmp_path):
     assert read_history(tmp_path / "plain") == {}
 
 
+def test_a_shallow_clone_is_warned_about_as_its_git_dates_may_be_wrong(repo, tmp_path):
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(tmp_path / "shallow")], check=True)
+    assert "0 errors, 0 warnings" in run_check(repo / "content")[1]  # the whole history: no warning
+    code, said = run_check(tmp_path / "shallow/content")
+    assert code == 0 and said.splitlines()[0] == (
+        "content: warning: the git history is cut short (a shallow clone): dates and authors taken from git "
+        "may be wrong (git fetch --unshallow, or fetch-depth: 0)"
+    )
+
+
 def test_git_dates_and_author_on_pages_and_feeds(repo, tmp_path):
     assert run_build(repo / "content", tmp_path / "out")[0] == 0
     page = (tmp_path / "out/reports/2016/01/alpha/index.html").read_text()

@@ -59,6 +59,16 @@ def read_history(folder: Path) -> dict[str, FileHistory]:
     return parse_log(done.stdout) if done.returncode == 0 else {}
 
 
+def is_shallow(folder: Path) -> bool:
+    """Say whether folder's repository holds only part of its history (a CI checkout of depth 1, say)."""
+    command = ["git", "rev-parse", "--is-shallow-repository"]
+    try:
+        done = subprocess.run(command, cwd=folder, capture_output=True, text=True, check=False)
+    except OSError:
+        return False
+    return done.stdout.strip() == "true"
+
+
 def head(folder: Path) -> str:
     """Return the commit checked out in folder's repository ('' outside git): history depends on it."""
     try:

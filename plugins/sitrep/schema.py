@@ -6,6 +6,7 @@ import difflib
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import date, datetime
 
 from .dates import FORMAT_HINT, parse_moment
 from .problems import Problem, error, warning
@@ -42,6 +43,7 @@ def describe(value: object) -> str:
     if isinstance(value, bool):
         return "true/false"
     names = {dict: "a mapping", list: "a list", int: "a number", float: "a number", str: "text"}
+    names |= {date: "a !!timestamp (remove the tag)", datetime: "a !!timestamp (remove the tag)"}
     return names.get(type(value), type(value).__name__)
 
 
@@ -98,7 +100,8 @@ def choice(*options: str) -> Coercer:
         if value in options:
             return value
         allowed = " or ".join(f"'{o}'" for o in options)
-        return Invalid(f"{name} must be {allowed}, not '{value}'")
+        given = f"'{value}'" if isinstance(value, str) else describe(value)  # `status: yes` is YAML's true
+        return Invalid(f"{name} must be {allowed}, not {given}")
 
     return coerce
 

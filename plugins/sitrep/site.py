@@ -13,9 +13,9 @@ from .cache import Fingerprints, digest_bytes, load_reads, source_stamp, walk_fi
 from .cores import on_every_core
 from .entities import FACETS, Registry, load_registry
 from .frontmatter import decode
-from .history import read_history
+from .history import is_shallow, read_history
 from .model import Report, Site
-from .problems import Problem, clashes, error, sort_key
+from .problems import Problem, clashes, error, sort_key, warning
 from .progress import Progress
 from .reports import Read, read_report
 from .settings import Config
@@ -41,6 +41,7 @@ def report_files(content_dir: Path, config: Config) -> list[str]:
     return [name for name in found if not _hidden(name.removeprefix(prefix))]  # strings: pathlib cost 0.6 s at 10k
 
 
+SHALLOW = "the git history is cut short (a shallow clone): dates and authors taken from git may be wrong"
 LAZY_SHARE = 100  # the report cache is written again once more than 1 read in this many differs
 PARALLEL_FROM = 200  # below this, starting worker processes costs more than it saves
 
@@ -166,6 +167,8 @@ def load_site(
     registry, problems = read_registry(content_dir, config, root)
     files = report_files(content_dir, config)
     history = read_history(content_dir)
+    if history and is_shallow(content_dir):
+        problems.append(warning(_label(content_dir, root), 0, SHALLOW, "git fetch --unshallow, or fetch-depth: 0"))
     base = digest_bytes(cache.base, Fingerprints().of((config, registry, render)))
     within = _label(content_dir, root)
     jobs, keys = [], []
