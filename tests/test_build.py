@@ -340,6 +340,13 @@ def test_links_in_the_content_are_followed_once_and_odd_file_names_are_fine(site
     assert code == 0 and "checked 1 report file: 0 errors, 0 warnings" in said
 
 
+def test_an_output_inside_the_content_folder_is_not_read_as_content(small_site):
+    out = small_site / "output"  # `invoke build --content . --output output` in a site's repository
+    assert run_build(small_site, out)[0] == 0
+    code, messages = run_build(small_site, out)
+    assert code == 0 and messages.startswith("nothing changed: kept 2 reports")
+
+
 def test_missing_content_folder_is_one_line_not_a_traceback(tmp_path):
     code, messages = run_build(tmp_path / "nowhere", tmp_path / "out")
     assert (code, messages) == (1, f"{tmp_path / 'nowhere'}: content folder not found; out/ left as it was\n")

@@ -355,7 +355,7 @@ def _build_locked(
 def _sources(content: Path, output: Path) -> dict[str, list[object]]:
     """Digest the content files (reading only those whose stamp changed) and record them for the next build."""
     known = load_sources(cache_of(output))
-    sources = source_digests(content, known)
+    sources = source_digests(content, known, output)
     if sources != known:
         with contextlib.suppress(OSError):  # a cache: without it the next build reads every file again
             save_sources(cache_of(output), sources)

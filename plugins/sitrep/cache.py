@@ -168,15 +168,20 @@ def versions() -> str:
     return " ".join(found)
 
 
-def source_digests(content: Path, known: Mapping[str, list[object]]) -> dict[str, list[object]]:
+def source_digests(
+    content: Path, known: Mapping[str, list[object]], output: Path | None = None
+) -> dict[str, list[object]]:
     """Digest every file under the content folder, by relative path; a file whose stamp is known is not read.
+
+    output: the site's folder, left out with its cache and build folders if it is inside the content
+    (`--content . --output output`): the site a build writes is not what it reads.
 
     The stamp is (inode, size, mtime, ctime): an edit, a rename over it or a checkout changes it,
     and ctime cannot be set back. At 10,000 reports this spares reading every file to learn that
     nothing changed.
     """
     found, unread = {}, []
-    for name, entry in walk_files(content):
+    for name, entry in walk_files(content, skip=_built_by(output) if output else None):
         stamp = source_stamp(entry.stat())
         old = known.get(name)
         same = isinstance(old, list) and len(old) == 2 and old[0] == stamp
@@ -212,14 +217,28 @@ def source_stamp(info: os.stat_result) -> list[int]:
     return [info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns]
 
 
+def _built_by(output: Path) -> Callable[[str], bool]:
+    """Return a test for the folders a build of output writes: the output, its build cache, its build folders."""
+    parent, name = str(output.resolve().parent), output.name
+
+    def built(path: str) -> bool:
+        folder, base = os.path.split(os.path.abspath(path))
+        return folder == parent and (base in (name, f".{name}.cache") or base.startswith(f".{name}.build-"))
+
+    return built
+
+
 def walk_files(
-    folder: str | Path, prefix: str = "", above: frozenset[tuple[int, int]] = frozenset()
+    folder: str | Path,
+    prefix: str = "",
+    above: frozenset[tuple[int, int]] = frozenset(),
+    skip: Callable[[str], bool] | None = None,
 ) -> Iterator[tuple[str, os.DirEntry[str]]]:
     """Yield every file under folder with prefix and its path relative to it, in path order (parts compared).
 
     Links are followed, as the reports folder itself may be one (its files must count in the content's
     digest as they do when read); a link back to a folder above, or one in a loop, is skipped.
-    above: the folders this one is inside, by (device, inode).
+    above: the folders this one is inside, by (device, inode); skip: a test for folders to leave out, by path.
     """
     above = above or frozenset({_identity(os.stat(folder))})
     for entry in sorted(os.scandir(folder), key=lambda found: found.name):
@@ -228,8 +247,8 @@ def walk_files(
             is_file = inside is None and entry.is_file()
         except OSError:  # a link in a loop: skipped, like a link to nothing
             continue
-        if inside is not None and inside not in above:
-            yield from walk_files(entry.path, f"{prefix}{entry.name}/", above | {inside})
+        if inside is not None and inside not in above and not (skip and skip(entry.path)):
+            yield from walk_files(entry.path, f"{prefix}{entry.name}/", above | {inside}, skip)
         elif is_file:
             yield f"{prefix}{entry.name}", entry
 
