@@ -62,3 +62,37 @@ def test_feeds_get_the_page_render_with_absolute_urls():
     assert '<a href="../b/">the brief</a>' in rendered.html
     assert '<a href="https://sitrep.example/reports/2016/01/b/">the brief</a>' in rendered.feed_html
     assert '<img src="https://sitrep.example/reports/2016/01/a/map.png" alt="map" />' in rendered.feed_html
+
+
+def heading_ids(body):
+    return [token.attrGet("id") for token in parser().parse(body, {ENV_KEY: ()}) if token.type == "heading_open"]
+
+
+def test_heading_ids_are_made_unique_as_the_anchors_plugin_made_them():
+    body = (
+        "## Same heading 1\n\n## Same heading\n\n## Same heading\n\n## Same heading\n\n## Same heading 1\n\n"
+        "# Title\n\n## Title\n\n##### Deep\n\n##\n\n## Section\n\n### `Code` *and* [link](x) heading\n\n"
+        "#### Same heading\n\n## Same heading 3\n\nSame heading\n------------\n"
+    )
+    assert heading_ids(body) == [
+        "h-same-heading-1",
+        "h-same-heading",
+        "h-same-heading-2",  # -1 was taken by the first heading
+        "h-same-heading-3",
+        "h-same-heading-1-1",
+        None,  # h1 and h5 get no id, and take none
+        "h-title",
+        None,
+        "h-section",
+        "h-section-1",
+        "h-code-and-link-heading",
+        "h-same-heading-4",
+        "h-same-heading-3-1",
+        "h-same-heading-5",
+    ]
+
+
+def test_ten_thousand_repeated_headings_are_numbered_in_order():
+    body = "Intro.\n\n" + "## Same heading\n\n" * 10_000 + "## Same heading 9999\n"
+    expected = ["h-same-heading", *(f"h-same-heading-{n}" for n in range(1, 10_000)), "h-same-heading-9999-1"]
+    assert heading_ids(body) == expected  # took 10 s when each repeat tried every suffix from 1

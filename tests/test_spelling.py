@@ -39,3 +39,33 @@ def test_no_warning_for_registered_aliases_short_names_or_other_initials():
         report("b.md", "2016-01-02", ["Daesh", "US"], regions=["Western"]),
     ]
     assert warnings(reports) == []
+
+
+def test_names_differing_only_in_numbers_are_different_units():
+    reports = [
+        report("a.md", "2016-01-01", ["Brigade 166", "Tripoli Brigade 7"]),
+        report("b.md", "2016-01-02", ["Brigade 116", "Tripoli Brigade 77"]),
+    ]
+    assert warnings(reports) == []
+
+
+def test_two_thousand_numbered_names_leave_only_the_real_near_miss():
+    numbered = [f"Actor {n}" for n in range(2_000)]
+    reports = [report("a.md", "2016-01-01", [*numbered, "Actor Zero"]), report("b.md", "2016-01-02", ["Actro Zero"])]
+    assert warnings(reports) == [  # was 1,999 warnings (Actor 0 looks like Actor 10, ...) in 23 s
+        "b.md:5: warning: actor 'Actro Zero' looks like 'Actor Zero' "
+        "(if they are the same, list one as an alias of the other in entities/actors.yaml)"
+    ]
+
+
+def test_the_most_similar_name_is_named_and_ties_go_to_the_first_alphabetically():
+    reports = [
+        report("a.md", "2016-01-01", ["Zintan Forceb", "Zintan Forcea", "Zintan Brigades"]),
+        report("b.md", "2016-01-02", ["Zintan Forces"]),
+    ]
+    assert warnings(reports) == [  # Forcea is as like Forceb as Forces, Forces as like Forcea as Forceb
+        "a.md:5: warning: actor 'Zintan Forcea' looks like 'Zintan Forceb' "
+        "(if they are the same, list one as an alias of the other in entities/actors.yaml)",
+        "b.md:5: warning: actor 'Zintan Forces' looks like 'Zintan Forcea' "
+        "(if they are the same, list one as an alias of the other in entities/actors.yaml)",
+    ]

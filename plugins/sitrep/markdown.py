@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markupsafe import Markup
-from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .autolink import ENV_KEY, Target, autolink_plugin
@@ -20,6 +20,7 @@ from .slugs import slugify
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 BASE_KEY = "sitrep_link_base"  # env key: resolve links and images against this absolute URL
 URL_ATTRIBUTES = {"link_open": "href", "image": "src"}  # what feeds make absolute: render_twice renders these twice
+ANCHORED = frozenset({"h2", "h3", "h4"})  # headings given an id
 Env = dict[str, object]
 
 
@@ -44,7 +45,7 @@ def parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
-    md.use(anchors_plugin, min_level=2, max_level=4, slug_func=_heading_id)
+    md.use(heading_ids_plugin)
     md.use(autolink_plugin)
     md.validateLink = is_safe_link  # type: ignore[method-assign]
     for kind, attribute in URL_ATTRIBUTES.items():
@@ -72,9 +73,47 @@ def _absolute(attribute: str, default: RenderRule | None) -> RenderRule:
     return render
 
 
+def heading_ids_plugin(md: MarkdownIt) -> None:
+    """Give each h2-h4 heading a unique id, as mdit_py_plugins' anchors plugin would, in linear time."""
+    md.core.ruler.push("sitrep_heading_ids", _add_heading_ids)
+
+
+def _add_heading_ids(state: StateCore) -> None:
+    """Set the id of each anchored heading without one: its slug, made unique in document order."""
+    headings = [(index, token) for index, token in enumerate(state.tokens) if token.type == "heading_open"]
+    ids = _UniqueIds(str(token.attrGet("id")) for _, token in headings if token.attrGet("id"))
+    for index, token in headings:
+        if token.tag in ANCHORED and not token.attrGet("id"):
+            token.attrSet("id", ids.claim(_heading_id(_heading_title(state.tokens[index + 1]))))
+
+
+def _heading_title(inline: Token) -> str:
+    """Return the text a heading's id is made from: its text and code, markup dropped."""
+    return "".join(child.content for child in inline.children or () if child.type in ("text", "code_inline"))
+
+
 def _heading_id(title: str) -> str:
     """Return a heading anchor id, prefixed so it never clashes with the layout's ids."""
     return f"h-{slugify(title) or 'section'}"
+
+
+class _UniqueIds:
+    """Hand out ids not taken yet: `x`, else the first free of `x-1`, `x-2`, ... (the anchors plugin's ids)."""
+
+    def __init__(self, taken: Iterable[str] = ()) -> None:
+        self._taken = set(taken)
+        # Ids are never given back, so a suffix found taken stays taken: the next search for the same
+        # base resumes after the last suffix tried instead of from 1, which was quadratic in repeats.
+        self._next_suffix: dict[str, int] = {}
+
+    def claim(self, base: str) -> str:
+        """Return base, or base with the first free numeric suffix, and mark it taken."""
+        unique, suffix = base, self._next_suffix.get(base, 1)
+        while unique in self._taken:
+            unique, suffix = f"{base}-{suffix}", suffix + 1
+        self._next_suffix[base] = suffix
+        self._taken.add(unique)
+        return unique
 
 
 def render(body: str, links: Sequence[Target] = (), feed_base: str = "") -> Rendered:

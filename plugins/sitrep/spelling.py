@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections import Counter
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -13,6 +15,8 @@ from .problems import Problem, warning
 
 SIMILAR = 0.8  # difflib ratio: 'Presidential Council' ~ 'Presidency Council' is 0.84
 MIN_LENGTH = 5  # shorter names (IS, PC, UN) differ by design
+NUMBERS = re.compile(r"\d+")
+_Char = tuple[str, int]  # a character and which occurrence of it: ('a', 2) is a name's second 'a'
 
 
 @dataclass(frozen=True)
@@ -67,9 +71,9 @@ def _near_misses(facet: Facet, uses: dict[str, _Use], registry: Registry) -> lis
     for use in sorted(uses.values(), key=lambda u: u.report.sort_key()):
         first_use.setdefault(name_key(use.spelling), use)
     candidates = {**{k: u.spelling for k, u in first_use.items()}, **known}
-    problems, seen = [], set()
+    problems, seen, lookalikes = [], set(), _Lookalikes(candidates)
     for key, use in sorted(first_use.items()):
-        match = None if key in known or len(key) < MIN_LENGTH else _closest(key, candidates)
+        match = None if key in known or len(key) < MIN_LENGTH else lookalikes.closest(key)
         if match is None or frozenset((key, match)) in seen:
             continue
         seen.add(frozenset((key, match)))
@@ -81,18 +85,80 @@ def _near_misses(facet: Facet, uses: dict[str, _Use], registry: Registry) -> lis
     return problems
 
 
-def _closest(key: str, candidates: dict[str, str]) -> str | None:
-    """Return the most similar other key at or above SIMILAR, if any."""
-    best, best_ratio = None, SIMILAR
-    for other in sorted(candidates):
-        if other == key or len(other) < MIN_LENGTH or other[0] != key[0]:
-            continue  # a different first letter is a different name: Eastern / Western
-        matcher = SequenceMatcher(None, key, other)
-        if matcher.real_quick_ratio() >= best_ratio and matcher.quick_ratio() >= best_ratio:
-            ratio = matcher.ratio()
-            if ratio > best_ratio or (ratio == best_ratio and best is None):
+class _Lookalikes:
+    """Find each key's most similar other key, as trying every other key with difflib would, trying few.
+
+    Keys with another first letter, or differing only in their numbers, are never alike. Others reach
+    SIMILAR only with enough characters in common (difflib's quick_ratio, a bound on its ratio); two
+    such keys share one of the rarest third of each one's characters (prefix filtering), so only those
+    pairs are counted, and only those whose bound can still beat the best so far are compared.
+    """
+
+    def __init__(self, keys: Collection[str]) -> None:
+        keys = sorted(key for key in keys if len(key) >= MIN_LENGTH)
+        chars = {key: _characters(key) for key in keys}
+        frequency = Counter(char for key in keys for char in chars[key])
+        bits = {char: 1 << bit for bit, char in enumerate(frequency)}
+        self._masks = {key: sum(bits[char] for char in chars[key]) for key in keys}  # the characters as a bit set
+        self._prefixes: dict[str, list[_Char]] = {}
+        self._index: dict[tuple[str, _Char], dict[str, list[str]]] = {}
+        for key in keys:
+            # Any fixed order is correct; rarest first pairs fewest keys, numbers last keeps Actor 1..N apart.
+            ranked = sorted(chars[key], key=lambda char: (char[0].isdigit(), frequency[char], char))
+            self._prefixes[key] = ranked[: _prefix_length(len(key))]
+            for char in self._prefixes[key]:
+                self._index.setdefault((key[0], char), {}).setdefault(_skeleton(key), []).append(key)
+
+    def closest(self, key: str) -> str | None:
+        """Return the most similar other key at or above SIMILAR, if any; ties go to the first alphabetically."""
+        best, best_ratio = None, SIMILAR
+        for bound, other in self._candidates(key):  # most shared characters first: a bound under the best ends it
+            if bound < best_ratio:
+                break
+            ratio = SequenceMatcher(None, key, other).ratio()
+            if ratio > best_ratio or (ratio == best_ratio and (best is None or other < best)):
                 best, best_ratio = other, ratio
-    return best
+        return best
+
+    def _candidates(self, key: str) -> list[tuple[float, str]]:
+        """Return the other keys that can reach SIMILAR with key, with that bound on their ratio, highest first."""
+        found: set[str] = set()
+        skeleton = _skeleton(key)
+        for char in self._prefixes.get(key, ()):
+            for other_skeleton, others in self._index[(key[0], char)].items():
+                if other_skeleton != skeleton:
+                    found.update(others)
+        mask, masks, size = self._masks.get(key, 0), self._masks, len(key)
+        ranked: list[tuple[float, str]] = []
+        for other in found:  # inline, not a call per pair: this loop is most of the time on similar names
+            bound = 2.0 * (mask & masks[other]).bit_count() / (size + len(other))  # difflib's quick_ratio
+            if bound >= SIMILAR:
+                ranked.append((-bound, other))
+        return [(-negative, other) for negative, other in sorted(ranked)]
+
+
+def _characters(key: str) -> list[_Char]:
+    """Return key's characters, each numbered by occurrence, so shared characters are a set intersection."""
+    seen: Counter[str] = Counter()
+    chars = []
+    for char in key:
+        seen[char] += 1
+        chars.append((char, seen[char]))
+    return chars
+
+
+def _prefix_length(size: int) -> int:
+    """Return how many of a key's rarest characters must include one shared with any key SIMILAR to it.
+
+    A pair at SIMILAR shares at least SIMILAR / (2 - SIMILAR) of each key's characters (2/3 at 0.8), so
+    the rarest shared character is among the first size - that + 1 (int() rounds down: never too few).
+    """
+    return size - int(SIMILAR * size / (2 - SIMILAR)) + 1
+
+
+def _skeleton(key: str) -> str:
+    """Return key with each number replaced by '#': 'brigade 166' and 'brigade 116' are different units."""
+    return NUMBERS.sub("#", key)
 
 
 def _hint(facet: Facet, registry: Registry, other: str, known: dict[str, str], other_key: str) -> str:
