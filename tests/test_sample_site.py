@@ -17,12 +17,14 @@ class _Links(HTMLParser):
         super().__init__()
         self.links: list[str] = []
         self.ids: set[str] = set()
+        self.repeated: list[str] = []  # ids given twice: aria-labelledby and #links would be ambiguous
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         for name, value in attrs:
             if name in ("href", "src") and value is not None:
                 self.links.append(value)
             if name == "id" and value:
+                self.repeated += [value] if value in self.ids else []
                 self.ids.add(value)
 
 
@@ -71,6 +73,15 @@ def test_every_same_site_link_resolves(sample):
                 assert parts.fragment in pages[target].ids, f"{page}: no #{parts.fragment} in {target}"
             checked += 1
     assert checked > 1000
+
+
+def test_no_page_gives_one_id_twice(sample):
+    repeated = {
+        str(page.relative_to(sample)): found.repeated
+        for page in sample.rglob("*.html")
+        if (found := parse(page)).repeated
+    }
+    assert repeated == {}
 
 
 def test_no_page_loads_anything_from_another_host(sample):
