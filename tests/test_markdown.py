@@ -62,6 +62,10 @@ def test_feeds_get_the_page_render_with_absolute_urls():
     assert '<a href="../b/">the brief</a>' in rendered.html
     assert '<a href="https://sitrep.example/reports/2016/01/b/">the brief</a>' in rendered.feed_html
     assert '<img src="https://sitrep.example/reports/2016/01/a/map.png" alt="map" />' in rendered.feed_html
+    assert '<sup class="footnote-ref"><a href="#fn1" id="fnref1">[1]</a></sup>' in rendered.html  # as the plugin
+    mark = '<sup class="footnote-ref"><a href="https://sitrep.example/reports/2016/01/a/#fn1" id="fnref1">[1]</a></sup>'
+    assert mark in rendered.feed_html  # a reader resolves #fn1 against the feed, not the report
+    assert '<a href="https://sitrep.example/reports/2016/01/a/#fnref1" class="footnote-backref">' in rendered.feed_html
 
 
 def heading_ids(body):

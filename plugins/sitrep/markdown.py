@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,6 +21,7 @@ from .slugs import slugify
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 BASE_KEY = "sitrep_link_base"  # env key: resolve links and images against this absolute URL
 URL_ATTRIBUTES = {"link_open": "href", "image": "src"}  # what feeds make absolute: render_twice renders these twice
+FOOTNOTE_LINKS = ("footnote_ref", "footnote_anchor")  # links to #fn1 and back: absolute in feeds too
 ANCHORED = frozenset({"h2", "h3", "h4"})  # headings given an id
 Env = dict[str, object]
 
@@ -50,6 +52,8 @@ def parser() -> MarkdownIt:
     md.validateLink = is_safe_link  # type: ignore[method-assign]
     for kind, attribute in URL_ATTRIBUTES.items():
         md.add_render_rule(kind, _absolute(attribute, md.renderer.rules.get(kind)))
+    md.add_render_rule("footnote_ref", _footnote_ref)
+    md.add_render_rule("footnote_anchor", _footnote_anchor)
     return md
 
 
@@ -71,6 +75,26 @@ def _absolute(attribute: str, default: RenderRule | None) -> RenderRule:
             token.attrs[attribute] = original
 
     return render
+
+
+def _footnote_ref(renderer: RendererHTML, tokens: list[Token], idx: int, options: object, env: Env) -> str:
+    """Render a footnote mark as the footnote plugin does, its link absolute in feeds (a reader's base is the feed)."""
+    ident = renderer.rules["footnote_anchor_name"](tokens, idx, options, env)
+    caption = renderer.rules["footnote_caption"](tokens, idx, options, env)
+    refid = f"{ident}:{tokens[idx].meta['subId']}" if tokens[idx].meta.get("subId", -1) > 0 else ident
+    return f'<sup class="footnote-ref"><a href="{_fragment(env, "fn" + ident)}" id="fnref{refid}">{caption}</a></sup>'
+
+
+def _footnote_anchor(renderer: RendererHTML, tokens: list[Token], idx: int, options: object, env: Env) -> str:
+    """Render a footnote's link back to its mark as the footnote plugin does, absolute in feeds."""
+    ident = renderer.rules["footnote_anchor_name"](tokens, idx, options, env)
+    ident += f":{tokens[idx].meta['subId']}" if tokens[idx].meta["subId"] > 0 else ""
+    return f' <a href="{_fragment(env, "fnref" + ident)}" class="footnote-backref">\u21a9\ufe0e</a>'  # no emoji on iOS
+
+
+def _fragment(env: Env, name: str) -> str:
+    """Return a link to an id in this report: in the page itself, or in feeds at the report's absolute URL."""
+    return f"{html.escape(str(env.get(BASE_KEY, '')))}#{name}"
 
 
 def heading_ids_plugin(md: MarkdownIt) -> None:
@@ -138,7 +162,8 @@ def render_twice(md: MarkdownIt, tokens: list[Token], env: Env, feed_env: Env) -
     def add(siblings: list[Token], index: int) -> None:
         rule = rules.get(siblings[index].type, generic)
         page.append(rule(siblings, index, options, env))
-        feed.append(rule(siblings, index, options, feed_env) if siblings[index].type in URL_ATTRIBUTES else page[-1])
+        twice = siblings[index].type in URL_ATTRIBUTES or siblings[index].type in FOOTNOTE_LINKS
+        feed.append(rule(siblings, index, options, feed_env) if twice else page[-1])
 
     for index, token in enumerate(tokens):
         if token.type != "inline":
