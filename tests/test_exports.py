@@ -8,6 +8,7 @@ import re
 import pytest
 
 from conftest import report_text, run_build
+from sitrep.exports import REPORT_COLUMNS, reports_csv
 from sitrep.maps import Place, map_view
 
 ACTORS = "- name: Islamic State\n  aliases: [ISIS, Daesh]\n  kind: armed group\n"
@@ -102,6 +103,21 @@ def test_entities_json(out):
     sirte = next(p for p in data["locations"] if p["name"] == "Sirte")
     assert (sirte["reports"], sirte["lat"], sirte["lon"], sirte["region"]) == (2, 31.21, 16.59, "Central")
     assert next(p for p in data["locations"] if p["name"] == "Nowhere")["lat"] is None
+    assert data["locations"][-1] == {  # registered, on the map, named by no report yet: last, without a page
+        "name": "Kufra",
+        "slug": "kufra",
+        "url": None,
+        "kind": None,
+        "aliases": [],
+        "reports": 0,
+        "first": None,
+        "last": None,
+        "region": "Southern",
+        "lat": 24.18,
+        "lon": 23.31,
+    }
+    geojson = json.loads((out / "data/locations.geojson").read_text())
+    assert {f["properties"]["name"] for f in geojson["features"]} <= {p["name"] for p in data["locations"]}
 
 
 def test_geojson_has_located_places_lon_first(out):
@@ -150,3 +166,15 @@ def test_circle_area_grows_with_reports():
     assert xs["A"] < xs["B"]  # west is left
     ys = {c.place.name: float(c.y) for c in view.circles}
     assert ys["A"] > ys["B"]  # south is down
+
+
+def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_quoted():
+    record = {column: "" for column in REPORT_COLUMNS}
+    record |= {"title": '=HYPERLINK("http://evil.example/")', "summary": "-2+3 casualties", "actors": ["@cmd", "LNA"]}
+    row = next(csv.DictReader(io.StringIO(reports_csv([record]))))
+    assert (row["title"], row["summary"], row["actors"]) == (
+        """'=HYPERLINK("http://evil.example/")""",
+        "'-2+3 casualties",
+        "'@cmd; LNA",
+    )
+    assert row["date"] == ""

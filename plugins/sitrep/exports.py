@@ -8,9 +8,11 @@ import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
+from .entities import Entity, Registry
 from .feeds import updated
 from .indexes import EntityEntry, EntityIndex
 from .model import Report
+from .slugs import slugify
 
 REPORT_COLUMNS = ("title", "date", "url", "regions", "category", "actors", "locations", "summary", "updated")
 LIST_SEPARATOR = "; "
@@ -45,6 +47,9 @@ def reports_json(records: Sequence[Mapping[str, object]], generated: str) -> str
     return _json({"generated": generated, "count": len(records), "reports": list(records)})
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet read a cell as a formula
+
+
 def reports_csv(records: Sequence[Mapping[str, object]]) -> str:
     """Write data/reports.csv: the same fields, lists joined with '; '."""
     out = io.StringIO()
@@ -56,35 +61,52 @@ def reports_csv(records: Sequence[Mapping[str, object]]) -> str:
 
 
 def _cell(value: object) -> str:
-    """Flatten a value for CSV."""
+    """Flatten a value for CSV, quoting a leading formula character (a spreadsheet would run `=HYPERLINK(...)`)."""
     if isinstance(value, list):
-        return LIST_SEPARATOR.join(str(v) for v in value)
-    return "" if value is None else str(value)
+        value = LIST_SEPARATOR.join(str(v) for v in value)
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text  # OWASP's advice for CSV injection
 
 
 def entity_record(entry: EntityEntry) -> dict[str, object]:
     """Return one actor's or location's exported fields."""
-    details = entry.details
-    record: dict[str, object] = {
-        "name": entry.ref.name,
-        "slug": entry.ref.slug,
-        "url": entry.ref.url,
-        "kind": details.kind if details else None,
-        "aliases": list(entry.aliases),
-        "reports": entry.count,
-        "first": entry.first.iso(),
-        "last": entry.last.iso(),
-    }
-    if entry.ref.facet == "locations":
+    ref, activity = entry.ref, (entry.count, entry.first.iso(), entry.last.iso())
+    return _record(ref.facet, (ref.name, ref.slug, ref.url), entry.details, list(entry.aliases), activity)
+
+
+def unnamed_record(facet: str, entity: Entity) -> dict[str, object]:
+    """Return the exported fields of a registered actor or location that no report names yet (it has no page)."""
+    return _record(facet, (entity.name, slugify(entity.name), None), entity, list(entity.aliases), (0, None, None))
+
+
+def _record(
+    facet: str,
+    named: tuple[str, str, str | None],
+    details: Entity | None,
+    aliases: list[str],
+    activity: tuple[int, str | None, str | None],
+) -> dict[str, object]:
+    """Return exported fields: (name, slug, url), registry details, aliases, (reports, first, last)."""
+    record: dict[str, object] = dict(zip(("name", "slug", "url"), named, strict=True))
+    record |= {"kind": details.kind if details else None, "aliases": aliases}
+    record |= dict(zip(("reports", "first", "last"), activity, strict=True))
+    if facet == "locations":
         place = (details.region, details.lat, details.lon) if details else (None, None, None)
         record |= dict(zip(("region", "lat", "lon"), place, strict=True))
     return record
 
 
-def entities_json(index: EntityIndex, generated: str) -> str:
-    """Write data/entities.json: every actor and location."""
-    body = {facet: [entity_record(e) for e in index.facets[facet]] for facet in ("actors", "locations")}
+def entities_json(index: EntityIndex, registry: Registry, generated: str) -> str:
+    """Write data/entities.json: every actor and location, A–Z, then the registered ones no report names yet."""
+    body = {facet: _entity_records(index, registry, facet) for facet in ("actors", "locations")}
     return _json({"generated": generated, **body})
+
+
+def _entity_records(index: EntityIndex, registry: Registry, facet: str) -> list[dict[str, object]]:
+    """Return a facet's records: its entities, then registered ones no report names (the map shows those too)."""
+    named = {entry.ref.name for entry in index.facets[facet]}
+    unnamed = sorted((e for e in registry.entities.get(facet, ()) if e.name not in named), key=lambda e: e.name)
+    return [*(entity_record(e) for e in index.facets[facet]), *(unnamed_record(facet, e) for e in unnamed)]
 
 
 def _json(data: object) -> str:

@@ -101,8 +101,8 @@ def data_files(site: Site, index: EntityIndex, config: Config) -> list[DataFile]
         DataFile(f"{folder}/reports.csv", lambda: reports_csv(records()), (site.reports,)),
         DataFile(
             f"{folder}/entities.json",
-            lambda: entities_json(index, generated),
-            (index.facets["actors"], located, generated),
+            lambda: entities_json(index, site.registry, generated),
+            (index.facets["actors"], located, site.registry, generated),
         ),
         DataFile(
             f"{folder}/locations.geojson",
