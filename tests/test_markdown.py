@@ -100,3 +100,12 @@ def test_ten_thousand_repeated_headings_are_numbered_in_order():
     body = "Intro.\n\n" + "## Same heading\n\n" * 10_000 + "## Same heading 9999\n"
     expected = ["h-same-heading", *(f"h-same-heading-{n}" for n in range(1, 10_000)), "h-same-heading-9999-1"]
     assert heading_ids(body) == expected  # took 10 s when each repeat tried every suffix from 1
+
+
+def test_an_image_from_another_host_is_a_link_to_it_not_loaded():
+    body = "First.\n\nSee ![Sirte *map*](https://example.org/m.png) and ![local](m.png).\n"
+    rendered = render(body, feed_base="https://sitrep.example/reports/2016/01/a/")
+    link = '<a class="remote-image" href="https://example.org/m.png">Image: Sirte map</a>'
+    assert link in rendered.html and link in rendered.feed_html  # a network without internet could not load it
+    assert '<img src="m.png" alt="local" />' in rendered.html
+    assert rendered.remote_images == ((2, "https://example.org/m.png"),)

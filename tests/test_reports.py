@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, report_text
 from sitrep.entities import Entity, Registry, load_registry
 from sitrep.reports import read_report
 from sitrep.schema import site_urls
@@ -152,6 +152,15 @@ def test_a_slug_longer_than_a_folder_name_can_be_is_an_error():
     ]
     raw = f"---\ntitle: T\nslug: {'a' * 255}\ndate: 2016-01-12\nregion: W\nactors: []\n---\nx\n".encode()
     assert read_report("t.md", raw, CONFIG, Registry()).problems == []
+
+
+def test_an_image_from_another_host_is_a_warning_at_its_line():
+    text = report_text("Images", body="First.\n\nSee ![map](https://example.org/m.png).\n")
+    result = read_report("a.md", text.encode(), CONFIG, Registry())
+    assert [p.format() for p in result.problems] == [
+        "a.md:9: warning: image from another host shown as a link: https://example.org/m.png "
+        "(readers on a network without internet cannot load it)"
+    ]
 
 
 def test_report_in_wrong_month_folder_warns():

@@ -9,6 +9,7 @@ from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
 from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
@@ -33,6 +34,7 @@ class Rendered:
     html: Markup
     feed_html: str
     first_paragraph: str
+    remote_images: tuple[tuple[int, str], ...] = ()  # (line in the body from 0, src): shown as links instead
 
 
 def is_safe_link(url: str) -> bool:
@@ -52,6 +54,7 @@ def parser() -> MarkdownIt:
     md.validateLink = is_safe_link  # type: ignore[method-assign]
     for kind, attribute in URL_ATTRIBUTES.items():
         md.add_render_rule(kind, _absolute(attribute, md.renderer.rules.get(kind)))
+    md.add_render_rule("image", _remote_as_link(md.renderer.rules["image"]))
     md.add_render_rule("footnote_ref", _footnote_ref)
     md.add_render_rule("footnote_anchor", _footnote_anchor)
     return md
@@ -75,6 +78,37 @@ def _absolute(attribute: str, default: RenderRule | None) -> RenderRule:
             token.attrs[attribute] = original
 
     return render
+
+
+def is_remote(url: str) -> bool:
+    """Say whether a URL points to another host (an image there would be fetched from it)."""
+    parts = urlsplit(url.strip())
+    return bool(parts.scheme or parts.netloc)
+
+
+def _remote_as_link(default: RenderRule) -> RenderRule:
+    """Render an image from another host as a link to it: readers on a network without internet cannot load it."""
+
+    def render(renderer: RendererHTML, tokens: list[Token], idx: int, options: object, env: Env) -> str:
+        src = str(tokens[idx].attrGet("src") or "")
+        if not is_remote(src):
+            return default(tokens, idx, options, env)  # bound to the renderer already
+        alt = renderer.renderInlineAsText(tokens[idx].children or [], options, env)
+        label = escapeHtml(f"Image: {alt}" if alt else "Image")
+        return f'<a class="remote-image" href="{escapeHtml(src)}">{label}</a>'
+
+    return render
+
+
+def remote_images(tokens: list[Token]) -> tuple[tuple[int, str], ...]:
+    """Return each image from another host with its line in the body (from 0)."""
+    return tuple(
+        (token.map[0], str(child.attrGet("src")))
+        for token in tokens
+        if token.type == "inline" and token.map
+        for child in token.children or ()
+        if child.type == "image" and is_remote(str(child.attrGet("src") or ""))
+    )
 
 
 def _footnote_ref(renderer: RendererHTML, tokens: list[Token], idx: int, options: object, env: Env) -> str:
@@ -146,7 +180,7 @@ def render(body: str, links: Sequence[Target] = (), feed_base: str = "") -> Rend
     env: Env = {ENV_KEY: links}
     tokens = md.parse(body, env)
     html, feed_html = render_twice(md, tokens, env, {**env, BASE_KEY: feed_base})
-    return Rendered(Markup(html), feed_html, first_paragraph(tokens))
+    return Rendered(Markup(html), feed_html, first_paragraph(tokens), remote_images(tokens))
 
 
 def render_twice(md: MarkdownIt, tokens: list[Token], env: Env, feed_env: Env) -> tuple[str, str]:

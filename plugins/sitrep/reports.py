@@ -127,6 +127,7 @@ def _build(
     problems = (
         [] if summary else [warning(source.path, 1, "no summary and no first paragraph", "add a 'summary' field")]
     )
+    problems += [_remote_image(source, line, src) for line, src in rendered.remote_images]
     report = Report(
         source=source.path,
         title=str(values["title"]),
@@ -151,6 +152,14 @@ def _build(
         redirect_from=values["redirect_from"],  # type: ignore[arg-type]
     )
     return report, problems
+
+
+def _remote_image(source: Source, line: int, src: str) -> Problem:
+    """Warn that an image from another host is shown as a link (a reader without internet could not load it)."""
+    message = f"image from another host shown as a link: {src}"
+    return warning(
+        source.path, source.body_line + line, message, "readers on a network without internet cannot load it"
+    )
 
 
 def with_history(report: Report, history: FileHistory) -> Report:
