@@ -240,6 +240,18 @@ def test_updating_the_output_before_last_equals_a_cold_build_and_leaves_the_last
     assert tree(spare) == last  # written beside, never into, the files the last output shares with it
 
 
+def test_an_entity_no_report_names_any_more_is_swept_from_the_spare(tmp_path):
+    content, out = write_tree(tmp_path / "content", SITE), tmp_path / "warm" / "out"
+    assert run_build(content, out)[0] == 0
+    write_tree(content, {"reports/2016/01/cabinet.md": SITE["reports/2016/01/cabinet.md"] + "\n\nAn update.\n"})
+    assert run_build(content, out)[0] == 0  # the first output is now the spare, with locations/zliten/
+    (content / "reports/2016/01/zliten.md").unlink()  # the only report naming Zliten
+    code, messages = run_build(content, out)  # locations/zliten/ and its timeline/ both emptied
+    assert code == 0, messages
+    assert run_build(content, tmp_path / "cold" / "out")[0] == 0
+    assert tree(out) == tree(tmp_path / "cold" / "out")
+
+
 def test_a_failed_build_leaves_the_output_and_gives_back_the_spare(tmp_path):
     content = write_tree(tmp_path / "content", SITE)
     out, spare = tmp_path / "out", tmp_path / ".out.cache" / "spare"

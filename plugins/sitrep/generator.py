@@ -224,7 +224,7 @@ class SitrepGenerator(Generator):
                     os.unlink(path)
                     emptied.add(Path(folder))
         for folder in sorted(emptied, key=lambda path: len(path.parts), reverse=True):
-            while folder != output and not any(folder.iterdir()):
+            while folder != output and folder.is_dir() and not any(folder.iterdir()):  # gone: with an emptied child
                 folder.rmdir()
                 folder = folder.parent
 
