@@ -4,6 +4,7 @@ import gc
 import io
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -294,6 +295,23 @@ def test_a_settings_file_that_cannot_be_read_is_one_line(small_site, tmp_path, l
     code, messages = build(small_site, tmp_path / "out", conf, stream=(stream := io.StringIO())), stream.getvalue()
     assert code == 1 and messages.startswith(f"{conf}:{said}") and messages.count("\n") == 1
     assert not (tmp_path / "out").exists()
+
+
+def test_a_template_error_in_the_theme_is_one_line_at_its_line(small_site, tmp_path):
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "themes/sitrep", theme)
+    base = theme / "templates/base.html"
+    lines = base.read_text().splitlines()
+    line = next(number for number, text in enumerate(lines, 1) if "</main>" in text)
+    base.write_text(base.read_text().replace("</main>", "</main>{% if %}"))
+    conf = settings_file(tmp_path, f"THEME = {str(theme)!r}")
+    code = build(small_site, tmp_path / "out", conf, stream=(stream := io.StringIO()))
+    said = f"{base}:{line}: template error: TemplateSyntaxError: Expected an expression, got 'end of statement block'"
+    assert code == 1 and said in stream.getvalue().splitlines()
+    assert (
+        stream.getvalue().endswith("build failed: 1 error; out/ left as it was\n")
+        and "Traceback" not in stream.getvalue()
+    )
 
 
 def test_a_build_in_which_pelican_logs_an_error_fails(small_site, tmp_path):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import os
+import urllib.error
 import urllib.request
 
 import pytest
@@ -54,6 +56,7 @@ def test_an_edited_report_page_is_rerendered_as_the_full_build_renders_it(previe
     [
         report_text("Zliten bomb", "2016-02-31", actors="[IS]"),  # an error: left to the full build to report
         report_text("Renamed", "2016-01-07", actors="[IS]"),  # a new URL: the full build moves it
+        report_text("Zliten bomb", "2016-01-07", actors="[IS]", status="draft"),  # never shown at its public URL
     ],
 )
 def test_a_report_with_errors_or_a_new_url_waits_for_the_full_build(preview, text):
@@ -82,6 +85,37 @@ def test_a_broken_edit_keeps_the_last_good_site_served(preview):
     watch_once(preview, roots, seen)
     assert tree(preview.output) == before
     assert "build failed: 1 error" in preview.stream.getvalue()
+
+
+def test_an_edit_the_whole_site_rejects_is_taken_back_from_the_served_page(preview):
+    before, roots = tree(preview.output), [preview.content]
+    seen = snapshot(roots)
+    taken = "reports/2016/01/cabinet-named/"  # another report's URL: only the full build sees the clash
+    edit(preview, "reports/2016/01/zliten.md", report_text("Zliten bomb", "2016-01-07", redirect_from=taken))
+    watch_once(preview, roots, seen)
+    said = preview.stream.getvalue()
+    assert "preview: reports/2016/01/zliten-bomb/ re-rendered" in said and "build failed: 2 errors" in said
+    assert tree(preview.output) == before  # out/ left as it was, as the build says
+
+
+def test_a_file_put_in_place_with_the_same_size_and_time_is_seen(tmp_path):
+    write_tree(tmp_path, {"a.md": "one", "b.md": "two"})
+    stamp = (tmp_path / "a.md").stat()
+    os.utime(tmp_path / "b.md", ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    before = snapshot([tmp_path])
+    (tmp_path / "b.md").replace(tmp_path / "a.md")  # `mv` of a copy made with `cp -p`: same size and mtime
+    assert changed(before, snapshot([tmp_path])) == [str(tmp_path / "a.md"), str(tmp_path / "b.md")]
+
+
+@pytest.mark.parametrize("path", ["/" + "a" * 1000, "/index.html%00"])
+def test_a_request_for_an_impossible_file_name_is_a_404(preview, path):
+    server = start_server(preview, 0)
+    try:
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}{path}")
+    finally:
+        server.shutdown()
+    assert answer.value.code == 404
 
 
 def test_served_pages_reload_themselves_but_the_files_do_not_change(preview):

@@ -44,6 +44,7 @@ from .progress import plural
 from .site import labels
 
 SITREP_LOGGER = "sitrep"
+TEMPLATE_SUFFIXES = (".html", ".xml", ".opml")  # the theme's templates, as Jinja names them in tracebacks
 LOCK_FILE = "build.lock"  # in the build cache: held while a build of the output runs
 
 
@@ -443,6 +444,7 @@ def _check_ran(written: Mapping[str, object], tally: Tally, settings_file: Path,
 
 def _run_pelican(settings: dict[str, object]) -> dict[str, object]:
     """Run Pelican in this process and return what Sitrep wrote."""
+    from jinja2 import TemplateError
     from pelican import Pelican
     from pelican.log import console
 
@@ -457,10 +459,29 @@ def _run_pelican(settings: dict[str, object]) -> dict[str, object]:
     quiet, console.quiet = console.quiet, True  # Pelican's own "Done" line counts no Sitrep reports
     try:
         Pelican(settings).run()
+    except TemplateError as failure:  # the theme is the site's to edit: its mistake is one line, not a traceback
+        problem = template_problem(failure)
+        logging.getLogger(SITREP_LOGGER).error(problem.format())
+        raise ContentError([problem]) from failure
     finally:
         console.quiet = quiet
         site_written.disconnect(remember)
     return counts
+
+
+def template_problem(failure: Exception) -> Problem:
+    """Say what is wrong in a theme's template, at its file and line when Jinja knows them."""
+    frames = [f for f in traceback.extract_tb(failure.__traceback__) if f.filename.endswith(TEMPLATE_SUFFIXES)]
+    where = (frames[-1].filename, frames[-1].lineno) if frames else (None, None)
+    path = getattr(failure, "filename", None) or where[0] or "theme"
+    line = getattr(failure, "lineno", None) or where[1] or 0
+    return error(_shown_path(path), line, f"template error: {type(failure).__name__}: {one_line(str(failure))}")
+
+
+def _shown_path(path: str) -> str:
+    """Return a path relative to the current folder when it is inside it."""
+    resolved = Path(path).resolve()
+    return str(resolved.relative_to(Path.cwd())) if resolved.is_relative_to(Path.cwd()) else path
 
 
 def previous_of(output: Path) -> Path:

@@ -13,7 +13,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TextIO
 
@@ -35,11 +35,11 @@ RELOAD_SCRIPT = (
     "},1000)})();</script>"
 )
 
-Snapshot = Mapping[str, tuple[int, int]]
+Snapshot = Mapping[str, tuple[int, ...]]
 
 
-def snapshot(roots: list[Path]) -> dict[str, tuple[int, int]]:
-    """Return every file under the roots with its modification time and size."""
+def snapshot(roots: list[Path]) -> dict[str, tuple[int, ...]]:
+    """Return every file under the roots with its stamp: a file put in place by rename or `cp -p` changes it too."""
     found = {}
     for root in roots:
         for path in _files(root):
@@ -47,7 +47,7 @@ def snapshot(roots: list[Path]) -> dict[str, tuple[int, int]]:
                 stat = os.stat(path)
             except OSError:
                 continue
-            found[path] = (stat.st_mtime_ns, stat.st_size)
+            found[path] = (stat.st_mtime_ns, stat.st_size, stat.st_ino, stat.st_ctime_ns)
     return found
 
 
@@ -76,6 +76,7 @@ class Preview:
     stream: TextIO = sys.stderr
     generator: SitrepGenerator | None = None
     version: int = 0
+    shown: list[Page] = field(default_factory=list)  # the last good pages the quick path wrote over
 
     def rebuild(self) -> int:
         """Build incrementally, remembering the generator; return the exit code."""
@@ -98,16 +99,30 @@ class Preview:
             return []
         done = []
         for path in paths:
-            page = self._page_for(Path(path))
-            if page is not None:
-                text = self.generator.render_page(page).encode()
-                write_whole(self.output / page.save_as, lambda stream, text=text: stream.write(text))
+            found = self._page_for(Path(path))
+            if found is not None:
+                old, page = found
+                self._write(page)
+                self.shown.append(old)
                 done.append(page.url)
         self.version += bool(done)
         return done
 
-    def _page_for(self, path: Path) -> Page | None:
-        """Return the edited report's page with the new text, or None if it moved, is new or has errors."""
+    def undo_quick(self) -> None:
+        """Put back the pages the quick path wrote (the full build failed: the output is the last good site)."""
+        for page in self.shown:
+            self._write(page)
+        self.version += bool(self.shown)
+        self.shown = []
+
+    def _write(self, page: Page) -> None:
+        """Render a page with the last build's state and write it whole into the output."""
+        assert self.generator is not None
+        text = self.generator.render_page(page).encode()
+        write_whole(self.output / page.save_as, lambda stream: stream.write(text))
+
+    def _page_for(self, path: Path) -> tuple[Page, Page] | None:
+        """Return the edited report's page as last built and with the new text (None: moved, new, a draft, wrong)."""
         generator = self.generator
         assert generator is not None and generator.outcome.config and generator.outcome.site
         label = next(iter(labels(self.content, [path])))
@@ -118,11 +133,11 @@ class Preview:
         outcome, site = generator.outcome, generator.outcome.site
         read = read_report(label, path.read_bytes(), outcome.config, site.registry, relative)  # type: ignore[arg-type]
         report = read.report
-        if report is None or report.save_as != old.save_as or _errors(read.problems):
-            return None  # the full build that follows reports it, or moves it
+        if report is None or report.save_as != old.save_as or report.is_draft or _errors(read.problems):
+            return None  # the full build that follows reports it, moves it, or takes it down
         previous: Report = old.variables["report"]  # type: ignore[assignment]
         report = replace(report, created=previous.created, author=report.author or previous.author)
-        return replace(old, variables={**old.variables, "report": report})
+        return old, replace(old, variables={**old.variables, "report": report})
 
 
 def _errors(problems: list[Problem]) -> bool:
@@ -148,12 +163,16 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         """Answer the version endpoint and HTML pages ourselves; the rest as files."""
         if self.path.split("?")[0] == VERSION_PATH:
             return self._send(str(self.preview.version).encode(), "text/plain")
-        path = Path(self.translate_path(self.path))
-        page = path / "index.html" if path.is_dir() and self.path.split("?")[0].endswith("/") else path
-        if page.suffix == ".html" and page.is_file():
-            html = page.read_text(encoding="utf-8").replace("</body>", RELOAD_SCRIPT + "</body>", 1)
-            return self._send(html.encode(), "text/html; charset=utf-8")
-        return super().send_head()
+        try:
+            path = Path(self.translate_path(self.path))
+            page = path / "index.html" if path.is_dir() and self.path.split("?")[0].endswith("/") else path
+            if page.suffix == ".html" and page.is_file():
+                html = page.read_text(encoding="utf-8").replace("</body>", RELOAD_SCRIPT + "</body>", 1)
+                return self._send(html.encode(), "text/html; charset=utf-8")
+            return super().send_head()
+        except (OSError, ValueError):  # a name too long for a file, a NUL byte: no such page
+            self.send_error(404, "File not found")
+            return None
 
     def _send(self, body: bytes, kind: str):  # type: ignore[no-untyped-def]
         """Send a small generated response."""
@@ -187,7 +206,9 @@ def watch_once(preview: Preview, roots: list[Path], before: Snapshot) -> Snapsho
     reports = [p for p in edits if p.endswith(".md")]
     for url in preview.quick(reports if len(reports) == len(edits) else []):
         print(f"preview: {url} re-rendered in {(time.perf_counter() - started) * 1000:.0f} ms", file=preview.stream)
-    preview.rebuild()
+    if preview.rebuild() != 0:
+        preview.undo_quick()  # an edit the whole site rejects (a URL another report claims, say) is not shown
+    preview.shown = []
     return snapshot(roots)
 
 
