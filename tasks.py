@@ -121,13 +121,10 @@ def new(c, title, region, actors="", locations="", category=None, date=None, con
 )
 def serve(c, port=8000, content="content", output="output"):
     """Build, serve on http://127.0.0.1:PORT/ and rebuild on every change, reloading open pages."""
-    from pelican.settings import read_settings
-
     from sitrep.preview import Preview
     from sitrep.preview import serve as preview
 
-    theme = Path(read_settings(str(SETTINGS))["THEME"])
-    preview(Preview(Path(content), Path(output).resolve(), SETTINGS), int(port), theme)
+    preview(Preview(Path(content), Path(output).resolve(), SETTINGS), int(port))
 
 
 @task(help={"output": "built site to photograph (default: output)", "dest": "folder for the PNGs"})

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import urllib.error
 import urllib.request
 
 import pytest
 
-from conftest import SETTINGS, report_text, tree, write_tree
+from conftest import ROOT, SETTINGS, report_text, settings_file, tree, write_tree
 from sitrep.preview import RELOAD_SCRIPT, VERSION_PATH, Preview, changed, snapshot, start_server, watch_once
 
 SITE = {
@@ -116,6 +117,15 @@ def test_a_request_for_an_impossible_file_name_is_a_404(preview, path):
     finally:
         server.shutdown()
     assert answer.value.code == 404
+
+
+def test_the_theme_watched_is_the_one_the_settings_name(preview, tmp_path):
+    assert preview.roots() == [preview.content, SETTINGS, ROOT / "themes/sitrep"]
+    theme = tmp_path / "theme"
+    shutil.copytree(ROOT / "themes/sitrep", theme)
+    preview.settings_file = settings_file(tmp_path, f"THEME = {str(theme)!r}")
+    assert preview.rebuild() == 0
+    assert preview.roots() == [preview.content, preview.settings_file, theme]
 
 
 def test_served_pages_reload_themselves_but_the_files_do_not_change(preview):

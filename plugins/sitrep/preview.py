@@ -78,6 +78,11 @@ class Preview:
     version: int = 0
     shown: list[Page] = field(default_factory=list)  # the last good pages the quick path wrote over
 
+    def roots(self) -> list[Path]:
+        """Return what to watch: the content, the settings, and the theme the last build used (the settings name it)."""
+        theme = [Path(str(self.generator.settings["THEME"]))] if self.generator else []
+        return [self.content, self.settings_file, *theme]
+
     def rebuild(self) -> int:
         """Build incrementally, remembering the generator; return the exit code."""
 
@@ -212,17 +217,16 @@ def watch_once(preview: Preview, roots: list[Path], before: Snapshot) -> Snapsho
     return snapshot(roots)
 
 
-def serve(preview: Preview, port: int, theme: Path) -> None:
+def serve(preview: Preview, port: int) -> None:
     """Build, serve and rebuild on change until interrupted."""
     preview.rebuild()
     server = start_server(preview, port)
     where = f"http://127.0.0.1:{server.server_port}/"
     print(f"serving {preview.output}/ on {where}; watching for changes (Ctrl-C stops)", file=preview.stream)
-    roots = [preview.content, theme, preview.settings_file]
-    seen = snapshot(roots)
+    seen = snapshot(preview.roots())
     try:
         while True:
             time.sleep(POLL_SECONDS)
-            seen = watch_once(preview, roots, seen)
+            seen = watch_once(preview, preview.roots(), seen)  # a new THEME's files count as changed once
     except KeyboardInterrupt:
         server.shutdown()
