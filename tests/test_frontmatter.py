@@ -1,3 +1,5 @@
+import pytest
+
 from sitrep.frontmatter import CONTROLS, REMOVED, decode, split
 
 
@@ -12,6 +14,13 @@ def test_decode_names_line_of_bad_byte():
     assert [p.format() for p in problems] == [
         "a.md:3: file is not UTF-8 (byte 0xe9 cannot be decoded) (save the file as UTF-8)"
     ]
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le"])  # with and without its byte-order mark
+def test_a_utf16_file_is_one_error_not_a_warning_a_line(encoding):
+    text, problems = decode("a.md", "---\ntitle: x\n---\nBody\n".encode(encoding))
+    assert text is None
+    assert [p.format() for p in problems] == ["a.md:1: file is UTF-16, not UTF-8 (save the file as UTF-8)"]
 
 
 def test_decode_removes_control_characters_with_a_warning_a_line():

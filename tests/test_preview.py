@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import threading
 import urllib.error
 import urllib.request
 
@@ -126,6 +127,18 @@ def test_the_theme_watched_is_the_one_the_settings_name(preview, tmp_path):
     preview.settings_file = settings_file(tmp_path, f"THEME = {str(theme)!r}")
     assert preview.rebuild() == 0
     assert preview.roots() == [preview.content, preview.settings_file, theme]
+
+
+def test_a_request_while_the_output_is_swapped_in_waits_for_it(preview):
+    server = start_server(preview, 0)
+    aside = preview.output.with_name("aside")
+    preview.output.rename(aside)  # between a build's two renames
+    threading.Timer(0.2, aside.rename, (preview.output,)).start()
+    try:
+        page = urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}/{PAGE}").read().decode()
+    finally:
+        server.shutdown()
+    assert "Zliten bomb" in page and RELOAD_SCRIPT in page
 
 
 def test_served_pages_reload_themselves_but_the_files_do_not_change(preview):

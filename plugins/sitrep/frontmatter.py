@@ -29,6 +29,8 @@ class Source:
 
 def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
     """Decode UTF-8 (a BOM is allowed), naming the line of a bad byte."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or raw.count(0) * 4 > len(raw):
+        return None, [error(path, 1, "file is UTF-16, not UTF-8", "save the file as UTF-8")]  # half its bytes are 0
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -168,6 +168,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         """Answer the version endpoint and HTML pages ourselves; the rest as files."""
         if self.path.split("?")[0] == VERSION_PATH:
             return self._send(str(self.preview.version).encode(), "text/plain")
+        _wait_for(Path(self.directory))  # a build swaps the output in with two renames: between them it is gone
         try:
             path = Path(self.translate_path(self.path))
             page = path / "index.html" if path.is_dir() and self.path.split("?")[0].endswith("/") else path
@@ -189,6 +190,13 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
         return io.BytesIO(body)
+
+
+def _wait_for(folder: Path, seconds: float = 1.0) -> None:
+    """Wait until folder exists (at most seconds): during a swap a page that is there would get a 404."""
+    deadline = time.monotonic() + seconds
+    while not folder.is_dir() and time.monotonic() < deadline:
+        time.sleep(0.005)
 
 
 def start_server(preview: Preview, port: int) -> http.server.ThreadingHTTPServer:
