@@ -36,6 +36,14 @@ def test_aliases_and_case_variants_fold_into_one_entity():
     assert entry(index, "actors", "Islamic State").details.kind == "armed group"
 
 
+def test_names_that_differ_only_in_unicode_form_are_one_entity():
+    composed, decomposed = "\u00c9tat islamique", "E\u0301tat islamique"  # the same on screen: É typed, or E and ´
+    reports = newest_first(report("a", "2016-01-05", [composed]), report("b", "2016-01-06", [decomposed]))
+    index, problems = build_index(reports, REGISTRY, CONFIG)
+    assert problems == []  # it was a slug collision between two names that look identical
+    assert [(e.ref.slug, e.count) for e in index.facets["actors"]] == [("etat-islamique", 2)]
+
+
 def test_entity_with_one_report_and_every_facet():
     reports = [report("a", "2016-03-01", ["Italy"], ["Rome"], ["International"], "Diplomacy")]
     index, _ = build_index(reports, REGISTRY, CONFIG)

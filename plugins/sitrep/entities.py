@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -29,8 +30,8 @@ FIELDS_BY_FACET = {"actors": ENTITY_FIELDS, "locations": LOCATION_FIELDS}
 
 @functools.cache  # the same few hundred names, 160,000 times at 10,000 reports
 def name_key(name: str) -> str:
-    """Return the matching key of a name: case-folded, spaces collapsed."""
-    return " ".join(name.split()).casefold()
+    """Return the matching key of a name: spaces collapsed, one Unicode form (NFKC: é composed or not), case-folded."""
+    return unicodedata.normalize("NFKC", " ".join(name.split())).casefold()
 
 
 @dataclass(frozen=True)
