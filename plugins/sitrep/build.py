@@ -123,11 +123,11 @@ def _settings_problem(settings_file: Path, failure: Exception) -> Problem:
     """Say what reading the settings raised, at its line in the settings file when it comes from there."""
     lines = [f.lineno for f in traceback.extract_tb(failure.__traceback__) if Path(f.filename) == settings_file]
     line = failure.lineno if isinstance(failure, SyntaxError) and failure.lineno else (lines or [0])[-1]
-    message = f"cannot read the settings: {type(failure).__name__}: {one_line(str(failure))}"
+    message = f"cannot read the settings: {type(failure).__name__}: {first_line(str(failure))}"
     return error(str(settings_file), line or 0, message)
 
 
-def one_line(text: str) -> str:
+def first_line(text: str) -> str:
     """Return the first line of a message."""
     return (text.strip().splitlines() or [""])[0]
 
@@ -143,7 +143,7 @@ def _in_one_line(command: Callable[[], int], stream: TextIO, failed: str) -> int
         print(failure.problem.format(), file=stream)
     except OSError as failure:  # the disk is full, a folder cannot be written...: no traceback for that
         where = f"{failure.filename}: " if failure.filename else ""
-        print(failed.format(f"{where}{failure.strerror or one_line(str(failure))}"), file=stream)
+        print(failed.format(f"{where}{failure.strerror or first_line(str(failure))}"), file=stream)
     return 1
 
 
@@ -475,7 +475,7 @@ def template_problem(failure: Exception) -> Problem:
     where = (frames[-1].filename, frames[-1].lineno) if frames else (None, None)
     path = getattr(failure, "filename", None) or where[0] or "theme"
     line = getattr(failure, "lineno", None) or where[1] or 0
-    return error(_shown_path(path), line, f"template error: {type(failure).__name__}: {one_line(str(failure))}")
+    return error(_shown_path(path), line, f"template error: {type(failure).__name__}: {first_line(str(failure))}")
 
 
 def _shown_path(path: str) -> str:
