@@ -16,8 +16,7 @@ import sys
 import tempfile
 import threading
 import time
-import traceback
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,13 +37,13 @@ from .cache import (
     source_digests,
 )
 from .entities import Registry
+from .failures import SettingsError, in_one_line, settings_problem, template_problem
 from .history import GitError, changed_files, head
 from .problems import ContentError, Problem, as_github, as_record, error, errors
 from .progress import plural
 from .site import labels
 
 SITREP_LOGGER = "sitrep"
-TEMPLATE_SUFFIXES = (".html", ".xml", ".opml")  # the theme's templates, as Jinja names them in tracebacks
 LOCK_FILE = "build.lock"  # in the build cache: held while a build of the output runs
 
 
@@ -108,43 +107,7 @@ def read_settings(settings_file: Path, content: Path, output: Path) -> dict[str,
     try:
         return pelican_read_settings(str(settings_file), override=override)
     except Exception as failure:  # the settings are Python the user wrote: whatever it raises is theirs
-        raise SettingsError(_settings_problem(settings_file, failure)) from failure
-
-
-class SettingsError(Exception):
-    """The settings file could not be read: its one-line problem."""
-
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(problem.format())
-        self.problem = problem
-
-
-def _settings_problem(settings_file: Path, failure: Exception) -> Problem:
-    """Say what reading the settings raised, at its line in the settings file when it comes from there."""
-    lines = [f.lineno for f in traceback.extract_tb(failure.__traceback__) if Path(f.filename) == settings_file]
-    line = failure.lineno if isinstance(failure, SyntaxError) and failure.lineno else (lines or [0])[-1]
-    message = f"cannot read the settings: {type(failure).__name__}: {first_line(str(failure))}"
-    return error(str(settings_file), line or 0, message)
-
-
-def first_line(text: str) -> str:
-    """Return the first line of a message."""
-    return (text.strip().splitlines() or [""])[0]
-
-
-def _in_one_line(command: Callable[[], int], stream: TextIO, failed: str) -> int:
-    """Run a command, saying an unreadable settings file or a file-system failure in one line (exit status 1).
-
-    failed: how to say an OSError, its cause in braces, e.g. "check failed: {}".
-    """
-    try:
-        return command()
-    except SettingsError as failure:
-        print(failure.problem.format(), file=stream)
-    except OSError as failure:  # the disk is full, a folder cannot be written...: no traceback for that
-        where = f"{failure.filename}: " if failure.filename else ""
-        print(failed.format(f"{where}{failure.strerror or first_line(str(failure))}"), file=stream)
-    return 1
+        raise SettingsError(settings_problem(settings_file, failure)) from failure
 
 
 @dataclass(frozen=True)
@@ -164,7 +127,7 @@ def check(
     content: Path, settings_file: Path, stream: TextIO = sys.stdout, options: CheckOptions = CheckOptions()
 ) -> int:
     """Validate the content without writing anything; return the exit code."""
-    return _in_one_line(functools.partial(_check, content, settings_file, stream, options), stream, "check failed: {}")
+    return in_one_line(functools.partial(_check, content, settings_file, stream, options), stream, "check failed: {}")
 
 
 def _check(content: Path, settings_file: Path, stream: TextIO, options: CheckOptions) -> int:
@@ -234,7 +197,7 @@ def build(
     run = functools.partial(_build, content, output, settings_file, stream, keep_previous, force)
     try:
         with _stopped_as_interrupted():
-            return _in_one_line(run, stream, f"build failed: {{}}; {output.name}/ left as it was")
+            return in_one_line(run, stream, f"build failed: {{}}; {output.name}/ left as it was")
     finally:
         gc.unfreeze()  # the model the generator froze once read (a preview server builds again and again)
 
@@ -467,21 +430,6 @@ def _run_pelican(settings: dict[str, object]) -> dict[str, object]:
         console.quiet = quiet
         site_written.disconnect(remember)
     return counts
-
-
-def template_problem(failure: Exception) -> Problem:
-    """Say what is wrong in a theme's template, at its file and line when Jinja knows them."""
-    frames = [f for f in traceback.extract_tb(failure.__traceback__) if f.filename.endswith(TEMPLATE_SUFFIXES)]
-    where = (frames[-1].filename, frames[-1].lineno) if frames else (None, None)
-    path = getattr(failure, "filename", None) or where[0] or "theme"
-    line = getattr(failure, "lineno", None) or where[1] or 0
-    return error(_shown_path(path), line, f"template error: {type(failure).__name__}: {first_line(str(failure))}")
-
-
-def _shown_path(path: str) -> str:
-    """Return a path relative to the current folder when it is inside it."""
-    resolved = Path(path).resolve()
-    return str(resolved.relative_to(Path.cwd())) if resolved.is_relative_to(Path.cwd()) else path
 
 
 def previous_of(output: Path) -> Path:
