@@ -178,3 +178,13 @@ def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_quoted():
         "'@cmd; LNA",
     )
     assert row["date"] == ""
+
+
+@pytest.mark.parametrize(
+    "corners", [((34.05, -118.24), (35.68, 139.69)), ((90.0, -180.0), (-90.0, 180.0))]
+)  # half a world apart, and the whole world: a graticule step ran out
+def test_places_far_apart_get_a_map_with_meridians_at_most_90_degrees_apart(corners):
+    places = [Place(name, name.lower(), None, lat, lon, None) for name, (lat, lon) in zip("AB", corners, strict=True)]
+    view = map_view(places)
+    meridians = [line.label for line in view.lines if line.label.endswith(("E", "W"))]
+    assert 2 <= len(meridians) <= 9 and len(view.circles) == 2

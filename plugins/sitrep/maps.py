@@ -184,9 +184,12 @@ def _span(low: float, high: float) -> tuple[float, float]:
     return middle - half, middle + half
 
 
+GRID_STEPS = (1, 2, 5, 10, 20, 30, 45, 60, 90)  # degrees; 45 and up for places half a world apart
+
+
 def _graticule(frame: _Frame) -> tuple[Line, ...]:
-    """Draw meridians and parallels every 1, 2, 5 or 10 degrees."""
-    step = next(s for s in (1, 2, 5, 10, 20, 30) if (frame.east - frame.west) / s <= 8)
+    """Draw meridians and parallels at most 8 apart across: every 1, 2, 5 ... 90 degrees."""
+    step = next((s for s in GRID_STEPS if (frame.east - frame.west) / s <= 8), GRID_STEPS[-1])
     lines = []
     for lon in range(math.ceil(frame.west / step) * step, math.floor(frame.east) + 1, step):
         x = (lon - frame.west) * frame.x_scale
