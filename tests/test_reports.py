@@ -124,6 +124,15 @@ def test_aliases_resolve_case_insensitively_and_fold_repeats():
     assert report.actors == ("Islamic State", "Italy", "ITALY")
 
 
+def test_an_entity_named_twice_in_the_front_matter_is_linked_once_in_the_body():
+    registry = load_registry({"actors": ("actors.yaml", "- name: Islamic State\n  aliases: [ISIS, Daesh]\n")})[0]
+    body = "ISIS struck; later daesh withdrew. Zintan Brigade, then ZINTAN BRIGADE.\n"
+    text = report_text("T", actors="[daesh, ISIS, Zintan Brigade, ZINTAN BRIGADE]", body=body)
+    html = read_report("t.md", text.encode(), CONFIG, registry).report.body_html
+    assert html.count('href="../../../../actors/islamic-state/"') == 1  # its first mention only
+    assert html.count('href="../../../../actors/zintan-brigade/"') == 1
+
+
 def test_unknown_field_is_a_warning_with_suggestion():
     raw = b"---\ntitle: T\ndate: 2016-01-12\nregion: W\nactors: []\nactor: [x]\n---\nx\n"
     result = read_report("t.md", raw, CONFIG, Registry())

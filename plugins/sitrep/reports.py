@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from .autolink import Target
 from .dates import Moment
-from .entities import Registry
+from .entities import Registry, name_key
 from .frontmatter import Source, decode, split
 from .history import FileHistory
 from .markdown import Rendered, first_paragraph, parser, render
@@ -179,13 +179,14 @@ def _link_targets(values: dict[str, object], url: str, config: Config, registry:
     root = relative_root(url)
     targets = []
     for facet, label in LINKED_FACETS:
+        words: dict[str, list[str]] = {}  # by entity: `[daesh, ISIS]` is one actor, linked once
         for given in values[facet]:  # type: ignore[attr-defined]
             entity = registry.entity(facet, given)
             name = entity.name if entity else given
-            words = (name, *(entity.aliases if entity else ()), given)
-            targets.append(
-                Target(tuple(dict.fromkeys(words)), root + entity_place(config, facet, name)[0], f"{label}: {name}")
-            )
+            words.setdefault(name_key(name), [name, *(entity.aliases if entity else ())]).append(given)
+        for said in words.values():
+            place = root + entity_place(config, facet, said[0])[0]
+            targets.append(Target(tuple(dict.fromkeys(said)), place, f"{label}: {said[0]}"))
     return targets
 
 
