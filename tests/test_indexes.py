@@ -64,6 +64,48 @@ def test_two_names_with_one_slug_fail_with_both_named():
     assert [p.format() for p in problems] == [f"b.md:5: {message} {hint}", f"a.md:5: {message} {hint}"]
 
 
+def test_names_that_look_alike_are_one_entity():
+    said = [
+        "Abu-Salim Brigade",
+        "Abu\u2013Salim Brigade",
+        "Abu-Salim\u200b Brigade",
+        "Haftar's men",
+        "Haftar\u2019s men",
+    ]
+    reports = newest_first(*(report(f"{n}.md", f"2016-01-0{n}", [name]) for n, name in enumerate(said, 1)))
+    index, problems = build_index(reports, REGISTRY, CONFIG)  # an en dash, a zero-width space, a curly apostrophe
+    assert problems == []
+    assert [(e.ref.slug, e.count) for e in index.facets["actors"]] == [("abu-salim-brigade", 3), ("haftars-men", 2)]
+
+
+@pytest.mark.parametrize(
+    "name, registered",
+    [
+        ("ISIS!", "alias 'ISIS'"),  # would take the alias's pointer page
+        ("Gamma Unit", "name 'Gamma-Unit'"),  # registered, named by no report yet
+    ],
+)
+def test_a_name_with_the_url_of_another_registered_name_or_alias_is_an_error(name, registered):
+    text = "- name: Islamic State\n  aliases: [ISIS]\n- name: Gamma-Unit\n"
+    registry = load_registry({"actors": ("actors.yaml", text)})[0]
+    _, problems = build_index([report("a.md", "2016-01-01", [name])], registry, CONFIG)
+    slug = "isis" if name == "ISIS!" else "gamma-unit"
+    assert [p.format() for p in problems] == [
+        f"a.md:5: '{name}' would have the URL actors/{slug}/ of the registered {registered} "
+        f"(write '{registered.split(chr(39))[1]}' if it is {'Islamic State' if slug == 'isis' else 'Gamma-Unit'}, "
+        f"or register '{name}')"
+    ]
+
+
+def test_a_name_too_long_for_a_folder_is_an_error_at_its_report():
+    name = "Brigade " * 40
+    _, problems = build_index([report("a.md", "2016-01-01", [name])], REGISTRY, CONFIG)
+    assert [p.format() for p in problems] == [
+        "a.md:5: actor 'Brigade Brigade Brigade Brigade Brigade ...' gives a URL slug longer than a folder name "
+        "can be (255) (shorten it, or register a short name with this as an alias)"
+    ]
+
+
 def test_name_without_slug_is_an_error():
     _, problems = build_index([report("a.md", "2016-01-01", ["???"])], REGISTRY, CONFIG)
     assert [p.format() for p in problems] == [

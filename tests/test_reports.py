@@ -196,6 +196,26 @@ def test_entity_registry_problems():
     ]
 
 
+def test_registry_names_that_cannot_each_have_their_own_url_are_errors():
+    long = "Brigade " * 40
+    text = (
+        "- name: Gamma Unit\n"
+        "- name: Gamma-Unit\n"  # another entity, the same URL
+        "- name: Alpha\n  aliases: [Red Wing]\n"
+        "- name: Beta\n  aliases: [Red-Wing]\n"  # two aliases, one pointer page
+        "- name: '🔥🔥'\n"  # no URL at all
+        f"- name: {long}\n"
+    )
+    _, problems = load_registry({"actors": ("actors.yaml", text)})
+    assert [p.format() for p in problems] == [
+        "actors.yaml:2: 'Gamma-Unit' and 'Gamma Unit' (of 'Gamma Unit') would share the URL slug 'gamma-unit' "
+        "(spell them apart)",
+        "actors.yaml:5: 'Red-Wing' and 'Red Wing' (of 'Alpha') would share the URL slug 'red-wing' (spell them apart)",
+        "actors.yaml:7: '🔥🔥' gives an empty URL slug (spell it with letters or digits)",
+        f"actors.yaml:8: '{long.strip()[:40]}...' gives a URL slug longer than a folder name can be (255) (shorten it)",
+    ]
+
+
 def test_registry_entity_details():
     text = "- name: Es Sider\n  aliases: [Sidra]\n  region: Eastern\n  lat: 30.63\n  lon: 18.35\n"
     registry, problems = load_registry({"locations": ("l.yaml", text)})

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from .problems import Problem, error
 from .schema import Field, check_mapping, names, number_between, text
+from .slugs import NAME_MAX, slugify
 from .yamltree import YamlDoc, parse
 
 FACETS = ("actors", "locations")
@@ -28,10 +29,16 @@ LOCATION_FIELDS = (
 FIELDS_BY_FACET = {"actors": ENTITY_FIELDS, "locations": LOCATION_FIELDS}
 
 
+# Characters that look alike in a name: every dash a hyphen, every apostrophe one, invisible ones gone.
+LOOKALIKES = str.maketrans(
+    {**dict.fromkeys("‐‑‒–—―−", "-"), **dict.fromkeys("’‘ʼ`´", "'"), **dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff")}
+)
+
+
 @functools.cache  # the same few hundred names, 160,000 times at 10,000 reports
 def name_key(name: str) -> str:
-    """Return the matching key of a name: spaces collapsed, one Unicode form (NFKC: é composed or not), case-folded."""
-    return unicodedata.normalize("NFKC", " ".join(name.split())).casefold()
+    """Return the matching key of a name: one Unicode form (NFKC), look-alike dashes and quotes one, case-folded."""
+    return unicodedata.normalize("NFKC", " ".join(name.translate(LOOKALIKES).split())).casefold()
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,9 @@ class Registry:
 
     entities: Mapping[str, tuple[Entity, ...]] = field(default_factory=dict)
     lookup: Mapping[tuple[str, str], Entity] = field(default_factory=dict)
+    slugs: Mapping[tuple[str, str], tuple[Entity, str]] = field(
+        default_factory=dict
+    )  # (facet, slug): whose, by which name
 
     def entity(self, facet: str, name: str) -> Entity | None:
         """Return the registered entity a name or alias stands for."""
@@ -68,14 +78,16 @@ def load_registry(sources: Mapping[str, tuple[str, str]]) -> tuple[Registry, lis
     """Build a registry from {facet: (path, yaml text)}; report every problem."""
     entities: dict[str, tuple[Entity, ...]] = {}
     lookup: dict[tuple[str, str], Entity] = {}
+    slugs: dict[tuple[str, str], tuple[Entity, str]] = {}
     problems: list[Problem] = []
     for facet, (path, source) in sorted(sources.items()):
         doc = parse(source)
         problems += [error(path, i.line, i.message) for i in doc.issues]
         found, found_problems = _read_entities(facet, path, doc)
         problems += found_problems + _index(facet, path, found, lookup)
+        problems += _slug_clashes(facet, path, found, (lookup, slugs))
         entities[facet] = tuple(entity for entity, _ in found)
-    return Registry(entities, lookup), problems
+    return Registry(entities, lookup, slugs), problems
 
 
 def _read_entities(facet: str, path: str, doc: YamlDoc) -> tuple[list[tuple[Entity, int]], list[Problem]]:
@@ -120,3 +132,34 @@ def _index(
             else:
                 lookup[key] = entity
     return problems
+
+
+def _slug_clashes(
+    facet: str,
+    path: str,
+    found: list[tuple[Entity, int]],
+    tables: tuple[Mapping[tuple[str, str], Entity], dict[tuple[str, str], tuple[Entity, str]]],
+) -> list[Problem]:
+    """Record each name's and alias's URL slug; refuse one another entity has, an empty name, one too long."""
+    lookup, slugs = tables
+    problems = []
+    for entity, line in found:
+        for name in (entity.name, *entity.aliases):
+            if lookup.get((facet, name_key(name))) is entity:  # else already refused as another's name
+                problems += [error(path, line, *why) for why in _slug_trouble(facet, name, entity, slugs)]
+    return problems
+
+
+def _slug_trouble(
+    facet: str, name: str, entity: Entity, slugs: dict[tuple[str, str], tuple[Entity, str]]
+) -> list[tuple[str, str]]:
+    """Return what is wrong with the URL slug of an entity's name or alias, as (message, hint)."""
+    slug = slugify(name)
+    if not slug:
+        return [(f"'{name}' gives an empty URL slug", "spell it with letters or digits")] if name == entity.name else []
+    if len(slug.encode()) > NAME_MAX:
+        return [(f"'{name[:40]}...' gives a URL slug longer than a folder name can be ({NAME_MAX})", "shorten it")]
+    owner, said = slugs.setdefault((facet, slug), (entity, name))
+    if owner is entity:
+        return []
+    return [(f"'{name}' and '{said}' (of '{owner.name}') would share the URL slug '{slug}'", "spell them apart")]

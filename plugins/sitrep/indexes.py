@@ -17,7 +17,7 @@ from .facets import BY_KEY, FACETS
 from .model import Redirect, Report
 from .problems import Problem, error
 from .settings import Config
-from .slugs import slugify
+from .slugs import NAME_MAX, slugify
 from .urls import entity_place
 
 CO_OCCURRING_FACETS = ("actors", "locations")
@@ -110,7 +110,7 @@ def build_index(reports: Sequence[Report], registry: Registry, config: Config) -
     """Index reports (newest first) by every entity they name."""
     groups = _collect(reports)
     refs = {key: _ref(key, group, registry, config) for key, group in groups.items()}
-    problems = _slug_problems(refs, groups)
+    problems = _slug_problems(refs, groups) + _registered_slugs(refs, groups, registry)
     by_report = _by_report(reports, refs)
     co_counts = _co_occurrence(by_report.values())
     facets = {
@@ -174,6 +174,13 @@ def _slug_problems(refs: Mapping[Key, EntityRef], groups: Mapping[Key, _Group]) 
                 )
                 for k in keys
             ]
+        elif len(slug.encode()) > NAME_MAX:
+            said = f"{BY_KEY[facet].singular.lower()} '{refs[keys[0]].name[:40]}...'"
+            message = f"{said} gives a URL slug longer than a folder name can be ({NAME_MAX})"
+            problems += [
+                _at(groups[k], facet, message, "shorten it, or register a short name with this as an alias")
+                for k in keys
+            ]
         elif len(keys) > 1:
             names = " and ".join(f"'{refs[k].name}'" for k in sorted(keys))
             message = f"{BY_KEY[facet].key} {names} would share the URL {refs[keys[0]].url}"
@@ -181,6 +188,19 @@ def _slug_problems(refs: Mapping[Key, EntityRef], groups: Mapping[Key, _Group]) 
                 _at(groups[k], facet, message, "use one spelling, or tie them with an alias in the registry")
                 for k in sorted(keys)
             ]
+    return problems
+
+
+def _registered_slugs(refs: Mapping[Key, EntityRef], groups: Mapping[Key, _Group], registry: Registry) -> list[Problem]:
+    """Refuse a name reports give that would take the URL of another registered entity's name or alias."""
+    problems = []
+    for key, ref in sorted(refs.items()):
+        owner, said = registry.slugs.get((ref.facet, ref.slug), (None, ""))
+        if owner is not None and owner.name != ref.name:
+            what = "alias" if said != owner.name else "name"
+            message = f"'{ref.name}' would have the URL {ref.url} of the registered {what} '{said}'"
+            hint = f"write '{said}' if it is {owner.name}, or register '{ref.name}'"
+            problems.append(_at(groups[key], ref.facet, message, hint))
     return problems
 
 
