@@ -133,6 +133,16 @@ def test_an_entity_named_twice_in_the_front_matter_is_linked_once_in_the_body():
     assert html.count('href="../../../../actors/zintan-brigade/"') == 1
 
 
+def test_a_value_with_a_line_break_is_still_a_one_line_problem():
+    raw = b'---\ntitle: T\ndate: 2016-01-12\nregion: W\nactors: []\nstatus: "pub\\nlished"\n"a\\nb": 1\n---\n'
+    problems = read_report("t.md", raw, CONFIG, Registry()).problems
+    assert [p.format() for p in problems] == [
+        "t.md:7: warning: unknown field 'a\\nb' (known fields: title, date, region, actors, locations, category, "
+        "summary, sources, author, status, slug, updated, redirect_from)",
+        "t.md:6: status must be 'published' or 'draft', not 'pub\\nlished'",
+    ]
+
+
 def test_unknown_field_is_a_warning_with_suggestion():
     raw = b"---\ntitle: T\ndate: 2016-01-12\nregion: W\nactors: []\nactor: [x]\n---\nx\n"
     result = read_report("t.md", raw, CONFIG, Registry())

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
 
+ONE_LINE = str.maketrans({"\n": "\\n", "\r": "\\r"})  # a value quoted in a message may hold line breaks
+
 
 class Severity(StrEnum):
     """How bad a problem is: errors fail the build, warnings do not."""
@@ -31,7 +33,7 @@ class Problem:
         prefix = "" if self.severity is Severity.ERROR else "warning: "
         hint = f" ({self.hint})" if self.hint else ""
         where = f"{self.path}:{self.line}" if self.line else self.path
-        return f"{where}: {prefix}{self.message}{hint}"
+        return f"{where}: {prefix}{self.message}{hint}".translate(ONE_LINE)
 
     @property
     def is_error(self) -> bool:
