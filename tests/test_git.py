@@ -1,5 +1,6 @@
 """Git submission: history-derived metadata, --changed, output formats, new, publish and rollback."""
 
+import io
 import json
 import os
 import re
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, report_text, run_build, tree, write_tree
-from sitrep.build import CheckOptions, check
+from sitrep.build import CheckOptions, check, rollback
 from sitrep.history import parse_log, read_history
 
 
@@ -231,6 +232,15 @@ def test_publish_swaps_and_rollback_restores(tmp_path):
     (content / "reports/2016/01/c.md").write_text("broken\n")
     failed = invoke("publish", "--content", str(content), "--dest", str(dest))
     assert failed.returncode == 1 and tree(dest) == second and re.search(r"c\.md:1: no front matter", failed.stderr)
+
+
+def test_rollback_after_the_site_was_removed_by_hand_puts_the_previous_copy_back(tmp_path):
+    dest, previous = tmp_path / "site", tmp_path / ".site.previous"
+    write_tree(previous, {"index.html": "the previous publish"})
+    stream = io.StringIO()
+    assert rollback(dest, stream) == 0
+    assert (dest / "index.html").read_text() == "the previous publish" and not previous.exists()
+    assert stream.getvalue() == f"rolled back {dest}/ to the previous publish (run again to undo)\n"
 
 
 def test_rollback_without_previous_copy(tmp_path):

@@ -504,11 +504,23 @@ def rollback(output: Path, stream: TextIO = sys.stderr) -> int:
     if not previous.is_dir():
         print(f"rollback: no previous copy at {previous}", file=stream)
         return 1
+    with _one_build_at_a_time(output, stream):  # a publish running now would keep the wrong copy
+        run = functools.partial(_swap_back, output, previous)
+        code = in_one_line(run, stream, f"rollback failed: {{}}; {output.name}/ left as it was")
+    if code == 0:
+        print(f"rolled back {_shown(output)} to the previous publish (run again to undo)", file=stream)
+    return code
+
+
+def _swap_back(output: Path, previous: Path) -> int:
+    """Put the previous copy in place of output, keeping output (if any) as the previous copy."""
+    if not output.exists():  # removed by hand: the previous copy is all there is
+        previous.rename(output)
+        return 0
     parked = output.with_name(f".{output.name}.rollback-{os.getpid()}")
     output.rename(parked)
     previous.rename(output)
     parked.rename(previous)
-    print(f"rolled back {_shown(output)} to the previous publish (run again to undo)", file=stream)
     return 0
 
 
