@@ -118,6 +118,21 @@ def test_changed_reports_only_changed_and_untracked_files(repo, monkeypatch):
     assert code == 0 and out.startswith("checked 1 report file: 0 errors")  # a.md changed in the last commit
 
 
+def test_changed_files_with_quotes_backslashes_or_tabs_in_their_names_are_checked(repo, monkeypatch):
+    monkeypatch.chdir(repo)
+    names = ['q"uote.md', "back\\slash.md", "tab\there.md"]  # git quotes these names unless asked for -z
+    for name in names:
+        (repo / "content/reports/2016/01" / name).write_text("no front matter\n")
+    code, out = run_check(repo / "content", changed="HEAD")
+    assert code == 1 and out.splitlines()[-1].startswith("checked 3 report files: 3 errors")
+
+
+def test_a_base_that_looks_like_an_option_is_refused_not_passed_to_git(repo, monkeypatch, tmp_path):
+    monkeypatch.chdir(repo)
+    code, out = run_check(repo / "content", changed=f"--output={tmp_path / 'x.txt'}")
+    assert code == 2 and "a ref cannot start with '-'" in out and not (tmp_path / "x.txt").exists()
+
+
 def test_unknown_base_is_a_clear_error(repo, monkeypatch):
     monkeypatch.chdir(repo)
     code, out = run_check(repo / "content", changed="no-such-ref")

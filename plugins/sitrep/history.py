@@ -80,9 +80,11 @@ def head(folder: Path) -> str:
 
 def changed_files(folder: Path, base: str) -> list[str]:
     """Return files under folder changed since base, committed or not, and untracked ones."""
-    commands = (
-        ["git", "-c", "core.quotepath=off", "diff", "--name-only", "--relative", base, "--", "."],
-        ["git", "-c", "core.quotepath=off", "ls-files", "--others", "--exclude-standard", "--", "."],
+    if base.startswith("-"):
+        raise GitError(f"'{base}' is not a commit: a ref cannot start with '-'")  # git would read it as an option
+    commands = (  # -z: names as they are (quoted otherwise when they hold '"', '\\' or a tab)
+        ["git", "diff", "-z", "--name-only", "--relative", base, "--", "."],
+        ["git", "ls-files", "-z", "--others", "--exclude-standard", "--", "."],
     )
     found: list[str] = []
     for command in commands:
@@ -92,7 +94,7 @@ def changed_files(folder: Path, base: str) -> list[str]:
             raise GitError(f"cannot run git: {failure.strerror or failure}") from failure
         if done.returncode != 0:
             raise GitError(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "git failed")
-        found += done.stdout.splitlines()
+        found += [name for name in done.stdout.split("\0") if name]
     return sorted(set(found))
 
 
