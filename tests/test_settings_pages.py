@@ -39,6 +39,16 @@ def test_defaults_are_valid():
         ),
         ({"SITREP_ENTITIES_DIR": 5}, "settings: SITREP_ENTITIES_DIR must be a folder name"),
         ({"SITREP_SEARCH": "no"}, "settings: SITREP_SEARCH must be True or False"),
+        (
+            {"SITEURL": "https://example.org/p?q=1"},
+            "settings: SITEURL 'https://example.org/p?q=1' is not a site's address "
+            "(e.g. https://intranet.example/briefs/: every feed link starts with it)",
+        ),
+        (
+            {"SITREP_LOCAL_SITEURL": "localhost"},
+            "settings: SITREP_LOCAL_SITEURL 'localhost' is not a site's address "
+            "(e.g. https://intranet.example/briefs/: every feed link starts with it)",
+        ),
         ({"SITREP_FEED_ID_PREFIX": None}, "settings: SITREP_FEED_ID_PREFIX must be text"),
         (
             {"SOURCE_DATE_EPOCH": "99999999999999"},

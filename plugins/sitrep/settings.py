@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .facets import FACETS
@@ -244,6 +245,22 @@ def _check_epoch(name: str, value: object) -> list[Problem]:
     return [error(SETTINGS_LABEL, 0, f"{name} '{value}' is not a time in seconds since 1970", hint)]
 
 
+def _check_site_url(name: str, value: object) -> list[Problem]:
+    """Check a site URL: empty (SITEURL: local), or http(s) with a host, no query, fragment or space."""
+    if value == "" and name == "SITEURL":
+        return []
+    parts = urlsplit(value) if isinstance(value, str) else None
+    if (
+        parts
+        and parts.scheme in ("http", "https")
+        and parts.netloc
+        and not (parts.query or parts.fragment or " " in value)
+    ):
+        return []
+    hint = "e.g. https://intranet.example/briefs/: every feed link starts with it"
+    return [error(SETTINGS_LABEL, 0, f"{name} {value!r} is not a site's address", hint)]
+
+
 LAST_EPOCH = 253_402_300_799  # 9999-12-31T23:59:59Z, the last moment Python's datetime holds
 POSITIVE = ("SITREP_HOME_PER_PAGE", "SITREP_ENTITY_PER_PAGE", "SITREP_FEED_MAX_ITEMS", "SITREP_TIMELINE_LIMIT")
 FOLDERS = ("SITREP_REPORTS_DIR", "SITREP_ENTITIES_DIR", "SITREP_DATA_DIR")
@@ -253,7 +270,8 @@ CHECKS = {
     **{name: _check_folder for name in FOLDERS},
     "SITREP_SEARCH": _check_switch,
     "SITREP_FEED_ID_PREFIX": _check_text,
-    "SITREP_LOCAL_SITEURL": _check_text,
+    "SITREP_LOCAL_SITEURL": _check_site_url,
+    "SITEURL": _check_site_url,
     "SOURCE_DATE_EPOCH": _check_epoch,
 }
 
