@@ -81,8 +81,10 @@ def new(c, title, region, actors="", locations="", category=None, date=None, con
     import datetime
     import subprocess
 
-    from sitrep.scaffold import scaffold, split_names, title_problem
+    from sitrep.scaffold import not_text, scaffold, split_names, title_problem
 
+    if not_text(title, region, actors, locations, category or ""):
+        raise Exit("the title and names must be UTF-8 text (a byte of another encoding came in)", code=2)
     if problem := title_problem(title):
         raise Exit(problem, code=2)
 
@@ -95,13 +97,15 @@ def new(c, title, region, actors="", locations="", category=None, date=None, con
     except OSError:  # no git: no author, which the front matter may then give
         author = None
     try:
-        registry = sitrep_build.load_registry_only(Path(content), SETTINGS)
+        config, registry = sitrep_build.read_for_new(Path(content), SETTINGS)
     except sitrep_build.SettingsError as failure:
         raise Exit(failure.problem.format(), code=1) from None
     made = scaffold(title, day, region, split_names(actors), split_names(locations), registry, category, author)
     path = Path(content) / "reports" / made.path
     if path.exists():
         raise Exit(f"{path}: already exists; not overwritten", code=1)
+    if bad := sitrep_build.check_new(str(path), made.text, config, registry):  # as the build would refuse it
+        raise Exit("\n".join([*(p.format() for p in bad), f"{path}: not written"]), code=2)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(made.text, encoding="utf-8")

@@ -191,6 +191,31 @@ def test_new_refuses_a_title_that_cannot_name_a_file(tmp_path, title, message):
     assert not (tmp_path / "content").exists()
 
 
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--date", "2200-01-01"], "2200-01-01-far.md:3: date '2200-01-01' is in the year 2200, outside 1900-2199"),
+        (["--region", ","], "2016-03-02-far.md:4: region needs at least one name"),
+        (["--actors", "~"], "2016-03-02-far.md:5: actor '~' gives an empty URL slug"),
+    ],
+)
+def test_new_writes_nothing_the_build_would_refuse(tmp_path, args, said):
+    options = {"--region": "Western", "--date": "2016-03-02", **dict(zip(args[::2], args[1::2], strict=True))}
+    made = invoke("new", "Far", *(part for pair in options.items() for part in pair), "--content", str(tmp_path / "c"))
+    assert made.returncode == 2 and said in made.stderr and made.stderr.strip().endswith(": not written")
+    assert not list((tmp_path / "c").rglob("*.md"))
+
+
+def test_new_refuses_bytes_that_are_not_utf8_and_writes_nothing(tmp_path):
+    title = b"Bad \xff byte".decode("utf-8", "surrogateescape")  # as a shell passes it
+    made = invoke("new", title, "--region", "Western", "--content", str(tmp_path / "c"))
+    assert (made.returncode, made.stderr.strip()) == (
+        2,
+        "the title and names must be UTF-8 text (a byte of another encoding came in)",
+    )
+    assert not (tmp_path / "c").exists()
+
+
 def test_new_writes_complete_front_matter_and_refuses_to_overwrite(tmp_path):
     content = write_tree(tmp_path / "content", {"entities/actors.yaml": "- name: Islamic State\n  aliases: [ISIS]\n"})
     made = invoke(

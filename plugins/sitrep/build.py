@@ -173,13 +173,26 @@ def _selected(content: Path, outcome: pipeline.Outcome, options: CheckOptions) -
     return [p for p in outcome.problems if p.path in chosen], len([c for c in chosen if c.endswith(".md")])
 
 
-def load_registry_only(content: Path, settings_file: Path) -> Registry:
-    """Read just the entity registry (for suggestions); an unreadable one counts as empty."""
+def read_for_new(content: Path, settings_file: Path) -> tuple[sitrep_settings.Config | None, Registry]:
+    """Read the settings and the entity registry that `invoke new` suggests names from and checks against."""
     from .generator import own_settings
     from .site import read_registry
 
-    config, _ = sitrep_settings.load(own_settings(read_settings(settings_file, content, content)))
-    return read_registry(content, config)[0] if config else Registry()
+    where = content if content.is_dir() else settings_file.parent  # a new desk's first report makes its folder
+    config, _ = sitrep_settings.load(own_settings(read_settings(settings_file, where, where)))
+    return config, read_registry(content, config)[0] if config and content.is_dir() else Registry()
+
+
+def check_new(label: str, text: str, config: sitrep_settings.Config | None, registry: Registry) -> list[Problem]:
+    """Return the errors a report not written yet would have in a build: its fields, its entities' URLs."""
+    from .indexes import build_index
+    from .reports import read_report
+
+    if config is None:
+        return []  # the settings' problems are the build's to say
+    read = read_report(label, text.encode(), config, registry, render_body=False)
+    found = read.problems + (build_index([read.report], registry, config)[1] if read.report else [])
+    return errors(found)
 
 
 def build(

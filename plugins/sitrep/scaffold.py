@@ -41,6 +41,11 @@ def title_problem(title: str) -> str:
     return ""
 
 
+def not_text(*values: str) -> bool:
+    """Say whether a value holds bytes that are no UTF-8 (a shell gives them as lone surrogates)."""
+    return any(not value.isascii() and any("\udc80" <= char <= "\udcff" for char in value) for value in values)
+
+
 def split_names(text: str) -> list[str]:
     """Split 'A, B' into names, dropping blanks."""
     return [name.strip() for name in text.split(",") if name.strip()]
