@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
 from sitrep import build as sitrep_build  # noqa: E402
+from sitrep.cli import end_quietly_on_a_closed_pipe  # noqa: E402
 
 SETTINGS = ROOT / "pelicanconf.py"
 PUBLISH_SETTINGS = ROOT / "publishconf.py"
@@ -62,6 +63,7 @@ def check(c, content="content", changed=None, format="text", strict=False):
     if format not in sitrep_build.FORMATS and format != "json":
         raise Exit(f"--format must be text, github or json, not {format!r}", code=2)
     options = sitrep_build.CheckOptions(base, (), format, strict)
+    end_quietly_on_a_closed_pipe()
     _exit(sitrep_build.check(Path(content), SETTINGS, options=options))
 
 

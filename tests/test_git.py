@@ -4,6 +4,7 @@ import io
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -133,6 +134,16 @@ def test_a_base_that_looks_like_an_option_is_refused_not_passed_to_git(repo, mon
     assert code == 2 and "a ref cannot start with '-'" in out and not (tmp_path / "x.txt").exists()
 
 
+def test_a_check_that_cannot_run_still_answers_in_json(repo, monkeypatch, tmp_path):
+    monkeypatch.chdir(repo)
+    code, out = run_check(repo / "content", changed="nosuchref", format="json")
+    found = json.loads(out)
+    assert code == 2 and (found["files"], found["errors"]) == (0, 1)
+    assert found["problems"][0]["message"].startswith("cannot list changed files: ")
+    code, out = run_check(tmp_path / "nowhere", format="json")
+    assert code == 1 and json.loads(out)["problems"][0]["message"] == "content folder not found"
+
+
 def test_unknown_base_is_a_clear_error(repo, monkeypatch):
     monkeypatch.chdir(repo)
     code, out = run_check(repo / "content", changed="no-such-ref")
@@ -172,6 +183,15 @@ def test_cli_checks_the_files_it_is_given(repo):
     assert only_a.returncode == 0 and "checked 1 report file: 0 errors" in only_a.stdout
     only_b = subprocess.run([*args, "content/reports/2016/01/b.md"], cwd=repo, env=env, capture_output=True, text=True)
     assert only_b.returncode == 1 and "content/reports/2016/01/b.md:1: no front matter" in only_b.stdout
+
+
+def test_cli_ends_quietly_when_what_reads_its_output_stops(repo):
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "plugins")}
+    args = [sys.executable, "-m", "sitrep", "check", "--settings", str(ROOT / "pelicanconf.py"), "--format", "json"]
+    running = subprocess.Popen(args, cwd=repo, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    running.stdout.close()  # `sitrep check | head -0`
+    assert running.wait(timeout=60) == -signal.SIGPIPE
+    assert running.stderr.read() == b""  # no BrokenPipeError traceback
 
 
 def invoke(*args: str) -> subprocess.CompletedProcess[str]:

@@ -134,31 +134,46 @@ def _check(content: Path, settings_file: Path, stream: TextIO, options: CheckOpt
     """Validate the content (see check)."""
     from .generator import own_settings
 
-    started = time.perf_counter()
+    said = functools.partial(_said, stream=stream, options=options, started=time.perf_counter())
     if not content.is_dir():
-        print(f"{content}: content folder not found", file=stream)
-        return 1
+        return said([error(str(content), 0, "content folder not found")], code=1)
     outcome = pipeline.run(content, own_settings(read_settings(settings_file, content, content)), check_only=True)
     try:
         problems, count = _selected(content, outcome, options)
     except GitError as failure:
-        print(f"check: cannot list changed files: {failure}", file=stream)
-        return 2
+        return said([error("check", 0, f"cannot list changed files: {failure}")], code=2)
+    return said(problems, plural(count, "report file") if outcome.site else "settings", count)
+
+
+def _said(
+    problems: list[Problem],
+    what: str = "",
+    count: int = 0,
+    *,
+    stream: TextIO,
+    options: CheckOptions,
+    started: float,
+    code: int | None = None,
+) -> int:
+    """Print the problems in the chosen format, and a summary of what was checked; return the exit code.
+
+    code: the exit code of a check that could not run (its one problem says why), else from the problems.
+    """
     bad = len(errors(problems))
     warned = len(problems) - bad
-    failed = bad > 0 or (options.strict and warned > 0)
+    failed = code if code is not None else int(bad > 0 or (options.strict and warned > 0))
     if options.format == "json":
         records = [as_record(p) for p in problems]
         json.dump({"files": count, "errors": bad, "warnings": warned, "problems": records}, stream, indent=2)
         print(file=stream)
-        return 1 if failed else 0
+        return failed
     for problem in problems:
         print(FORMATS[options.format](problem), file=stream)
-    what = plural(count, "report file") if outcome.site else "settings"
-    seconds = time.perf_counter() - started
-    summary = f"checked {what}: {plural(bad, 'error')}, {plural(warned, 'warning')} in {seconds:.2f} s"
-    print(summary, file=sys.stderr if options.format == "github" else stream)
-    return 1 if failed else 0
+    if code is None:
+        seconds = time.perf_counter() - started
+        summary = f"checked {what}: {plural(bad, 'error')}, {plural(warned, 'warning')} in {seconds:.2f} s"
+        print(summary, file=sys.stderr if options.format == "github" else stream)
+    return failed
 
 
 def _selected(content: Path, outcome: pipeline.Outcome, options: CheckOptions) -> tuple[list[Problem], int]:

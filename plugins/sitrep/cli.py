@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -24,8 +25,14 @@ def parser() -> argparse.ArgumentParser:
     return cli
 
 
+def end_quietly_on_a_closed_pipe() -> None:
+    """End as other command-line tools do when what reads the output stops (`| head`): no BrokenPipeError."""
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; return its exit code."""
+    end_quietly_on_a_closed_pipe()
     args = parser().parse_args(argv)
     options = CheckOptions(args.changed, tuple(args.files), args.format, args.strict)
     return check(args.content, args.settings, sys.stdout, options)
