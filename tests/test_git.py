@@ -183,6 +183,10 @@ def test_cli_checks_the_files_it_is_given(repo):
     assert only_a.returncode == 0 and "checked 1 report file: 0 errors" in only_a.stdout
     only_b = subprocess.run([*args, "content/reports/2016/01/b.md"], cwd=repo, env=env, capture_output=True, text=True)
     assert only_b.returncode == 1 and "content/reports/2016/01/b.md:1: no front matter" in only_b.stdout
+    (repo / "README.md").write_text("# Not a report\n")
+    others = ["README.md", "content/reports/2016/01/gone.md"]  # outside the content; deleted
+    none = subprocess.run([*args, *others], cwd=repo, env=env, capture_output=True, text=True)
+    assert none.returncode == 0 and "checked 0 report files: 0 errors" in none.stdout
 
 
 def test_cli_ends_quietly_when_what_reads_its_output_stops(repo):

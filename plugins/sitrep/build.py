@@ -184,7 +184,9 @@ def _selected(content: Path, outcome: pipeline.Outcome, options: CheckOptions) -
     paths = [*options.files]
     if options.changed is not None:
         paths += [content / name for name in changed_files(content, options.changed)]
-    chosen = labels(content, (p for p in paths if p.suffix == ".md" or p.suffix == ".yaml"))
+    inside = content.resolve()  # a README or a deleted file is no report to count as checked
+    kept = [p for p in paths if p.suffix in (".md", ".yaml") and p.is_file() and p.resolve().is_relative_to(inside)]
+    chosen = labels(content, kept)
     return [p for p in outcome.problems if p.path in chosen], len([c for c in chosen if c.endswith(".md")])
 
 
