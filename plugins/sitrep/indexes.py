@@ -158,37 +158,31 @@ def _ref(key: Key, group: _Group, registry: Registry, config: Config) -> EntityR
 
 
 def _slug_problems(refs: Mapping[Key, EntityRef], groups: Mapping[Key, _Group]) -> list[Problem]:
-    """Refuse entities whose names give no slug, or one slug for two names."""
-    problems = []
+    """Refuse entities whose names give no slug, one too long for a folder, or one slug for two names."""
     by_slug: dict[tuple[str, str], list[Key]] = defaultdict(list)
     for key, ref in refs.items():
         by_slug[(ref.facet, ref.slug)].append(key)
+    problems = []
     for (facet, slug), keys in sorted(by_slug.items()):
-        if not slug:
-            problems += [
-                _at(
-                    groups[k],
-                    facet,
-                    f"{BY_KEY[facet].singular.lower()} '{refs[k].name}' gives an empty URL slug",
-                    "spell it with letters or digits",
-                )
-                for k in keys
-            ]
-        elif len(slug.encode()) > NAME_MAX:
-            said = f"{BY_KEY[facet].singular.lower()} '{refs[keys[0]].name[:40]}...'"
-            message = f"{said} gives a URL slug longer than a folder name can be ({NAME_MAX})"
-            problems += [
-                _at(groups[k], facet, message, "shorten it, or register a short name with this as an alias")
-                for k in keys
-            ]
-        elif len(keys) > 1:
-            names = " and ".join(f"'{refs[k].name}'" for k in sorted(keys))
-            message = f"{BY_KEY[facet].key} {names} would share the URL {refs[keys[0]].url}"
-            problems += [
-                _at(groups[k], facet, message, "use one spelling, or tie them with an alias in the registry")
-                for k in sorted(keys)
-            ]
+        said = _slug_trouble(slug, sorted(keys), refs)
+        problems += [_at(groups[k], facet, *said) for k in sorted(keys)] if said else []
     return problems
+
+
+def _slug_trouble(slug: str, keys: list[Key], refs: Mapping[Key, EntityRef]) -> tuple[str, str] | None:
+    """Say what is wrong with a slug the names at keys give (message, hint), if anything."""
+    first = refs[keys[0]]
+    kind = BY_KEY[first.facet].singular.lower()
+    if not slug:
+        return f"{kind} '{first.name}' gives an empty URL slug", "spell it with letters or digits"
+    if len(slug.encode()) > NAME_MAX:
+        message = f"{kind} '{first.name[:40]}...' gives a URL slug longer than a folder name can be ({NAME_MAX})"
+        return message, "shorten it, or register a short name with this as an alias"
+    if len(keys) > 1:
+        names = " and ".join(f"'{refs[k].name}'" for k in keys)
+        message = f"{BY_KEY[first.facet].key} {names} would share the URL {first.url}"
+        return message, "use one spelling, or tie them with an alias in the registry"
+    return None
 
 
 def _registered_slugs(refs: Mapping[Key, EntityRef], groups: Mapping[Key, _Group], registry: Registry) -> list[Problem]:

@@ -61,29 +61,32 @@ def parse(text: str, first_line: int = 1) -> YamlDoc:
     doc = YamlDoc()
     for separator in LINE_SEPARATORS:
         text = text.replace(separator, " ")
-    deep = _too_deep(text) if len(text) >= DEEP_FROM else 0
-    if deep:
-        doc.issues.append(YamlIssue(first_line + deep, TOO_BIG))
-        return doc
     loader = _Loader(text)
     try:
-        node = loader.get_single_node()
-    except yaml.MarkedYAMLError as exc:
-        doc.issues.append(_syntax_issue(exc, first_line))
-        return doc
-    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
-        line = first_line + text.count("\n", 0, exc.position)
-        doc.issues.append(YamlIssue(line, f"invalid YAML: character U+{exc.character:04X} is not allowed"))
-        return doc
-    except yaml.YAMLError as exc:
-        doc.issues.append(YamlIssue(first_line, f"invalid YAML: {one_line(exc)}"))
-        return doc
+        node = _compose(loader, text, first_line, doc)
     finally:
         loader.dispose()
     if node is not None:
-        walker = _Walker(loader, doc, first_line)
-        doc.data = walker.build(node, (), 0)
+        doc.data = _Walker(loader, doc, first_line).build(node, (), 0)
     return doc
+
+
+def _compose(loader: _Loader, text: str, first_line: int, doc: YamlDoc) -> Node | None:
+    """Compose the document's node tree, or record why it cannot be (then return None)."""
+    deep = _too_deep(text) if len(text) >= DEEP_FROM else 0
+    if deep:
+        doc.issues.append(YamlIssue(first_line + deep, TOO_BIG))
+        return None
+    try:
+        return loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        doc.issues.append(_syntax_issue(exc, first_line))
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow
+        line = first_line + text.count("\n", 0, exc.position)
+        doc.issues.append(YamlIssue(line, f"invalid YAML: character U+{exc.character:04X} is not allowed"))
+    except yaml.YAMLError as exc:
+        doc.issues.append(YamlIssue(first_line, f"invalid YAML: {one_line(exc)}"))
+    return None
 
 
 def _too_deep(text: str) -> int:
