@@ -61,7 +61,7 @@ def test_feeds_get_the_page_render_with_absolute_urls():
     assert rendered.feed_html == md.renderer.render(tokens, md.options, {**env, BASE_KEY: base})
     assert '<a href="../b/">the brief</a>' in rendered.html
     assert '<a href="https://sitrep.example/reports/2016/01/b/">the brief</a>' in rendered.feed_html
-    assert '<img src="https://sitrep.example/reports/2016/01/a/map.png" alt="map" />' in rendered.feed_html
+    assert '<span class="missing-image">Image: map</span>' in rendered.feed_html  # no file is published with it
     assert '<sup class="footnote-ref"><a href="#fn1" id="fnref1">[1]</a></sup>' in rendered.html  # as the plugin
     mark = '<sup class="footnote-ref"><a href="https://sitrep.example/reports/2016/01/a/#fn1" id="fnref1">[1]</a></sup>'
     assert mark in rendered.feed_html  # a reader resolves #fn1 against the feed, not the report
@@ -102,10 +102,11 @@ def test_ten_thousand_repeated_headings_are_numbered_in_order():
     assert heading_ids(body) == expected  # took 10 s when each repeat tried every suffix from 1
 
 
-def test_an_image_from_another_host_is_a_link_to_it_not_loaded():
+def test_no_image_is_loaded_one_on_another_host_is_a_link_and_a_local_one_its_description():
     body = "First.\n\nSee ![Sirte *map*](https://example.org/m.png) and ![local](m.png).\n"
     rendered = render(body, feed_base="https://sitrep.example/reports/2016/01/a/")
     link = '<a class="remote-image" href="https://example.org/m.png">Image: Sirte map</a>'
     assert link in rendered.html and link in rendered.feed_html  # a network without internet could not load it
-    assert '<img src="m.png" alt="local" />' in rendered.html
-    assert rendered.remote_images == ((2, "https://example.org/m.png"),)
+    said = '<span class="missing-image">Image: local</span>'  # the site publishes no files from the content
+    assert said in rendered.html and said in rendered.feed_html and "<img" not in rendered.html
+    assert rendered.images == ((2, "https://example.org/m.png"), (2, "m.png"))

@@ -173,12 +173,14 @@ def test_a_slug_longer_than_a_folder_name_can_be_is_an_error():
     assert read_report("t.md", raw, CONFIG, Registry()).problems == []
 
 
-def test_an_image_from_another_host_is_a_warning_at_its_line():
-    text = report_text("Images", body="First.\n\nSee ![map](https://example.org/m.png).\n")
+def test_an_image_is_a_warning_at_its_line():
+    text = report_text("Images", body="First.\n\nSee ![map](https://example.org/m.png).\n\n![plan](plan.png)\n")
     result = read_report("a.md", text.encode(), CONFIG, Registry())
     assert [p.format() for p in result.problems] == [
         "a.md:9: warning: image from another host shown as a link: https://example.org/m.png "
-        "(readers on a network without internet cannot load it)"
+        "(readers on a network without internet cannot load it)",
+        "a.md:11: warning: image 'plan.png' shown as its description (the site publishes no files from the "
+        "content: describe it, or link to where it is kept)",
     ]
 
 

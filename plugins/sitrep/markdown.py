@@ -21,7 +21,7 @@ from .slugs import slugify
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 BASE_KEY = "sitrep_link_base"  # env key: resolve links and images against this absolute URL
-URL_ATTRIBUTES = {"link_open": "href", "image": "src"}  # what feeds make absolute: render_twice renders these twice
+URL_ATTRIBUTES = {"link_open": "href"}  # what feeds make absolute: render_twice renders these twice
 FOOTNOTE_LINKS = ("footnote_ref", "footnote_anchor")  # links to #fn1 and back: absolute in feeds too
 ANCHORED = frozenset({"h2", "h3", "h4"})  # headings given an id
 Env = dict[str, object]
@@ -34,7 +34,7 @@ class Rendered:
     html: Markup
     feed_html: str
     first_paragraph: str
-    remote_images: tuple[tuple[int, str], ...] = ()  # (line in the body from 0, src): shown as links instead
+    images: tuple[tuple[int, str], ...] = ()  # (line in the body from 0, src): none is shown as an image
 
 
 def is_safe_link(url: str) -> bool:
@@ -54,7 +54,7 @@ def parser() -> MarkdownIt:
     md.validateLink = is_safe_link  # type: ignore[method-assign]
     for kind, attribute in URL_ATTRIBUTES.items():
         md.add_render_rule(kind, _absolute(attribute, md.renderer.rules.get(kind)))
-    md.add_render_rule("image", _remote_as_link(md.renderer.rules["image"]))
+    md.add_render_rule("image", _image)
     md.add_render_rule("footnote_ref", _footnote_ref)
     md.add_render_rule("footnote_anchor", _footnote_anchor)
     return md
@@ -86,28 +86,27 @@ def is_remote(url: str) -> bool:
     return bool(parts.scheme or parts.netloc)
 
 
-def _remote_as_link(default: RenderRule) -> RenderRule:
-    """Render an image from another host as a link to it: readers on a network without internet cannot load it."""
+def _image(renderer: RendererHTML, tokens: list[Token], idx: int, options: object, env: Env) -> str:
+    """Render an image as what a reader on a network without internet can use: a link to it, or its description.
 
-    def render(renderer: RendererHTML, tokens: list[Token], idx: int, options: object, env: Env) -> str:
-        src = str(tokens[idx].attrGet("src") or "")
-        if not is_remote(src):
-            return default(tokens, idx, options, env)  # bound to the renderer already
-        alt = renderer.renderInlineAsText(tokens[idx].children or [], options, env)
-        label = escapeHtml(f"Image: {alt}" if alt else "Image")
+    One on another host would not load there, and the site publishes no files from the content.
+    """
+    src = str(tokens[idx].attrGet("src") or "")
+    alt = renderer.renderInlineAsText(tokens[idx].children or [], options, env)
+    label = escapeHtml(f"Image: {alt}" if alt else "Image")
+    if is_remote(src):
         return f'<a class="remote-image" href="{escapeHtml(src)}">{label}</a>'
+    return f'<span class="missing-image">{label}</span>'
 
-    return render
 
-
-def remote_images(tokens: list[Token]) -> tuple[tuple[int, str], ...]:
-    """Return each image from another host with its line in the body (from 0)."""
+def images(tokens: list[Token]) -> tuple[tuple[int, str], ...]:
+    """Return each image with its line in the body (from 0) and its source."""
     return tuple(
-        (token.map[0], str(child.attrGet("src")))
+        (token.map[0], str(child.attrGet("src") or ""))
         for token in tokens
         if token.type == "inline" and token.map
         for child in token.children or ()
-        if child.type == "image" and is_remote(str(child.attrGet("src") or ""))
+        if child.type == "image"
     )
 
 
@@ -180,7 +179,7 @@ def render(body: str, links: Sequence[Target] = (), feed_base: str = "") -> Rend
     env: Env = {ENV_KEY: links}
     tokens = md.parse(body, env)
     html, feed_html = render_twice(md, tokens, env, {**env, BASE_KEY: feed_base})
-    return Rendered(Markup(html), feed_html, first_paragraph(tokens), remote_images(tokens))
+    return Rendered(Markup(html), feed_html, first_paragraph(tokens), images(tokens))
 
 
 def render_twice(md: MarkdownIt, tokens: list[Token], env: Env, feed_env: Env) -> tuple[str, str]:

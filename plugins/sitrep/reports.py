@@ -14,7 +14,7 @@ from .dates import Moment
 from .entities import Registry, name_key
 from .frontmatter import Source, decode, split
 from .history import FileHistory
-from .markdown import Rendered, first_paragraph, parser, render
+from .markdown import Rendered, first_paragraph, is_remote, parser, render
 from .model import Report
 from .problems import Problem, error, warning
 from .schema import Field, check_mapping, choice, moment, names, site_urls, slug, some_names, text
@@ -127,7 +127,7 @@ def _build(
     problems = (
         [] if summary else [warning(source.path, 1, "no summary and no first paragraph", "add a 'summary' field")]
     )
-    problems += [_remote_image(source, line, src) for line, src in rendered.remote_images]
+    problems += [_image_warning(source, line, src) for line, src in rendered.images]
     report = Report(
         source=source.path,
         title=str(values["title"]),
@@ -154,12 +154,13 @@ def _build(
     return report, problems
 
 
-def _remote_image(source: Source, line: int, src: str) -> Problem:
-    """Warn that an image from another host is shown as a link (a reader without internet could not load it)."""
-    message = f"image from another host shown as a link: {src}"
-    return warning(
-        source.path, source.body_line + line, message, "readers on a network without internet cannot load it"
-    )
+def _image_warning(source: Source, line: int, src: str) -> Problem:
+    """Warn that an image is not shown as one: a link to it if it is on another host, else its description."""
+    if is_remote(src):
+        hint = "readers on a network without internet cannot load it"
+        return warning(source.path, source.body_line + line, f"image from another host shown as a link: {src}", hint)
+    hint = "the site publishes no files from the content: describe it, or link to where it is kept"
+    return warning(source.path, source.body_line + line, f"image '{src}' shown as its description", hint)
 
 
 def with_history(report: Report, history: FileHistory) -> Report:
