@@ -14,6 +14,7 @@ import pytest
 from conftest import ROOT, report_text, run_build, tree, write_tree
 from sitrep.build import CheckOptions, check, rollback
 from sitrep.history import parse_log, read_history
+from sitrep.scaffold import split_names
 
 
 def git(repo: Path, *args: str, when: str = "2016-01-10T09:00:00+00:00", who: str = "Ann Analyst") -> str:
@@ -228,6 +229,14 @@ def test_new_writes_nothing_the_build_would_refuse(tmp_path, args, said):
     made = invoke("new", "Far", *(part for pair in options.items() for part in pair), "--content", str(tmp_path / "c"))
     assert made.returncode == 2 and said in made.stderr and made.stderr.strip().endswith(": not written")
     assert not list((tmp_path / "c").rglob("*.md"))
+
+
+@pytest.mark.parametrize(
+    ("given", "names"),
+    [("A, B", ["A", "B"]), ('"Smith, John", ISIS', ["Smith, John", "ISIS"]), ("A,,B, ", ["A", "B"]), ("", [])],
+)
+def test_names_are_split_on_commas_outside_quotes(given, names):
+    assert split_names(given) == names
 
 
 def test_new_refuses_bytes_that_are_not_utf8_and_writes_nothing(tmp_path):

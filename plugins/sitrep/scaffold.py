@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import difflib
 import json
 from dataclasses import dataclass
@@ -47,8 +48,9 @@ def not_text(*values: str) -> bool:
 
 
 def split_names(text: str) -> list[str]:
-    """Split 'A, B' into names, dropping blanks."""
-    return [name.strip() for name in text.split(",") if name.strip()]
+    """Split 'A, B' into names, dropping blanks; a name with a comma is quoted: '"Smith, John", B'."""
+    found = next(csv.reader([text], skipinitialspace=True), [])
+    return [name.strip() for name in found if name.strip()]
 
 
 def _quoted(value: str) -> str:
