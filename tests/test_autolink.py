@@ -48,7 +48,8 @@ def test_no_targets_renders_plainly():
     assert render("IS in Sirte.\n").html == "<p>IS in Sirte.</p>\n"
 
 
-DASH = Target(("-x", "Al"), "../actors/al/", "Actor: Al")
+DOTS = Target(("...", "Al"), "../actors/al/", "Actor: Al")
+UN = Target(("(UN)",), "../actors/un/", "Actor: (UN)")
 
 
 @pytest.mark.parametrize(
@@ -64,8 +65,14 @@ def test_mentions_stand_as_whole_words(body, linked):
     assert linked in html(body)
 
 
-def test_a_name_that_does_not_begin_a_word_is_never_linked():
+def test_a_name_without_a_letter_or_digit_is_never_linked():
     assert (
-        html("a -x b, Al.\n", DASH)
-        == '<p>a -x b, <a href="../actors/al/" class="entity" title="Actor: Al">Al</a>.</p>\n'
+        html("a ... b, Al.\n", DOTS)
+        == '<p>a ... b, <a href="../actors/al/" class="entity" title="Actor: Al">Al</a>.</p>\n'
+    )
+
+
+def test_a_name_that_begins_with_punctuation_is_linked_where_it_stands_apart():
+    assert html("a(UN), then the (UN) said.\n", UN) == (
+        '<p>a(UN), then the <a href="../actors/un/" class="entity" title="Actor: (UN)">(UN)</a> said.</p>\n'
     )

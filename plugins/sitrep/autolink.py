@@ -51,7 +51,7 @@ class _Finder:
 
     def __init__(self, targets: Sequence[Target]) -> None:
         self.by_name: dict[str, Target] = {name: t for t in targets for name in t.names}
-        self.names = [name for name in self.by_name if name and _is_word(name[0])]  # a mention begins a word
+        self.names = [name for name in self.by_name if any(map(_is_word, name))]  # "(UN)" too; not "..."
 
     def done(self) -> bool:
         """Return True when every target has been linked."""
