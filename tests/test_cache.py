@@ -154,6 +154,7 @@ SITE = {
     "reports/2016/01/talks.md": report_text("Talks resume", "2016-01-21", actors="[IS, Presidency Council]"),
     "reports/2016/01/secret.md": report_text("Secret draft", "2016-01-20", status="draft"),
     "entities/actors.yaml": "- name: Islamic State\n  aliases: [IS, ISIS, Daesh]\n",
+    "entities/locations.yaml": "- name: Zliten\n  lat: 32.47\n  lon: 14.57\n",  # on the map, with its dates
 }
 
 
@@ -199,6 +200,7 @@ EDITS = {
     "draft published": ("reports/2016/01/secret.md", report_text("Secret draft", "2016-01-20")),
     "registry": ("entities/actors.yaml", "- name: Islamic State\n  aliases: [IS, Daesh]\n- name: Presidency Council\n"),
     "deleted": ("reports/2016/01/talks.md", None),
+    "date": ("reports/2016/01/zliten.md", SITE["reports/2016/01/zliten.md"].replace("2016-01-07", "2016-01-09")),
 }
 
 

@@ -171,8 +171,9 @@ def page_fingerprints(index: EntityIndex) -> Fingerprints:
             return (value.report.digest, value.report)
         if isinstance(value, Feed):  # as linked; a feed file itself adds its entries (see _whole)
             return (value.key, value.title, value.id, value.html_url, value.atom, value.rss, value.facet, value.updated)
-        if isinstance(value, Place):
-            return (value.name, value.slug, value.region, value.lat, value.lon, value.count, value.url)
+        if isinstance(value, Place):  # the map's table shows its first and last report's dates too
+            span = (value.entry.first.iso(), value.entry.last.iso()) if value.entry else None
+            return (value.name, value.slug, value.region, value.lat, value.lon, value.count, value.url, span)
         return None
 
     return Fingerprints(stand_in)
