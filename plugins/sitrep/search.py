@@ -212,11 +212,6 @@ def sort_value(page: bytes) -> str:
     return ""
 
 
-def page_words(page: bytes) -> list[str]:
-    """Return the words of a page's text from its searchable part on, folded as Pagefind folds them."""
-    return [word for word in map(fold, page_tokens(page)) if word]
-
-
 def page_tokens(page: bytes) -> list[str]:
     """Return the whitespace-separated tokens of a page's text from its searchable part on (tags read as spaces)."""
     body = page.find(b"data-pagefind-body")
