@@ -71,7 +71,7 @@ def check(c, content="content", changed=None, format="text", strict=False):
     help={
         "title": "the report's title",
         "region": "region name(s), comma-separated",
-        "actors": "actor names, comma-separated (quote a name with a comma: \"Smith, John\", ISIS)",
+        "actors": 'actor names, comma-separated (quote a name with a comma: "Smith, John", ISIS)',
         "locations": "location names, comma-separated",
         "category": "one category",
         "date": "YYYY-MM-DD (default: today)",
