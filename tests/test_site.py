@@ -4,6 +4,7 @@ import pytest
 
 from conftest import report_text
 from sitrep.cache import source_digests
+from sitrep.indexes import build_index
 from sitrep.settings import load
 from sitrep.site import ReadCache, load_site
 
@@ -75,6 +76,19 @@ def test_an_old_url_claimed_twice_is_reported_at_each_line_that_gives_it(site_di
         f"content/reports/2016/01/c.md:2: URL reports/2016/01/gamma/ is also an old URL of {b} {own}",
         "content/reports/2016/01/c.md:6: redirect_from reports/2016/01/gamma/ is also this report's own URL, "
         f"an old URL of {b} (remove it from redirect_from)",
+    ]
+
+
+def test_an_entity_problem_names_the_line_of_its_item_in_a_block_list(site_dir, monkeypatch):
+    text = (
+        '---\ntitle: "Probe"\ndate: 2016-01-30\nregion: Western\nactors:\n  - ISIS\n  - Italy\n  - "🔥"\n---\nBody.\n'
+    )
+    content = site_dir({"reports/2016/01/p.md": text})
+    monkeypatch.chdir(content.parent)
+    site, _ = load_site(content, CONFIG)
+    _, problems = build_index(site.reports, site.registry, CONFIG)
+    assert [p.format() for p in problems] == [
+        "content/reports/2016/01/p.md:8: actor '🔥' gives an empty URL slug (spell it with letters or digits)"
     ]
 
 

@@ -163,9 +163,9 @@ def _slug_problems(refs: Mapping[Key, EntityRef], groups: Mapping[Key, _Group]) 
     for key, ref in refs.items():
         by_slug[(ref.facet, ref.slug)].append(key)
     problems = []
-    for (facet, slug), keys in sorted(by_slug.items()):
+    for (_, slug), keys in sorted(by_slug.items()):
         said = _slug_trouble(slug, sorted(keys), refs)
-        problems += [_at(groups[k], facet, *said) for k in sorted(keys)] if said else []
+        problems += [_at(groups[k], k, *said) for k in sorted(keys)] if said else []
     return problems
 
 
@@ -194,15 +194,14 @@ def _registered_slugs(refs: Mapping[Key, EntityRef], groups: Mapping[Key, _Group
             what = "alias" if said != owner.name else "name"
             message = f"'{ref.name}' would have the URL {ref.url} of the registered {what} '{said}'"
             hint = f"write '{said}' if it is {owner.name}, or register '{ref.name}'"
-            problems.append(_at(groups[key], ref.facet, message, hint))
+            problems.append(_at(groups[key], key, message, hint))
     return problems
 
 
-def _at(group: _Group, facet: str, message: str, hint: str) -> Problem:
-    """Make a problem at the oldest report naming the entity."""
+def _at(group: _Group, key: Key, message: str, hint: str) -> Problem:
+    """Make a problem at the oldest report naming the entity, at the line of the name."""
     report = group.reports[-1]
-    field_name = BY_KEY[facet].field
-    return error(report.source, report.line(field_name), message, hint)
+    return error(report.source, report.line(BY_KEY[key[0]].field, key[1]), message, hint)
 
 
 def _by_report(reports: Sequence[Report], refs: Mapping[Key, EntityRef]) -> dict[str, dict[str, tuple[EntityRef, ...]]]:

@@ -43,9 +43,9 @@ class Report:
     digest: str = field(default="", compare=False)  # of everything it was read from: what page caching keys on
     redirect_from: tuple[str, ...] = ()  # its old URLs, each given a page that points to it
 
-    def line(self, field_name: str) -> int:
-        """Return the line of a front-matter field, or 1 (the opening '---')."""
-        return self.lines.get(field_name, 1)
+    def line(self, field_name: str, key: str = "") -> int:
+        """Return the line of a front-matter field, or of the name with this key in it; else 1 (the opening '---')."""
+        return self.lines.get(f"{field_name}:{key}") or self.lines.get(field_name, 1)
 
     @property
     def is_draft(self) -> bool:

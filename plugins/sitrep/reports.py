@@ -148,7 +148,7 @@ def _build(
         save_as=save_as,
         published=date.instant(config.timezone),
         url_line=source.front.line(("slug",) if values["slug"] else ("title",), 1),
-        lines={key[0]: line for key, line in source.front.lines.items() if len(key) == 1},
+        lines=_lines(source, registry),
         redirect_from=values["redirect_from"],  # type: ignore[arg-type]
     )
     return report, problems
@@ -161,6 +161,21 @@ def _image_warning(source: Source, line: int, src: str) -> Problem:
         return warning(source.path, source.body_line + line, f"image from another host shown as a link: {src}", hint)
     hint = "the site publishes no files from the content: describe it, or link to where it is kept"
     return warning(source.path, source.body_line + line, f"image '{src}' shown as its description", hint)
+
+
+ITEM_FIELDS = (("region", ""), ("actors", "actors"), ("locations", "locations"))  # (field, registry facet)
+
+
+def _lines(source: Source, registry: Registry) -> dict[str, int]:
+    """Return the line of each field, and of each name in a list field as 'field:name key' (for entity problems)."""
+    lines = {key[0]: line for key, line in source.front.lines.items() if len(key) == 1}
+    data = source.front.data if isinstance(source.front.data, dict) else {}
+    for field_name, facet in ITEM_FIELDS:
+        items = data.get(field_name)
+        for index, given in enumerate(items if isinstance(items, list) else []):
+            name = registry.canonical(facet, str(given)) if facet else str(given)
+            lines.setdefault(f"{field_name}:{name_key(name)}", source.front.line((field_name, index)))
+    return lines
 
 
 def with_history(report: Report, history: FileHistory) -> Report:
