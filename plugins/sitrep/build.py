@@ -37,7 +37,7 @@ from .cache import (
     source_digests,
 )
 from .entities import Registry
-from .failures import SettingsError, in_one_line, settings_problem, template_problem
+from .failures import SettingsError, in_one_line, settings_problem, shown_path, template_problem
 from .history import GitError, changed_files, head
 from .problems import ContentError, Problem, as_github, as_record, error, errors
 from .progress import plural
@@ -569,8 +569,5 @@ def _summary(written: Mapping[str, object], tally: Tally, seconds: float, output
 
 
 def _shown(path: Path) -> str:
-    """Return path relative to the cwd when it is inside it."""
-    try:
-        return f"{path.relative_to(Path.cwd().resolve())}/"
-    except ValueError:
-        return f"{path}/"
+    """Return a folder as summaries name it: relative to the current folder when inside it, with a slash."""
+    return f"{shown_path(str(path))}/"

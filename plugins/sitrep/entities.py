@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from .problems import Problem, error
 from .schema import Field, check_mapping, names, number_between, text
-from .slugs import NAME_MAX, slugify
+from .slugs import NAME_MAX, fits_a_folder, slugify
 from .yamltree import YamlDoc, parse
 
 FACETS = ("actors", "locations")
@@ -157,7 +157,7 @@ def _slug_trouble(
     slug = slugify(name)
     if not slug:
         return [(f"'{name}' gives an empty URL slug", "spell it with letters or digits")] if name == entity.name else []
-    if len(slug.encode()) > NAME_MAX:
+    if not fits_a_folder(slug):
         return [(f"'{name[:40]}...' gives a URL slug longer than a folder name can be ({NAME_MAX})", "shorten it")]
     owner, said = slugs.setdefault((facet, slug), (entity, name))
     if owner is entity:

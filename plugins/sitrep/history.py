@@ -10,6 +10,7 @@ from pathlib import Path
 RECORD = "\x1e"  # starts each commit in our log format
 FIELD = "\x1f"
 LOG_FORMAT = f"{RECORD}%aI{FIELD}%an"
+LOG_ARGS = ("-c", "core.quotepath=off", "log", f"--format={LOG_FORMAT}", "--name-only", "--relative", "--", ".")
 
 
 @dataclass(frozen=True)
@@ -39,43 +40,36 @@ def parse_log(text: str) -> dict[str, FileHistory]:
     return history
 
 
+def git(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run git in folder; raise GitError when there is no git to run."""
+    try:
+        return subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, check=False)
+    except OSError as failure:  # no git on this machine
+        raise GitError(f"cannot run git: {failure.strerror or failure}") from failure
+
+
+def _answer(folder: Path, *args: str) -> str:
+    """Return what git prints in folder, or '' when it fails or there is none (outside git: no dates)."""
+    try:
+        done = git(folder, *args)
+    except GitError:
+        return ""
+    return done.stdout if done.returncode == 0 else ""
+
+
 def read_history(folder: Path) -> dict[str, FileHistory]:
     """Return the history of every file under folder (paths relative to it); {} outside git."""
-    command = [
-        "git",
-        "-c",
-        "core.quotepath=off",
-        "log",
-        f"--format={LOG_FORMAT}",
-        "--name-only",
-        "--relative",
-        "--",
-        ".",
-    ]
-    try:
-        done = subprocess.run(command, cwd=folder, capture_output=True, text=True, check=False)
-    except OSError:  # no git on this machine: builds still work, without git dates
-        return {}
-    return parse_log(done.stdout) if done.returncode == 0 else {}
+    return parse_log(_answer(folder, *LOG_ARGS))
 
 
 def is_shallow(folder: Path) -> bool:
     """Say whether folder's repository holds only part of its history (a CI checkout of depth 1, say)."""
-    command = ["git", "rev-parse", "--is-shallow-repository"]
-    try:
-        done = subprocess.run(command, cwd=folder, capture_output=True, text=True, check=False)
-    except OSError:
-        return False
-    return done.stdout.strip() == "true"
+    return _answer(folder, "rev-parse", "--is-shallow-repository").strip() == "true"
 
 
 def head(folder: Path) -> str:
     """Return the commit checked out in folder's repository ('' outside git): history depends on it."""
-    try:
-        done = subprocess.run(["git", "rev-parse", "HEAD"], cwd=folder, capture_output=True, text=True, check=False)
-    except OSError:
-        return ""
-    return done.stdout.strip() if done.returncode == 0 else ""
+    return _answer(folder, "rev-parse", "HEAD").strip()
 
 
 def changed_files(folder: Path, base: str) -> list[str]:
@@ -83,15 +77,12 @@ def changed_files(folder: Path, base: str) -> list[str]:
     if base.startswith("-"):
         raise GitError(f"'{base}' is not a commit: a ref cannot start with '-'")  # git would read it as an option
     commands = (  # -z: names as they are (quoted otherwise when they hold '"', '\\' or a tab)
-        ["git", "diff", "-z", "--name-only", "--relative", base, "--", "."],
-        ["git", "ls-files", "-z", "--others", "--exclude-standard", "--", "."],
+        ("diff", "-z", "--name-only", "--relative", base, "--", "."),
+        ("ls-files", "-z", "--others", "--exclude-standard", "--", "."),
     )
     found: list[str] = []
     for command in commands:
-        try:
-            done = subprocess.run(command, cwd=folder, capture_output=True, text=True, check=False)
-        except OSError as failure:  # no git on this machine
-            raise GitError(f"cannot run git: {failure.strerror or failure}") from failure
+        done = git(folder, *command)
         if done.returncode != 0:
             raise GitError(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "git failed")
         found += [name for name in done.stdout.split("\0") if name]

@@ -17,7 +17,7 @@ from .facets import BY_KEY, FACETS
 from .model import Redirect, Report
 from .problems import Problem, error
 from .settings import Config
-from .slugs import NAME_MAX, slugify
+from .slugs import NAME_MAX, fits_a_folder, slugify
 from .urls import entity_place
 
 CO_OCCURRING_FACETS = ("actors", "locations")
@@ -175,7 +175,7 @@ def _slug_trouble(slug: str, keys: list[Key], refs: Mapping[Key, EntityRef]) -> 
     kind = BY_KEY[first.facet].singular.lower()
     if not slug:
         return f"{kind} '{first.name}' gives an empty URL slug", "spell it with letters or digits"
-    if len(slug.encode()) > NAME_MAX:
+    if not fits_a_folder(slug):
         message = f"{kind} '{first.name[:40]}...' gives a URL slug longer than a folder name can be ({NAME_MAX})"
         return message, "shorten it, or register a short name with this as an alias"
     if len(keys) > 1:

@@ -20,7 +20,7 @@ from .maps import MapView, Place, geojson, locator, map_view, places
 from .model import Redirect, Report, Site
 from .problems import Problem, clashes, error
 from .settings import Config, Pattern
-from .slugs import NAME_MAX, slugify
+from .slugs import NAME_MAX, fits_a_folder, slugify
 from .timeline import Year, group, oldest_first, overview
 from .urls import saved_as
 
@@ -392,7 +392,7 @@ def report_pages(reports: Sequence[Report], related: Mapping[str, Sequence[Repor
 
 def long_names(pages: Iterable[Page]) -> list[Problem]:
     """Report a planned file whose path has a name too long to write (an entity's name, a URL pattern)."""
-    found = {page.save_as for page in pages if any(len(name.encode()) > NAME_MAX for name in page.save_as.split("/"))}
+    found = {page.save_as for page in pages if not all(map(fits_a_folder, page.save_as.split("/")))}
     return [
         error(
             "output",

@@ -19,7 +19,7 @@ from .model import Report
 from .problems import Problem, error, warning
 from .schema import Field, check_mapping, choice, moment, names, site_urls, slug, some_names, text
 from .settings import Config
-from .slugs import NAME_MAX, slugify
+from .slugs import NAME_MAX, fits_a_folder, slugify
 from .urls import entity_place, relative_root
 
 REPORT_FIELDS = (
@@ -96,7 +96,7 @@ def _long_slug(path: str, values: Mapping[str, object], line: Callable[..., int]
     """Refuse a slug longer than a folder name can be (the build could not write the report's page)."""
     given = values["slug"] is not None
     slug = str(values["slug"]) if given else slugify(str(values["title"]))
-    if len(slug.encode()) <= NAME_MAX:
+    if fits_a_folder(slug):
         return []
     what, hint = ("slug", "shorten it") if given else ("title gives a slug that", "add a shorter 'slug' field")
     message = f"{what} is {len(slug.encode())} characters long, more than a folder name can be ({NAME_MAX})"

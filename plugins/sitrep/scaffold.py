@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .entities import Registry, name_key
-from .slugs import NAME_MAX, slugify
+from .slugs import NAME_MAX, fits_a_folder, slugify
 
 BODY = """{lede}
 
@@ -37,7 +37,7 @@ def title_problem(title: str) -> str:
     slug = slugify(title)
     if not slug:
         return f"title {title!r} gives an empty slug: use letters or digits"
-    if len(f"YYYY-MM-DD-{slug}.md".encode()) > NAME_MAX:  # the file's name; its URL's folder is the slug alone
+    if not fits_a_folder(f"YYYY-MM-DD-{slug}.md"):  # the file's name; its URL's folder is the slug alone
         return f"title gives a slug of {len(slug)} characters, too long for a file name ({NAME_MAX}): shorten it"
     return ""
 

@@ -12,6 +12,11 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 NAME_MAX = 255  # bytes in one file or folder name on common file systems: a longer slug cannot be written
 
 
+def fits_a_folder(name: str) -> bool:
+    """Say whether a name (a slug, a file name) is short enough to name a file or folder."""
+    return len(name.encode()) <= NAME_MAX
+
+
 def slugify(text: str) -> str:
     """Return a lowercase ASCII slug with hyphens ("Es Sider" -> "es-sider")."""
     ascii_text = unidecode(_APOSTROPHES.sub("", text)).lower()

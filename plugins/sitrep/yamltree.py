@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .failures import first_line
+
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 MAX_DEPTH = 20
@@ -112,7 +114,7 @@ def one_line(exc: Exception) -> str:
     """Return the first line of an error's message, without PyYAML's position lines."""
     if isinstance(exc, yaml.MarkedYAMLError):
         return " ".join(filter(None, [exc.problem, exc.context])) or "syntax error"
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return first_line(str(exc)) or type(exc).__name__
 
 
 def _syntax_issue(exc: yaml.MarkedYAMLError, first_line: int) -> YamlIssue:
