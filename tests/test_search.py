@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import itertools
 import json
 import logging
 import os
@@ -399,6 +400,46 @@ def edit_report(site: Path, number: int, words: str) -> None:
     page = site / f"reports/2016/01/report-{number}/index.html"
     page.unlink()
     page.write_text(report_page(f"2016-01-{number + 10:02d}", words), encoding="utf-8")
+
+
+def indexed_words(bundle: Path) -> dict[str, set[str]]:
+    """Return each stem a Pagefind bundle indexed and the URLs of the pages holding it (in any form)."""
+    [language] = json.loads((bundle / search.ENTRY).read_text(encoding="utf-8"))["languages"].values()
+    _, pages, chunks, *_ = search.read_index(bundle / f"pagefind.{language['hash']}.pf_meta")
+    fragments = [bundle / "fragment" / f"{page[0]}.pf_fragment" for page in pages]
+    urls = [json.loads(gzip.decompress(path.read_bytes())[12:])["url"] for path in fragments]
+    words: dict[str, set[str]] = {}
+    for chunk in chunks:
+        for stem, held, *variants in search.read_index(bundle / "index" / f"{chunk[2]}.pf_index")[0]:
+            forms = [held, *(pages_of for _, pages_of in (variants[0] if variants else []))]
+            words[stem] = {urls[n] for form in forms for n in itertools.accumulate(page[0] for page in form)}
+    return words
+
+
+def pagefind_search(words: dict[str, set[str]], term: str) -> set[str]:
+    """Return the pages Pagefind gives for a stem (`find_word_extensions`): every stem it begins, else the longest that begins it."""
+    extensions = [stem for stem in words if stem.startswith(term)]
+    shorter = sorted((stem for stem in words if term.startswith(stem)), key=len)
+    return set().union(*(words[stem] for stem in extensions or shorter[-1:]))
+
+
+def test_parts_give_the_results_of_one_index_for_every_prefix_of_every_word(six_reports, tmp_path):
+    texts = ["tank convoy", "tanker al-sarraj", "tanks misrata", "misratan tan", "al-sirte convoys", "tripoli e-mail"]
+    for number, text in enumerate(texts):
+        edit_report(six_reports, number, text)
+    assert search.index_site(in_parts(six_reports)) == ""
+    shutil.copytree(six_reports, tmp_path / "one", ignore=shutil.ignore_patterns(search.BUNDLE))
+    assert search.index_site(search.Indexing(tmp_path / "one", GLOB)) == ""
+    one = indexed_words(tmp_path / "one" / search.BUNDLE)
+    parts = [
+        indexed_words(folder) for folder in [six_reports / search.BUNDLE, *sorted(six_reports.glob("pagefind/part-*"))]
+    ]
+    assert len(parts) == 3
+    terms = {stem[:end] for stem in one for end in range(1, len(stem) + 1)} | {f"{stem}s" for stem in one}
+    words_page = f"/reports/{search.VOCABULARY}/{search.VOCABULARY}/{search.VOCABULARY}/"
+    for term in sorted(terms):
+        merged = set().union(*(pagefind_search(part, term) for part in parts)) - {words_page}
+        assert merged == pagefind_search(one, term), term
 
 
 def test_meta_files_lists_a_bundles_fragments_word_indexes_and_filters(six_reports):
