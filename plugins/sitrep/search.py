@@ -338,7 +338,7 @@ def held_words(run: Indexing, words: set[str], lang: str) -> set[str]:
     learnt = learn_stems(new, lang) if new else {}
     if learnt is None:
         return words  # every word: what the parts held before stems were known, still right
-    stems = {word: learnt.get(word) or stems[word] for word in words}
+    stems = {word: learnt[word] if word in learnt else stems[word] for word in words}
     if path is not None and (new or len(stems) != len(known or ())):
         with contextlib.suppress(OSError):  # a cache: failing to write it only costs time
             save_keyed(path, key, stems)
