@@ -85,6 +85,8 @@ def test_reports_csv_matches_json(out):
     assert [r["title"] for r in rows] == ["Alpha", "Bravo"]
     assert rows[1]["regions"] == "Western; Central" and rows[1]["locations"] == "Sirte; Nowhere"
     assert rows[0]["summary"] == "First; with a semicolon." and rows[0]["updated"] == ""
+    lines = (out / "data/reports.csv").read_bytes().split(b"\n")
+    assert lines[-1] == b"" and all(line.endswith(b"\r") for line in lines[:-1])  # RFC 4180: CRLF
 
 
 def test_entities_json(out):

@@ -9,7 +9,11 @@ import feedparser
 import pytest
 
 from conftest import report_text, run_build, settings_file
+from sitrep import feeds
 from sitrep.build import build
+from sitrep.entities import Registry
+from sitrep.reports import read_report
+from sitrep.settings import load
 
 REGISTRY = "- name: Islamic State\n  aliases: [ISIS, IS, Daesh]\n"
 
@@ -57,6 +61,20 @@ def test_every_feed_is_valid_and_counts_match(out):
     assert counts["locations/sirte/feed.atom.xml"] == 1
     assert counts["regions/western/feed.atom.xml"] == 3
     assert counts["categories/security/feed.atom.xml"] == 1
+
+
+@pytest.mark.parametrize(
+    "updated, expected",
+    [
+        ("2016-01-09", "2016-01-09T18:00:00+01:00"),  # a bare day on the report's own day: not before its time
+        ("2016-01-10", "2016-01-10T00:00:00+01:00"),
+        ("2016-01-09T19:00:00+01:00", "2016-01-09T19:00:00+01:00"),
+    ],
+)
+def test_an_entry_is_never_updated_before_it_was_published(updated, expected):
+    raw = report_text("T", "2016-01-09T18:00:00+01:00", updated=updated).encode()
+    report = read_report("t.md", raw, load({})[0], Registry()).report
+    assert feeds.updated(report).isoformat() == expected
 
 
 def test_atom_entry_fields_and_absolute_links(out):
@@ -126,6 +144,33 @@ def test_entity_rss_when_switched_on(site_dir, tmp_path):
     assert len(parse(tmp_path / "out/actors/islamic-state/feed.rss.xml").entries) == 2
     assert not (tmp_path / "out/locations/sirte/feed.rss.xml").exists()
     assert 'href="../../actors/lna/feed.rss.xml"' in (tmp_path / "out/actors/lna/index.html").read_text()
+
+
+def test_feeds_keep_the_newest_instants_when_offsets_cross_midnight(site_dir, tmp_path):
+    dates = {"late": "2016-01-07T23:30:00-05:00", "bare": "2016-01-08", "early": "2016-01-08T01:00:00+03:00"}
+    content = site_dir({f"reports/2016/01/{name}.md": report_text(name, date) for name, date in dates.items()})
+    assert (
+        build(content, tmp_path / "out", settings_file(tmp_path, "SITREP_FEED_MAX_ITEMS = 2"), stream=io.StringIO())
+        == 0
+    )
+    feed = parse(tmp_path / "out/feeds/all.atom.xml")
+    assert [entry.title for entry in feed.entries] == [
+        "late",
+        "bare",
+    ]  # 04:30Z and 00:00Z on the 8th; not 22:00Z on the 7th
+    assert feed.feed.updated == "2016-01-07T23:30:00-05:00"
+
+
+@pytest.mark.parametrize(
+    "path, iri",
+    [
+        ("reports/2016/01/a.md", "reports/2016/01/a.md"),
+        ("reports/2016/01/my report #1 100%.md", "reports/2016/01/my%20report%20%231%20100%25.md"),
+        ("reports/2016/01/zāwiya<&>.md", "reports/2016/01/zāwiya%3C&%3E.md"),  # letters of any script stay
+    ],
+)
+def test_an_entry_id_is_an_iri_whatever_the_file_name(path, iri):
+    assert feeds.iri_path(path) == iri
 
 
 def test_ids_unique_and_stable_when_title_and_url_change(site_dir, tmp_path):

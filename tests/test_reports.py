@@ -35,9 +35,15 @@ INVALID = {
     ],
     "boolean-region.md": ["4: region must be a name or a list of names, not true/false (quote it)"],
     "updated-before.md": ["4: updated 2016-01-10 is before date 2016-01-12"],
+    "updated-earlier-time.md": ["4: updated 2016-01-09T09:00:00+01:00 is before date 2016-01-09T18:00:00+01:00"],
     "duplicate-field.md": ["3: duplicate field 'title'"],
     "empty-title.md": ["2: title is empty", "4: region needs at least one name"],
     "latin1.md": ["2: file is not UTF-8 (byte 0xe9 cannot be decoded) (save the file as UTF-8)"],
+    "escaped-control.md": [
+        f"{line}: {field} holds control character {code}, which feeds cannot carry "
+        "(remove the escape that makes it, e.g. \\a or \\x07)"
+        for line, field, code in [(2, "title", "U+0007"), (5, "actors item 1", "U+001B"), (6, "summary", "U+0000")]
+    ],
     "many-problems.md": [
         "2: title must be text, not a list",
         f"3: date '12/01/2016' is not a date {DATE_HINT}",
@@ -234,3 +240,12 @@ def test_registry_entity_details():
     assert problems == []
     assert registry.entity("locations", "SIDRA") == Entity("Es Sider", ("Sidra",), None, None, "Eastern", 30.63, 18.35)
     assert registry.canonical("actors", "Sidra") == "Sidra"
+
+
+def test_a_registry_name_with_an_escaped_control_character_is_an_error():
+    _, problems = load_registry({"actors": ("actors.yaml", '- name: "Reg\\x07Name"\n  aliases: ["A\\x01"]\n')})
+    hint = "(remove the escape that makes it, e.g. \\a or \\x07)"
+    assert [p.format() for p in problems] == [
+        f"actors.yaml:1: name holds control character U+0007, which feeds cannot carry {hint}",
+        f"actors.yaml:2: aliases item 1 holds control character U+0001, which feeds cannot carry {hint}",
+    ]

@@ -31,6 +31,10 @@ class Moment:
         """Return the ISO 8601 form, as in <time datetime>."""
         return self.at.isoformat() if self.at else self.day.isoformat()
 
+    def before(self, other: Moment) -> bool:
+        """Say whether this moment is surely before other: an earlier instant when both have a time, else day."""
+        return self.at < other.at if self.at and other.at else self.day < other.day
+
     def sort_key(self) -> tuple[date, float]:
         """Order by day, then time of day; a bare day comes first."""
         return (self.day, self.at.timestamp() if self.at else float("-inf"))

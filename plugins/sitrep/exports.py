@@ -53,7 +53,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # what makes a spreadsheet re
 def reports_csv(records: Sequence[Mapping[str, object]]) -> str:
     """Write data/reports.csv: the same fields, lists joined with '; '."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180: spreadsheets and strict importers expect CRLF
     writer.writerow(REPORT_COLUMNS)
     for record in records:
         writer.writerow([_cell(record[column]) for column in REPORT_COLUMNS])

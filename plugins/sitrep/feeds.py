@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import heapq
 import html
 import re
+import string
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from urllib.parse import quote
 
 from .facets import FACETS, Facet
 from .indexes import EntityEntry, EntityIndex
 from .model import Report
 from .settings import Config
 
+IRI_SAFE = frozenset(string.ascii_letters + string.digits + "-._~!$&'()*+,;=:@/")  # unreserved, sub-delims, ':@/'
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)  # an empty feed's `updated`: fixed, so builds repeat
 HTML_LIKE = re.compile(r"</\w+>|&#?\w+;")  # a close tag or an entity: readers take such an RSS title for HTML
 
@@ -88,13 +92,23 @@ class Feed:
 
 
 def updated(report: Report) -> datetime:
-    """Return when a report last changed: its `updated` field, else its date."""
-    return report.updated.instant(report.published.tzinfo) if report.updated else report.published  # type: ignore[arg-type]
+    """Return when a report last changed: its `updated` field, else its date; never before its date.
+
+    A bare day, or a commit, on the report's own day may fall before the report's time of day.
+    """
+    if report.updated is None:
+        return report.published
+    return max(report.published, report.updated.instant(report.published.tzinfo))  # type: ignore[arg-type]
 
 
 def entry_id(config: Config, report: Report) -> str:
     """Return a tag: URI from the report's file path: stable when its title, slug or URL change."""
-    return f"{config.feed_id_prefix}{report.path}"
+    return f"{config.feed_id_prefix}{iri_path(report.path)}"
+
+
+def iri_path(path: str) -> str:
+    """Percent-encode what an IRI may not hold (a space, '#', '%', '<'): ids must be IRIs. Other letters stay."""
+    return "".join(char if char in IRI_SAFE or ord(char) > 0x7F else quote(char, safe="") for char in path)
 
 
 class Entries:
@@ -106,8 +120,13 @@ class Entries:
         self.made: dict[str, Entry] = {}
 
     def newest(self, reports: Sequence[Report]) -> tuple[Entry, ...]:
-        """Turn the newest reports into entries, up to the configured number."""
-        return tuple(self.entry(r) for r in reports[: self.config.feed_max_items])
+        """Turn the newest reports into entries, up to the configured number, newest instant first.
+
+        Pages list reports by their day as written; across offsets that is not the order of instants
+        (23:30-05:00 on the 7th comes after 01:00+03:00 on the 8th), and the cap must keep the newest.
+        """
+        newest = heapq.nlargest(self.config.feed_max_items, reports, key=lambda report: report.published)
+        return tuple(self.entry(report) for report in newest)
 
     def entry(self, report: Report) -> Entry:
         """Make (or reuse) one entry, its categories from all of the report's entities."""

@@ -85,7 +85,7 @@ def _cross_checks(path: str, values: Mapping[str, object], source: Source) -> li
     updated: Moment | None = values["updated"]  # type: ignore[assignment]
     problems = []
     line = source.front.line
-    if updated is not None and updated.day < date.day:
+    if updated is not None and updated.before(date):
         problems.append(error(path, line(("updated",)), f"updated {updated.iso()} is before date {date.iso()}"))
     if values["slug"] is None and not slugify(str(values["title"])):
         problems.append(error(path, line(("title",)), "title gives an empty slug", "add a 'slug' field"))

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from .dates import FORMAT_HINT, parse_moment
+from .frontmatter import REMOVED as CONTROL
 from .problems import Problem, error, warning
 from .slugs import is_slug, slugify
 from .yamltree import Path, YamlDoc
@@ -56,7 +57,16 @@ def text(name: str, value: object) -> object:
         return Invalid(f"{name} must be text, not {describe(value)}", hint)
     if not value.strip():
         return Invalid(f"{name} is empty")
-    return " ".join(value.split())
+    return _without_escaped_controls(name, " ".join(value.split()))
+
+
+def _without_escaped_controls(name: str, value: str) -> str | Invalid:
+    """Refuse a control character that a YAML escape made (the file's own were removed before parsing)."""
+    found = CONTROL.search(value)
+    if found is None:
+        return value
+    message = f"{name} holds control character U+{ord(found[0]):04X}, which feeds cannot carry"
+    return Invalid(message, "remove the escape that makes it, e.g. \\a or \\x07")
 
 
 def names(name: str, value: object) -> object:
