@@ -5,8 +5,7 @@ report HTML: 1.27 GB at 10,000 reports). Sites with more than a megabyte or two 
 are therefore indexed in parts (`part_count`), one Pagefind run after another, each a bundle of its
 own (`pagefind/`, `pagefind/part-1/`, ...) that the search page merges (`mergeIndex`, listed in
 `pagefind/parts.js`). Parts also make an edit cheaper: only the part holding the edited report is
-indexed again, unless the edit brings a word that extends, or is extended by, another word of the
-site (see below). A part indexed again keeps the files Pagefind
+indexed again, unless the edit brings a new word. A part indexed again keeps the files Pagefind
 names by their content (page fragments, word and filter indexes), which it then skips writing and
 compressing; the ones its new index does not list are removed. Two things keep the merged results
 those of one index:
@@ -14,10 +13,9 @@ those of one index:
 - Reports are dealt to the parts in turn by date, so each part's date ranks interleave with
   the others' and the merged results stay in date order (a sorted search scores each result
   by its rank in its part, and the browser orders the merged results by score).
-- Every part also holds a page of words with no date: the site's words whose stem extends another
-  stem of the site (`vocabulary`). A sorted search never returns an undated page, but the page
-  stops Pagefind from matching a shorter word instead (`tank` for `tanker`) in the parts where a
-  word searched for does not occur. Each word's stems are Pagefind's, learnt once and kept.
+- Every part also holds a page with the words of the whole site and no date. A sorted search
+  never returns an undated page, but the page stops Pagefind from matching a shorter word
+  instead (`tank` for `tanker`) in the parts where a word searched for does not occur.
 """
 
 from __future__ import annotations
@@ -44,7 +42,6 @@ from pathlib import Path
 
 import cbor2
 
-from . import vocabulary
 from .cache import digest_bytes, link_file, load_json_dict, load_keyed, save_keyed, walk_files
 from .problems import Problem, error
 from .progress import Progress
@@ -65,7 +62,6 @@ LANGUAGE = re.compile(rb'<html[^>]*\slang="([^"]*)"')
 VOCABULARY = "sitrep-vocabulary"  # fills each * of the glob: the path of every part's page of words
 PAGES_FILE = "search-pages.json"  # in the build cache: the report pages' digests, for the survey
 TOKENS_FILE = "search-tokens.pickle"  # in the build cache: the survey's tokens of each report page, by digest
-STEMS_FILE = "search-stems.pickle"  # in the build cache: each word's stems as Pagefind made them
 BY_CONTENT = ("fragment", "index", "filter")  # a part's folders of files Pagefind names by content (and pf_meta)
 PAGEFIND_MARK = b"pagefind_dcd"  # what Pagefind's gzipped indexes start with
 STAGE_PREFIX = "sitrep-search-"  # then the search process's id: a killed one's folder is cleared by the next
@@ -313,65 +309,12 @@ def load_given(listing: Path | None) -> dict[str, str]:
     return {str(page): str(digest) for page, digest in load_json_dict(listing).items()}
 
 
-def page_language(page: bytes) -> str:
-    """Return the language a page declares ('' when none)."""
-    language = LANGUAGE.search(page)
-    return language[1].decode("utf-8", "replace") if language else ""
-
-
-def vocabulary_page(words: set[str], lang: str) -> str:
-    """Return an undated page of these words, in the site's language."""
-    lang_attribute = f' lang="{html.escape(lang)}"' if lang else ""
+def vocabulary_page(words: set[str], sample: bytes) -> str:
+    """Return an undated page of all words, in the language of the sample page."""
+    language = LANGUAGE.search(sample)
+    lang = f' lang="{language[1].decode()}"' if language else ""
     text = " ".join(sorted(words))
-    return f"<!doctype html><html{lang_attribute}><body><main data-pagefind-body>{text}</main></body></html>\n"
-
-
-def held_words(run: Indexing, words: set[str], lang: str) -> set[str]:
-    """Return the words every part's page of words holds (vocabulary.words_to_hold); all when stems are unknown.
-
-    Each word's stems are kept in the build cache: only words new to it are stemmed, in one Pagefind run.
-    """
-    path, key = (run.cache / STEMS_FILE if run.cache else None), _stems_stamp(lang)
-    known = load_keyed(path, key)
-    stems = dict(known) if isinstance(known, dict) else {}
-    new = sorted(words - stems.keys())
-    learnt = learn_stems(new, lang) if new else {}
-    if learnt is None:
-        return words  # every word: what the parts held before stems were known, still right
-    stems = {word: learnt[word] if word in learnt else stems[word] for word in words}
-    if path is not None and (new or len(stems) != len(known or ())):
-        with contextlib.suppress(OSError):  # a cache: failing to write it only costs time
-            save_keyed(path, key, stems)
-    return vocabulary.words_to_hold(stems)
-
-
-def _stems_stamp(lang: str) -> str:
-    """Digest what a word's stems come from: Pagefind's version, the language, how they are read back."""
-    return digest_bytes(pagefind_version(), lang, Path(vocabulary.__file__).read_bytes(), _code_stamp())
-
-
-def learn_stems(words: list[str], lang: str) -> dict[str, tuple[str, ...]] | None:
-    """Index a page of the words with Pagefind and read back each word's stems; None if that fails."""
-    with tempfile.TemporaryDirectory(prefix=f"{STAGE_PREFIX}{os.getpid()}-", dir=staging_folder()) as folder:
-        site, bundle = Path(folder) / "site", Path(folder) / "bundle"
-        site.mkdir()
-        (site / "index.html").write_text(vocabulary.stems_page(words, lang), encoding="utf-8")
-        done = subprocess.run(pagefind_command(site, "index.html", bundle), capture_output=True)
-        try:
-            return vocabulary.stems_of(words, word_positions(bundle)) if done.returncode == 0 else None
-        except (OSError, ValueError, KeyError, TypeError, IndexError, cbor2.CBORError):
-            return None
-
-
-def word_positions(bundle: Path) -> dict[str, list[int]]:
-    """Return the positions of each stem a one-page bundle indexed (vocabulary.positions)."""
-    found: dict[str, list[int]] = {}
-    entry = json.loads((bundle / ENTRY).read_text(encoding="utf-8"))
-    for language in entry["languages"].values():
-        chunks = read_index(bundle / f"pagefind.{language['hash']}.pf_meta")[2]
-        for chunk in chunks:  # type: ignore[attr-defined]
-            found.update(vocabulary.positions(read_index(bundle / "index" / f"{chunk[2]}.pf_index")[0]))  # type: ignore[arg-type]
-    return found
+    return f"<!doctype html><html{lang}><body><main data-pagefind-body>{text}</main></body></html>\n"
 
 
 def deal(pages: list[tuple[str, str]], parts: int) -> list[list[str]]:
@@ -398,7 +341,7 @@ def parts_script(parts: int) -> str:
     return f"window.sitrepSearchParts = {json.dumps(folders)};  // merged in search.js\n"
 
 
-def stage(site: Path, pages: list[str], folder: Path, words_page: tuple[str, str] | None = None) -> None:
+def stage(site: Path, pages: list[str], folder: Path, vocabulary: tuple[str, str] | None = None) -> None:
     """Link pages into folder at their paths in site (so their URLs stay), in order, and the page of words if given.
 
     Made in the same order, the links are listed in the same order: Pagefind numbers pages so.
@@ -408,9 +351,9 @@ def stage(site: Path, pages: list[str], folder: Path, words_page: tuple[str, str
         link = folder / page
         link.parent.mkdir(parents=True, exist_ok=True)
         link.symlink_to(site / page)
-    if words_page is None:
+    if vocabulary is None:
         return
-    path, text = words_page
+    path, text = vocabulary
     (folder / path).parent.mkdir(parents=True, exist_ok=True)
     (folder / path).write_text(text, encoding="utf-8")
 
@@ -420,12 +363,12 @@ def staging_folder() -> str:
     return str(RAM_FOLDER) if RAM_FOLDER.is_dir() and os.access(RAM_FOLDER, os.W_OK) else tempfile.gettempdir()
 
 
-def run_staged(run: Indexing, pages: list[str], bundle: Path, words_page: tuple[str, str] | None = None) -> str:
+def run_staged(run: Indexing, pages: list[str], bundle: Path, vocabulary: tuple[str, str] | None = None) -> str:
     """Stage pages (and the page of words, if given) and run Pagefind over them into bundle; return its failure."""
     where = staging_folder()
     clear_stale_stages(where)
     with tempfile.TemporaryDirectory(prefix=f"{STAGE_PREFIX}{os.getpid()}-", dir=where) as folder:
-        stage(run.site, pages, Path(folder), words_page)
+        stage(run.site, pages, Path(folder), vocabulary)
         return run_pagefind(Path(folder), run.glob, bundle)
 
 
@@ -465,20 +408,19 @@ def index_parts(run: Indexing, pages: list[str], parts: int, given: Mapping[str,
 
     A part whose pages and words are those of the same part of the bundle being updated (kept:
     its part digests) stays in place; one made from the same as a part of the previous bundle is
-    linked from it. An edit re-indexes one part of a large site, unless it changes the page of words.
+    linked from it. An edit re-indexes one part of a large site, unless it brings new words.
     """
     site, glob = run.site, run.glob
     tokens = load_tokens(run.cache)
     dated, words, digests = survey(site, pages, tokens, given)
     save_tokens(run.cache, tokens.kept(set(digests.values()), len(words)))
-    lang = page_language((site / pages[0]).read_bytes())
-    words_page = (glob.replace("*", VOCABULARY), vocabulary_page(held_words(run, words, lang), lang))
+    vocabulary = (glob.replace("*", VOCABULARY), vocabulary_page(words, (site / pages[0]).read_bytes()))
     shares = deal(dated, parts)
-    keys = [part_key(glob, words_page[1], share, digests, parts) for share in shares]
+    keys = [part_key(glob, vocabulary[1], share, digests, parts) for share in shares]
     known = part_keys(run.previous)
     for part, share in enumerate(shares):  # one Pagefind run at a time: beside the writers, two were slower
         made = _made_already(run, part, keys[part], kept, known)
-        failed = "" if made else index_part(run, part, share, words_page, whole=bool(kept))
+        failed = "" if made else index_part(run, part, share, vocabulary, whole=bool(kept))
         if failed:
             return f"part {part + 1} of {parts}: {failed}"
         print(part + 1, parts, flush=True)  # for the build's progress lines (follow_parts)
@@ -487,7 +429,7 @@ def index_parts(run: Indexing, pages: list[str], parts: int, given: Mapping[str,
     return ""
 
 
-def index_part(run: Indexing, part: int, share: list[str], words_page: tuple[str, str], whole: bool) -> str:
+def index_part(run: Indexing, part: int, share: list[str], vocabulary: tuple[str, str], whole: bool) -> str:
     """Index one part's pages and the page of words into the part's folder; return Pagefind's failure, else ''.
 
     The files Pagefind names by their content are left in place, and the last build's are linked:
@@ -500,16 +442,16 @@ def index_part(run: Indexing, part: int, share: list[str], words_page: tuple[str
     clear_part(bundle, part, keep_named_by_content=whole)  # Pagefind writes its other files in place: links must go
     if run.previous is not None:
         reuse_part(run.previous, bundle, part, by_content=True)
-    failed = _run_part(run, part, share, words_page)
+    failed = _run_part(run, part, share, vocabulary)
     if failed or drop_unlisted(bundle, part):
         return failed
     clear_part(bundle, part)  # an index this code cannot read: make the part afresh
-    return _run_part(run, part, share, words_page)
+    return _run_part(run, part, share, vocabulary)
 
 
-def _run_part(run: Indexing, part: int, share: list[str], words_page: tuple[str, str]) -> str:
+def _run_part(run: Indexing, part: int, share: list[str], vocabulary: tuple[str, str]) -> str:
     """Stage a part's pages and run Pagefind over them into the part's folder; return its failure, else ''."""
-    return run_staged(run, share, run.site / BUNDLE / part_folder(part), words_page)
+    return run_staged(run, share, run.site / BUNDLE / part_folder(part), vocabulary)
 
 
 def _made_already(run: Indexing, part: int, key: str, kept: list[str], known: list[str]) -> bool:
@@ -526,9 +468,9 @@ def _made_already(run: Indexing, part: int, key: str, kept: list[str], known: li
     return False
 
 
-def part_key(glob: str, words_page: str, share: list[str], digests: dict[str, str], parts: int) -> str:
+def part_key(glob: str, vocabulary: str, share: list[str], digests: dict[str, str], parts: int) -> str:
     """Digest what a part's bundle is made from: Pagefind's version, the pages and the words."""
-    made = hashlib.blake2b(f"{pagefind_version()}\n{glob}\n{parts}\n{words_page}".encode(), digest_size=16)
+    made = hashlib.blake2b(f"{pagefind_version()}\n{glob}\n{parts}\n{vocabulary}".encode(), digest_size=16)
     for page in share:
         made.update(f"\n{page} {digests[page]}".encode())
     return made.hexdigest()
