@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import pickle
 import random
 import re
 import shutil
@@ -423,3 +424,21 @@ def test_random_edit_sequences_build_warm_as_cold(tmp_path, seed):
         assert run_build(content, tmp_path / "warm" / "out")[0] == 0
         assert run_build(content, tmp_path / f"cold{step}" / "out")[0] == 0
         assert tree(tmp_path / "warm" / "out") == tree(tmp_path / f"cold{step}" / "out"), f"seed {seed}, step {step}"
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        b"\x80\x05\x8e" + b"\xff" * 7 + b"\x0f",  # a length of 2**56: MemoryError
+        b"",
+        b"not a pickle at all",
+    ],
+)
+def test_a_damaged_cache_file_is_a_miss_not_a_failure(tmp_path, damage):
+    path = tmp_path / "kept.pickle"
+    cache.save_keyed(path, "key", {"a": 1})
+    assert cache.load_keyed(path, "key") == {"a": 1}
+    path.write_bytes(damage)
+    assert cache.load_keyed(path, "key") is None
+    path.write_bytes(pickle.dumps("key", pickle.HIGHEST_PROTOCOL) + damage)  # the key intact, the value not
+    assert cache.load_keyed(path, "key") is None

@@ -292,11 +292,13 @@ def load_keyed(path: Path | None, key: str) -> object | None:
 
     The key comes first in the file, so a value kept under another key is never unpickled (loading
     the report cache of other code only to drop it left some 300 MB of fragmented memory at 10k).
+    A damaged file can make unpickling raise almost anything (a huge length read as MemoryError or
+    OverflowError, an index out of range); a cache is only ever a shortcut, so any failure is a miss.
     """
     try:
         with path.open("rb") as stream:  # type: ignore[union-attr]
             return pickle.load(stream) if pickle.load(stream) == key else None
-    except (AttributeError, OSError, pickle.UnpicklingError, EOFError, ImportError, TypeError, ValueError):
+    except Exception:  # noqa: BLE001  # see above: every failure to unpickle is a cache miss
         return None
 
 
