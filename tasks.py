@@ -12,7 +12,9 @@ ROOT = Path(__file__).resolve().parent
 sys.path.insert(0, str(ROOT / "plugins"))
 
 from sitrep import build as sitrep_build  # noqa: E402
-from sitrep.cli import end_quietly_on_a_closed_pipe  # noqa: E402
+from sitrep.cli import end_quietly_on_a_closed_pipe, in_utf8_mode  # noqa: E402
+
+in_utf8_mode()  # before any file name is read: under a locale that is not UTF-8 this runs the command again
 
 SETTINGS = ROOT / "pelicanconf.py"
 PUBLISH_SETTINGS = ROOT / "publishconf.py"

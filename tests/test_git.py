@@ -319,3 +319,40 @@ def test_rollback_after_the_site_was_removed_by_hand_puts_the_previous_copy_back
 def test_rollback_without_previous_copy(tmp_path):
     result = invoke("rollback", "--dest", str(tmp_path / "nothing"))
     assert result.returncode == 1 and "rollback: no previous copy at " in result.stderr
+
+
+@pytest.mark.parametrize(
+    "setting",
+    [
+        ("log.showRoot", "false"),  # the first commit's files were left out: every report it added lost its dates
+        ("i18n.logOutputEncoding", "ISO-8859-1"),  # authors came back in Latin-1: a UnicodeDecodeError traceback
+        ("core.quotepath", "on"),
+    ],
+)
+def test_a_users_git_settings_do_not_change_the_history(repo, setting):
+    git(repo, "commit", "-q", "--allow-empty", "-m", "by Zoë", who="Zoë Ünal")
+    (repo / "content/reports/2016/01/c ë.md").write_text(report_text("Charlie", "2016-01-08"))
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "c", who="Zoë Ünal")
+    expected = read_history(repo / "content")
+    git(repo, "config", *setting)
+    assert read_history(repo / "content") == expected
+    assert expected["reports/2016/01/b.md"].created.isoformat() == "2016-01-07T10:00:00+01:00"  # the root commit's
+    assert expected["reports/2016/01/c ë.md"].author == "Zoë Ünal"
+
+
+def test_a_locale_that_is_not_utf8_runs_the_command_again_in_utf8_mode(monkeypatch):
+    from types import SimpleNamespace
+
+    from sitrep import cli
+
+    started = []
+    monkeypatch.setattr(sys, "orig_argv", ["/usr/bin/python3", "-m", "invoke", "build"])
+    monkeypatch.setattr(cli.os, "execv", lambda path, argv: started.append((path, argv)))
+    monkeypatch.setattr(sys, "getfilesystemencoding", lambda: "utf-8")
+    cli.in_utf8_mode()
+    assert started == []  # a UTF-8 locale: nothing to do
+    monkeypatch.setattr(sys, "getfilesystemencoding", lambda: "iso8859-1")
+    monkeypatch.setattr(sys, "flags", SimpleNamespace(utf8_mode=0))
+    cli.in_utf8_mode()
+    assert started == [(sys.executable, [sys.executable, "-X", "utf8", "-m", "invoke", "build"])]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 from collections.abc import Sequence
@@ -30,8 +31,20 @@ def end_quietly_on_a_closed_pipe() -> None:
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)
 
 
+def in_utf8_mode() -> None:
+    """Run again in Python's UTF-8 mode when the locale is not UTF-8, so file names read as UTF-8.
+
+    Python decodes file names with the locale's encoding: under ISO-8859-1, a report named
+    `zlitén.md` got the feed id `...zlitÃ©n.md`, and a build under a UTF-8 locale another one.
+    """
+    if sys.flags.utf8_mode or sys.getfilesystemencoding().replace("-", "").lower() == "utf8":
+        return
+    os.execv(sys.executable, [sys.executable, "-X", "utf8", *sys.orig_argv[1:]])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command; return its exit code."""
+    in_utf8_mode()
     end_quietly_on_a_closed_pipe()
     args = parser().parse_args(argv)
     options = CheckOptions(args.changed, tuple(args.files), args.format, args.strict)

@@ -10,7 +10,12 @@ from pathlib import Path
 RECORD = "\x1e"  # starts each commit in our log format
 FIELD = "\x1f"
 LOG_FORMAT = f"{RECORD}%aI{FIELD}%an"
-LOG_ARGS = ("-c", "core.quotepath=off", "log", f"--format={LOG_FORMAT}", "--name-only", "--relative", "--", ".")
+SAME_FOR_EVERYONE = (  # a user's git settings that would change what the log says
+    *("-c", "core.quotepath=off"),  # names as they are, not quoted and escaped
+    *("-c", "log.showRoot=true"),  # the first commit's files too (false: every report it added lost its dates)
+    *("-c", "i18n.logOutputEncoding=UTF-8"),  # authors in UTF-8, as they are read
+)
+LOG_ARGS = (*SAME_FOR_EVERYONE, "log", f"--format={LOG_FORMAT}", "--name-only", "--relative", "--", ".")
 
 
 @dataclass(frozen=True)
@@ -43,7 +48,9 @@ def parse_log(text: str) -> dict[str, FileHistory]:
 def git(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run git in folder; raise GitError when there is no git to run."""
     try:
-        return subprocess.run(["git", *args], cwd=folder, capture_output=True, text=True, check=False)
+        return subprocess.run(  # UTF-8 whatever the locale; a name that is not stays as the file system gives it
+            ["git", *args], cwd=folder, capture_output=True, encoding="utf-8", errors="surrogateescape", check=False
+        )
     except OSError as failure:  # no git on this machine
         raise GitError(f"cannot run git: {failure.strerror or failure}") from failure
 
