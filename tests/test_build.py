@@ -60,6 +60,18 @@ def test_build_writes_report_pages_home_and_theme(small_site, tmp_path):
     )
 
 
+def test_every_file_is_readable_by_a_web_server_whatever_the_umask(small_site, tmp_path):
+    previous = os.umask(0o077)  # a user who keeps their files private
+    try:
+        code, messages = run_build(small_site, tmp_path / "out")
+        assert os.umask(0o077) == 0o077  # the build gave the umask back
+    finally:
+        os.umask(previous)
+    assert code == 0, messages
+    modes = {oct(path.stat().st_mode & 0o777) for path in (tmp_path / "out").rglob("*")}
+    assert modes == {"0o644", "0o755"}
+
+
 def test_markup_is_inert_everywhere(small_site, tmp_path):
     run_build(small_site, tmp_path / "out")
     page = (tmp_path / "out/reports/2016/01/zliten-script-alert-1-script-bomb/index.html").read_text()

@@ -226,10 +226,24 @@ def build(
     """
     run = functools.partial(_build, content, output, settings_file, stream, keep_previous, force)
     try:
-        with _stopped_as_interrupted():
+        with _stopped_as_interrupted(), _published_modes():
             return in_one_line(run, stream, f"build failed: {{}}; {output.name}/ left as it was")
     finally:
         gc.unfreeze()  # the model the generator froze once read (a preview server builds again and again)
+
+
+@contextmanager
+def _published_modes() -> Iterator[None]:
+    """Make files 0644 and folders 0755 whatever the user's umask: a web server must read every one.
+
+    Under umask 077 a build wrote files only their owner could read, and later builds kept them
+    by hard links: a web server answered 403 on most pages.
+    """
+    previous = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(previous)
 
 
 @contextmanager
