@@ -417,6 +417,21 @@ def test_parts_give_the_results_of_one_index_for_every_prefix_and_pair_of_words(
         assert merged == pagefind_search(one, terms), terms
 
 
+def test_part_digests_follow_the_pages_bytes_not_the_builds_digests(six_reports, tmp_path):
+    """The build's page digests depend on where the checkout and content lie; parts.json is published."""
+    copy = tmp_path / "elsewhere"
+    shutil.copytree(six_reports, copy)
+    bundles = []
+    for site, mark in ((six_reports, "here"), (copy, "there")):
+        listing = site.parent / f"{mark}.json"
+        pages = sorted(path.relative_to(site).as_posix() for path in site.glob(GLOB))
+        listing.write_text(json.dumps({page: f"{mark}-{page}" for page in pages}))
+        run = search.Indexing(site, GLOB, listing=listing, part_bytes=in_parts(site).part_bytes)
+        assert search.index_site(run) == ""
+        bundles.append((site / search.BUNDLE / search.KEYS_FILE).read_text())
+    assert bundles[0] == bundles[1]
+
+
 def test_meta_files_lists_a_bundles_fragments_word_indexes_and_filters(six_reports):
     assert search.index_site(search.Indexing(six_reports, GLOB)) == ""
     bundle = six_reports / search.BUNDLE

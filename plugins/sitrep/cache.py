@@ -120,14 +120,14 @@ def _framed(data: bytes) -> bytes:
 
 def code_digest(extra: Iterable[Path] = ()) -> str:
     """Digest Sitrep's own code and the given files or folders (a theme): a change invalidates the cache."""
-    return digest_bytes(_own_code(), *_named_bytes(f for path in extra for f in _files(path)))
+    return digest_bytes(_own_code(), *(part for path in extra for part in _named_bytes(path, _files(path))))
 
 
 @functools.cache
 def _own_code() -> str:
     """Digest Sitrep's modules, data and library versions (once a process: they are loaded already)."""
     files = sorted(CODE_DIR.rglob("*.py")) + sorted((CODE_DIR / "data").rglob("*"))
-    return digest_bytes(str(FORMAT), versions(), *_named_bytes(files))
+    return digest_bytes(str(FORMAT), versions(), *_named_bytes(CODE_DIR, files))
 
 
 def _files(path: Path) -> list[Path]:
@@ -135,9 +135,13 @@ def _files(path: Path) -> list[Path]:
     return sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
 
 
-def _named_bytes(files: Iterable[Path]) -> Iterable[bytes | str]:
-    """Give each file's path and bytes, for a digest."""
-    return (part for f in files for part in (f.as_posix(), f.read_bytes()))
+def _named_bytes(root: Path, files: Iterable[Path]) -> Iterable[bytes | str]:
+    """Give each file's path from root and its bytes, for a digest: where a checkout lies does not count.
+
+    Absolute paths made the search bundle's part digests (`pagefind/parts.json`) differ between two
+    checkouts of the same site.
+    """
+    return (part for f in files for part in (f.relative_to(root).as_posix() if f != root else f.name, f.read_bytes()))
 
 
 VOLATILE = (

@@ -239,7 +239,7 @@ class Tokens:
     """
 
     vocabulary: list[str] = field(default_factory=list)
-    pages: dict[str, tuple[str, bytes]] = field(default_factory=dict)  # digest -> date, array("I") bytes
+    pages: dict[str, tuple[str, bytes, str]] = field(default_factory=dict)  # digest -> date, array("I"), bytes digest
 
     @cached_property
     def numbers(self) -> dict[str, int]:
@@ -250,7 +250,7 @@ class Tokens:
         """Return a page's sort value and token numbers, reading it only if its digest is new."""
         found = array("I")
         if digest in self.pages:
-            value, numbers = self.pages[digest]
+            value, numbers, _ = self.pages[digest]
             found.frombytes(numbers)
             return value, found
         page = read()
@@ -258,8 +258,12 @@ class Tokens:
             found.append(self.numbers.setdefault(token, len(self.vocabulary)))
             if found[-1] == len(self.vocabulary):
                 self.vocabulary.append(token)
-        self.pages[digest] = (sort_value(page), found.tobytes())
+        self.pages[digest] = (sort_value(page), found.tobytes(), digest_bytes(page))
         return self.pages[digest][0], found
+
+    def content(self, digest: str) -> str:
+        """Return the digest of the bytes of the page surveyed under digest (the build's digests depend on where it runs)."""
+        return self.pages[digest][2]
 
     def kept(self, digests: set[str], words: int) -> Tokens:
         """Return the tokens of these pages only; none when the vocabulary has grown far beyond the words in use."""
@@ -416,7 +420,8 @@ def index_parts(run: Indexing, pages: list[str], parts: int, given: Mapping[str,
     save_tokens(run.cache, tokens.kept(set(digests.values()), len(words)))
     vocabulary = (glob.replace("*", VOCABULARY), vocabulary_page(words, (site / pages[0]).read_bytes()))
     shares = deal(dated, parts)
-    keys = [part_key(glob, vocabulary[1], share, digests, parts) for share in shares]
+    contents = {page: tokens.content(digest) for page, digest in digests.items()}  # published: the same anywhere
+    keys = [part_key(glob, vocabulary[1], share, contents, parts) for share in shares]
     known = part_keys(run.previous)
     for part, share in enumerate(shares):  # one Pagefind run at a time: beside the writers, two were slower
         made = _made_already(run, part, keys[part], kept, known)
