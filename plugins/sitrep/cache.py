@@ -302,7 +302,7 @@ def load_keyed(path: Path | None, key: str) -> object | None:
     try:
         with path.open("rb") as stream:  # type: ignore[union-attr]
             return pickle.load(stream) if pickle.load(stream) == key else None
-    except Exception:  # noqa: BLE001  # see above: every failure to unpickle is a cache miss
+    except Exception:  # see above: every failure to unpickle is a cache miss
         return None
 
 

@@ -42,7 +42,9 @@ from pathlib import Path
 
 import cbor2
 
+from . import pagetext
 from .cache import digest_bytes, link_file, load_json_dict, load_keyed, save_keyed, walk_files
+from .pagetext import indexed_text
 from .problems import Problem, error
 from .progress import Progress
 
@@ -56,7 +58,6 @@ SORT_KEY = "date"  # the sort the search page asks for (themes/sitrep/static/js/
 PART_BYTES = 12_000_000  # the most report HTML per Pagefind run: about 135 MB of Pagefind memory, 1-1.5 s to index
 PART_UNIT = 1_000_000  # parts ~ sqrt(report HTML / this): an edit indexes size / parts, a search loads every part
 SORT_ATTRIBUTE = re.compile(rb'data-pagefind-sort="([^"]*)"')
-TAG = re.compile(rb"<[^>]*>")
 WORD = re.compile(r"[^\W_](?:.*[^\W_])?", re.DOTALL)  # first to last letter or digit: what is left of a token
 LANGUAGE = re.compile(rb'<html[^>]*\slang="([^"]*)"')
 VOCABULARY = "sitrep-vocabulary"  # fills each * of the glob: the path of every part's page of words
@@ -213,9 +214,8 @@ def sort_value(page: bytes) -> str:
 
 
 def page_tokens(page: bytes) -> list[str]:
-    """Return the whitespace-separated tokens of a page's text from its searchable part on (tags read as spaces)."""
-    body = page.find(b"data-pagefind-body")
-    return TAG.sub(b" ", page[page.find(b">", body) + 1 if body >= 0 else 0 :]).decode("utf-8", "replace").split()
+    """Return the whitespace-separated tokens of the text Pagefind indexes of a page."""
+    return indexed_text(page).split()
 
 
 def fold(token: str) -> str:
@@ -227,7 +227,17 @@ def fold(token: str) -> str:
     100,000 dashes took minutes).
     """
     found = WORD.search(token)
-    return found[0].casefold() if found else ""
+    return _lowered(found[0]) if found else ""
+
+
+def _lowered(word: str) -> str:
+    """Lower-case a word as Pagefind does (`groß` stays), unless a capital follows a small letter.
+
+    Pagefind splits such a word at its humps and indexes each part (`HoR`: `ho` and `hor`); the
+    page of words must hold it so for every part to have those parts.
+    """
+    humped = any(first.islower() and second.isupper() for first, second in itertools.pairwise(word))
+    return word if humped else word.lower()
 
 
 @dataclass
@@ -262,7 +272,7 @@ class Tokens:
         return self.pages[digest][0], found
 
     def content(self, digest: str) -> str:
-        """Return the digest of the bytes of the page surveyed under digest (the build's digests depend on where it runs)."""
+        """Return the digest of the bytes of the page surveyed under digest (the build's digest holds where it ran)."""
         return self.pages[digest][2]
 
     def kept(self, digests: set[str], words: int) -> Tokens:
@@ -285,8 +295,8 @@ def save_tokens(cache: Path | None, tokens: Tokens) -> None:
 
 
 def _code_stamp() -> str:
-    """Digest this module: how pages are tokenised."""
-    return digest_bytes(Path(__file__).read_bytes())
+    """Digest this module and pagetext's: how pages are tokenised."""
+    return digest_bytes(Path(__file__).read_bytes(), Path(pagetext.__file__).read_bytes())
 
 
 def survey(
@@ -317,7 +327,7 @@ def vocabulary_page(words: set[str], sample: bytes) -> str:
     """Return an undated page of all words, in the language of the sample page."""
     language = LANGUAGE.search(sample)
     lang = f' lang="{language[1].decode()}"' if language else ""
-    text = " ".join(sorted(words))
+    text = " ".join(html.escape(word, quote=False) for word in sorted(words))  # words of text, not of HTML
     return f"<!doctype html><html{lang}><body><main data-pagefind-body>{text}</main></body></html>\n"
 
 
