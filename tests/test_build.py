@@ -84,6 +84,17 @@ def test_markup_is_inert_everywhere(small_site, tmp_path):
     assert '<a href="https://example.org/a">' in page
 
 
+def test_a_body_h1_is_shown_as_an_h2_under_the_title_in_pages_and_feeds(site_dir, tmp_path):
+    body = "Intro.\n\n# Background\n\nText.\n\n## Detail\n"
+    content = site_dir({"reports/2016/01/a.md": report_text("Zliten bomb", "2016-01-07", body=body)})
+    assert run_build(content, tmp_path / "out")[0] == 0
+    page = (tmp_path / "out/reports/2016/01/zliten-bomb/index.html").read_text()
+    assert re.findall(r"<h1[ >].*", page) == ['<h1 data-pagefind-meta="title">Zliten bomb</h1>']
+    assert '<h2 id="h-background">Background</h2>\n<p>Text.</p>\n<h3 id="h-detail">Detail</h3>' in page
+    feed = (tmp_path / "out/feeds/all.atom.xml").read_text()
+    assert "&lt;h2 id=&#34;h-background&#34;&gt;Background&lt;/h2&gt;" in feed and "&lt;h1" not in feed
+
+
 def test_aliases_are_shown_by_canonical_name(small_site, tmp_path):
     run_build(small_site, tmp_path / "out")
     page = (tmp_path / "out/reports/2016/01/zliten-script-alert-1-script-bomb/index.html").read_text()

@@ -75,7 +75,7 @@ def heading_ids(body):
 def test_heading_ids_are_made_unique_as_the_anchors_plugin_made_them():
     body = (
         "## Same heading 1\n\n## Same heading\n\n## Same heading\n\n## Same heading\n\n## Same heading 1\n\n"
-        "# Title\n\n## Title\n\n##### Deep\n\n##\n\n## Section\n\n### `Code` *and* [link](x) heading\n\n"
+        "## Title\n\n##### Deep\n\n##\n\n## Section\n\n### `Code` *and* [link](x) heading\n\n"
         "#### Same heading\n\n## Same heading 3\n\nSame heading\n------------\n"
     )
     assert heading_ids(body) == [
@@ -84,9 +84,8 @@ def test_heading_ids_are_made_unique_as_the_anchors_plugin_made_them():
         "h-same-heading-2",  # -1 was taken by the first heading
         "h-same-heading-3",
         "h-same-heading-1-1",
-        None,  # h1 and h5 get no id, and take none
         "h-title",
-        None,
+        None,  # h5 gets no id, and takes none
         "h-section",
         "h-section-1",
         "h-code-and-link-heading",
@@ -110,3 +109,26 @@ def test_no_image_is_loaded_one_on_another_host_is_a_link_and_a_local_one_its_de
     said = '<span class="missing-image">Image: local</span>'  # the site publishes no files from the content
     assert said in rendered.html and said in rendered.feed_html and "<img" not in rendered.html
     assert rendered.images == ((2, "https://example.org/m.png"), (2, "m.png"))
+
+
+def test_a_body_with_an_h1_has_every_heading_moved_down_one_level():
+    body = "# Overview\n\nText.\n\n## Detail\n\n###### Deepest\n\nSetext\n======\n"
+    rendered = render(body)
+    assert rendered.html == (
+        '<h2 id="h-overview">Overview</h2>\n<p>Text.</p>\n<h3 id="h-detail">Detail</h3>\n'
+        '<h6>Deepest</h6>\n<h2 id="h-setext">Setext</h2>\n'
+    )
+    assert rendered.feed_html == rendered.html  # feeds carry the same outline
+
+
+def test_a_body_without_an_h1_keeps_its_levels():
+    assert (
+        render("## Key developments\n\n##### Deep\n").html
+        == '<h2 id="h-key-developments">Key developments</h2>\n<h5>Deep</h5>\n'
+    )
+
+
+def test_an_h1_leaves_the_ids_of_the_other_headings_as_they_were():
+    assert heading_ids("## Title\n\n#### Four\n") == ["h-title", "h-four"]
+    assert heading_ids("# Title\n\n## Title\n\n#### Four\n") == ["h-title-1", "h-title", "h-four"]
+    assert render("# Title\n\n#### Four\n").html == '<h2 id="h-title">Title</h2>\n<h5 id="h-four">Four</h5>\n'

@@ -89,8 +89,17 @@ def test_built_timeline_and_archives(site_dir, tmp_path):
     january = (out / "archives/2016/01/index.html").read_text()
     assert '<a rel="prev" href="../../../archives/2015/12/">← December 2015</a>' in january
     assert '<a rel="next" href="../../../archives/2016/03/">March 2016 →</a>' in january
+    assert re.findall(r"<nav class=\"pager.*?</nav>", january, re.DOTALL) == [  # one, after the list, as on paged lists
+        '<nav class="pager periods" aria-label="Other periods">\n'
+        '<a rel="prev" href="../../../archives/2015/12/">← December 2015</a>'
+        '<a rel="next" href="../../../archives/2016/03/">March 2016 →</a></nav>'
+    ]
+    assert january.index("Other periods") > january.index("New year")
     year = (out / "archives/2016/index.html").read_text()
     assert '<a rel="prev" href="../../archives/2015/">← 2015</a>' in year and 'rel="next"' not in year
+    assert re.findall(r"<nav class=\"pager.*?</nav>", year, re.DOTALL) == [
+        '<nav class="pager periods" aria-label="Other periods">\n<a rel="prev" href="../../archives/2015/">← 2015</a></nav>'
+    ]
     archives = (out / "archives/index.html").read_text()
     assert archives.index(">2016</a>") < archives.index(">2015</a>")
     assert '<a href="../archives/2016/03/">March 2016</a> <span class="count">1</span>' in archives
@@ -118,3 +127,12 @@ def test_long_timelines_list_the_newest_reports_and_point_to_the_rest(site_dir, 
     assert 'href="../../../actors/lna/">all of LNA’s reports</a>, newest first.' in entity
     assert "The newest 2 in time order</a>" in (out / "actors/lna/index.html").read_text()
     assert "Report 0" in (out / "archives/2015/index.html").read_text()
+
+
+def test_archive_pages_without_other_periods_have_no_period_navigation(site_dir, tmp_path):
+    content = site_dir({"reports/2016/01/a.md": report_text("Only", "2016-01-02")})
+    out = tmp_path / "out"
+    assert run_build(content, out)[0] == 0
+    for page in ("archives/2016/index.html", "archives/2016/01/index.html"):
+        html = (out / page).read_text()
+        assert "Only" in html and "Other periods" not in html and 'class="pager' not in html

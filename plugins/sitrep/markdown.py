@@ -23,7 +23,8 @@ SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 BASE_KEY = "sitrep_link_base"  # env key: resolve links and images against this absolute URL
 URL_ATTRIBUTES = {"link_open": "href"}  # what feeds make absolute: render_twice renders these twice
 FOOTNOTE_LINKS = ("footnote_ref", "footnote_anchor")  # links to #fn1 and back: absolute in feeds too
-ANCHORED = frozenset({"h2", "h3", "h4"})  # headings given an id
+ANCHORED = frozenset({"h2", "h3", "h4"})  # headings given an id, by the level written
+TITLE_LEVEL = "h1"  # the page's title: body headings at this level are moved down one
 Env = dict[str, object]
 
 
@@ -50,6 +51,7 @@ def parser() -> MarkdownIt:
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
     md.use(heading_ids_plugin)
+    md.use(heading_levels_plugin)  # after the ids: they follow the levels written, so moving keeps them
     md.use(autolink_plugin)
     md.validateLink = is_safe_link  # type: ignore[method-assign]
     for kind, attribute in URL_ATTRIBUTES.items():
@@ -131,7 +133,7 @@ def _fragment(env: Env, name: str) -> str:
 
 
 def heading_ids_plugin(md: MarkdownIt) -> None:
-    """Give each h2-h4 heading a unique id, as mdit_py_plugins' anchors plugin would, in linear time."""
+    """Give each h1-h4 heading a unique id in linear time: h2-h4 as mdit_py_plugins' anchors plugin would, then h1s."""
     md.core.ruler.push("sitrep_heading_ids", _add_heading_ids)
 
 
@@ -139,9 +141,27 @@ def _add_heading_ids(state: StateCore) -> None:
     """Set the id of each anchored heading without one: its slug, made unique in document order."""
     headings = [(index, token) for index, token in enumerate(state.tokens) if token.type == "heading_open"]
     ids = _UniqueIds(str(token.attrGet("id")) for _, token in headings if token.attrGet("id"))
-    for index, token in headings:
-        if token.tag in ANCHORED and not token.attrGet("id"):
-            token.attrSet("id", ids.claim(_heading_id(_heading_title(state.tokens[index + 1]))))
+    # h1s, shown as h2s, claim theirs last: the ids h2-h4 had before h1s were moved down stay as they were.
+    for tags in (ANCHORED, {TITLE_LEVEL}):
+        for index, token in headings:
+            if token.tag in tags and not token.attrGet("id"):
+                token.attrSet("id", ids.claim(_heading_id(_heading_title(state.tokens[index + 1]))))
+
+
+def heading_levels_plugin(md: MarkdownIt) -> None:
+    """Move every heading of a body with an h1 down one level, so the page's title stays its only h1."""
+    md.core.ruler.push("sitrep_heading_levels", _shift_heading_levels)
+
+
+def _shift_heading_levels(state: StateCore) -> None:
+    """Move all headings down one level (h6 stays h6) if any is an h1; a body without one is left as written.
+
+    Moving only such bodies keeps their outline (an h2 stays an h2 under the title, not an h3 after a gap).
+    """
+    headings = [token for token in state.tokens if token.type in ("heading_open", "heading_close")]
+    if any(token.tag == TITLE_LEVEL for token in headings):
+        for token in headings:
+            token.tag = f"h{min(int(token.tag[1:]) + 1, 6)}"
 
 
 def _heading_title(inline: Token) -> str:
