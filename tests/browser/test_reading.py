@@ -127,6 +127,7 @@ def test_search_finds_a_report_and_opens_it(page, site_url):
     page.wait_for_selector(".pagefind-ui__result-link")
     links = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.href)")
     assert links == [site_url + ZLITEN]
+    assert page.is_visible("label[for='search-input']") and page.locator("#search-input").count() == 1
     page.click(".pagefind-ui__result-link")
     page.wait_for_url(site_url + ZLITEN)
     assert page.inner_text("h1") == "Western – Zliten truck bomb"
@@ -160,6 +161,15 @@ def test_report_to_actor_to_another_report(page, site_url):
     other.click()
     page.wait_for_url(re.compile(re.escape(site_url) + r"reports/2016/\d\d/[a-z0-9-]+/$"))
     assert page.inner_text("h1") == title
+
+
+def test_search_without_javascript_shows_no_label_for_an_input_that_is_not_there(browser, site_url):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site_url + "search/")
+    assert page.locator("label[for='search-input']").count() == 1
+    assert not page.is_visible("label[for='search-input']")  # it would label an input that is not there
+    context.close()
 
 
 def test_timeline_chart_links_work_without_javascript(browser, site_url):

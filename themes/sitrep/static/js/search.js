@@ -13,11 +13,13 @@ window.addEventListener("DOMContentLoaded", function () {
     sort: { date: "desc" },
     translations: { placeholder: "Search reports" }
   });
-  // Tie the page's visible label to Pagefind's input, which has no id of its own.
+  // Tie the page's label to Pagefind's input, which has no id of its own, and show it: hidden until
+  // there is an input to label (without JavaScript there is none).
   var label = function () {
     var input = document.querySelector("#search .pagefind-ui__search-input");
     if (!input) return window.requestAnimationFrame(label);
     input.id = "search-input";
+    document.querySelector(".search-label").hidden = false;
   };
   label();
   var query = new URLSearchParams(window.location.search).get("q");
