@@ -249,3 +249,20 @@ def test_a_registry_name_with_an_escaped_control_character_is_an_error():
         f"actors.yaml:1: name holds control character U+0007, which feeds cannot carry {hint}",
         f"actors.yaml:2: aliases item 1 holds control character U+0001, which feeds cannot carry {hint}",
     ]
+
+
+def test_links_that_cannot_work_are_warnings_at_their_own_line():
+    body = (
+        "Intro [root](/reports/) and [relative](../other/) and\n"
+        "[nowhere](#nope), [heading](#h-section-two)[^1], [note](#fn1), [mail](mailto:a@b.c), [far](//x.org/)\n"
+        "![map](map.png)\n\n## Section two\n\n[^1]: Note.\n"
+    )
+    result = read_report("t.md", report_text("T", "2016-01-09", body=body).encode(), CONFIG, Registry())
+    assert [p.format() for p in result.problems] == [
+        "t.md:9: warning: image 'map.png' shown as its description "
+        "(the site publishes no files from the content: describe it, or link to where it is kept)",
+        "t.md:7: warning: link '/reports/' starts at the site's root: under a sub-path it breaks "
+        "(write it relative to the report (e.g. ../../02/) or as a full address)",
+        "t.md:8: warning: link '#nope' points to no heading or footnote of this report "
+        "(a heading's id is 'h-' and its text in lower case, with hyphens for spaces: #h-background)",
+    ]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
@@ -36,6 +36,8 @@ class Rendered:
     feed_html: str
     first_paragraph: str
     images: tuple[tuple[int, str], ...] = ()  # (line in the body from 0, src): none is shown as an image
+    links: tuple[tuple[int, str], ...] = ()  # (line in the body from 0, href) of each link written
+    ids: frozenset[str] = frozenset()  # the ids the body gives its headings and footnotes
 
 
 def is_safe_link(url: str) -> bool:
@@ -103,13 +105,38 @@ def _image(renderer: RendererHTML, tokens: list[Token], idx: int, options: objec
 
 def images(tokens: list[Token]) -> tuple[tuple[int, str], ...]:
     """Return each image with its line in the body (from 0) and its source."""
+    return _inline_attributes(tokens, "image", "src")
+
+
+def written_links(tokens: list[Token]) -> tuple[tuple[int, str], ...]:
+    """Return each link with its line in the body (from 0) and its target."""
+    return _inline_attributes(tokens, "link_open", "href")
+
+
+def _inline_attributes(tokens: list[Token], kind: str, attribute: str) -> tuple[tuple[int, str], ...]:
+    """Return an attribute of each inline token of a kind, with its line in the body (from 0)."""
     return tuple(
-        (token.map[0], str(child.attrGet("src") or ""))
+        (token.map[0] + line, str(child.attrGet(attribute) or ""))
         for token in tokens
         if token.type == "inline" and token.map
-        for child in token.children or ()
-        if child.type == "image"
+        for line, child in _lines_of(token.children or [])
+        if child.type == kind
     )
+
+
+def _lines_of(children: list[Token]) -> Iterator[tuple[int, Token]]:
+    """Give each inline token with the line it is on, counted from its paragraph's first."""
+    line = 0
+    for child in children:
+        yield line, child
+        line += child.type in ("softbreak", "hardbreak")
+
+
+def body_ids(tokens: list[Token]) -> frozenset[str]:
+    """Return the ids a body gives its headings and footnotes (`fn1`, and `fnref1` for the mark)."""
+    headings = {str(token.attrGet("id")) for token in tokens if token.type == "heading_open" and token.attrGet("id")}
+    notes = {token.meta["id"] + 1 for token in tokens if token.type == "footnote_open"}
+    return frozenset(headings | {f"{kind}{number}" for number in notes for kind in ("fn", "fnref")})
 
 
 def _footnote_ref(renderer: RendererHTML, tokens: list[Token], idx: int, options: object, env: Env) -> str:
@@ -199,7 +226,9 @@ def render(body: str, links: Sequence[Target] = (), feed_base: str = "") -> Rend
     env: Env = {ENV_KEY: links}
     tokens = md.parse(body, env)
     html, feed_html = render_twice(md, tokens, env, {**env, BASE_KEY: feed_base})
-    return Rendered(Markup(html), feed_html, first_paragraph(tokens), images(tokens))
+    return Rendered(
+        Markup(html), feed_html, first_paragraph(tokens), images(tokens), written_links(tokens), body_ids(tokens)
+    )
 
 
 def render_twice(md: MarkdownIt, tokens: list[Token], env: Env, feed_env: Env) -> tuple[str, str]:

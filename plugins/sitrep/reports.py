@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin
 
 from markupsafe import Markup
 
@@ -128,6 +128,7 @@ def _build(
         [] if summary else [warning(source.path, 1, "no summary and no first paragraph", "add a 'summary' field")]
     )
     problems += [_image_warning(source, line, src) for line, src in rendered.images]
+    problems += [found for line, href in rendered.links if (found := _link_warning(source, line, href, rendered.ids))]
     report = Report(
         source=source.path,
         title=str(values["title"]),
@@ -152,6 +153,18 @@ def _build(
         redirect_from=values["redirect_from"],  # type: ignore[arg-type]
     )
     return report, problems
+
+
+def _link_warning(source: Source, line: int, href: str, ids: frozenset[str]) -> Problem | None:
+    """Warn of a link that cannot work: from the site's root (pages are served under a sub-path), or to no id here."""
+    at = source.body_line + line
+    if href.startswith("/") and not href.startswith("//"):
+        hint = "write it relative to the report (e.g. ../../02/) or as a full address"
+        return warning(source.path, at, f"link '{href}' starts at the site's root: under a sub-path it breaks", hint)
+    if href.startswith("#") and unquote(href[1:]) not in ids:
+        hint = "a heading's id is 'h-' and its text in lower case, with hyphens for spaces: #h-background"
+        return warning(source.path, at, f"link '{href}' points to no heading or footnote of this report", hint)
+    return None
 
 
 def _image_warning(source: Source, line: int, src: str) -> Problem:
