@@ -7,8 +7,9 @@ import re
 
 import pytest
 
-from conftest import report_text, run_build
+from conftest import report, report_text, run_build
 from sitrep.exports import REPORT_COLUMNS, reports_csv
+from sitrep.indexes import EntityEntry, EntityRef
 from sitrep.maps import Place, map_view
 
 ACTORS = "- name: Islamic State\n  aliases: [ISIS, Daesh]\n  kind: armed group\n"
@@ -152,6 +153,7 @@ def test_map_page_and_locator(out):
     assert re.search(r'<a href="../locations/sirte/">\s*<circle class="map-place"', page)
     assert "<title>Sirte: 2 reports</title>" in page and "<title>Kufra: 0 reports</title>" in page
     assert 'class="map-land"' in page  # country outlines shipped with the plugin
+    assert re.search(r'<text class="map-label" x="\d+\.\d" y="\d+\.\d" text-anchor="(start|end)">Sirte</text>', page)
     assert re.search(
         r'<th scope="row"><a href="../locations/tripoli/">Tripoli</a></th>\s*<td>Western</td>\s*<td>1</td>', page
     )
@@ -168,6 +170,29 @@ def test_circle_area_grows_with_reports():
     assert xs["A"] < xs["B"]  # west is left
     ys = {c.place.name: float(c.y) for c in view.circles}
     assert ys["A"] > ys["B"]  # south is down
+
+
+def reported(name: str, lat: float, lon: float) -> Place:
+    """Return a place named in one report (places named in none get no label)."""
+    ref = EntityRef("locations", name, name.lower(), f"locations/{name.lower()}/")
+    return Place(name, name.lower(), None, lat, lon, EntityEntry(ref, None, (), (report("a.md", "2016-01-12"),)))
+
+
+def test_a_name_that_would_pass_the_right_edge_goes_left_of_its_circle():
+    view = map_view([reported("Sirte", 30.0, 15.0), reported("Sirorm Darbazaw Hunlutorm", 30.0, 25.0)])
+    circles = {c.place.name: c for c in view.circles}
+    west, east = circles["Sirte"], circles["Sirorm Darbazaw Hunlutorm"]
+    assert (west.label, west.anchor, float(west.label_y)) == (True, "start", float(west.y) + 4)
+    assert float(west.label_x) == pytest.approx(float(west.x) + float(west.r) + 3, abs=0.1)
+    assert (east.label, east.anchor) == (True, "end")
+    assert float(east.label_x) == pytest.approx(float(east.x) - float(east.r) - 3, abs=0.1)
+    assert float(east.x) + float(east.r) + 3 + 7 * len(east.place.name) > view.width  # it would have been cut off
+    assert float(east.label_x) - 7 * len(east.place.name) >= 0
+
+
+def test_a_name_too_long_for_either_side_is_left_out():
+    view = map_view([reported("A" * 60, 30.0, 15.0)])
+    assert [c.label for c in view.circles] == [False]
 
 
 def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_quoted():

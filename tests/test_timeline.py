@@ -64,6 +64,25 @@ def test_long_spans_are_charted_by_month():
     assert [t.label for t in chart.ticks] == ["2012", "2013", "2014", "2015", "2016"]
 
 
+def test_weekly_overview_drops_the_month_labels_a_year_label_would_cover():
+    reports = chronological([report("a", "2015-11-02"), report("b", "2016-11-28")])
+    chart = overview(reports, lambda day: f"{day:%Y-%m}")
+    assert len(chart.bars) == 57  # 11.2 units a week: "Nov 2015" covers Dec's label, "Jan 2016" Feb's
+    assert [t.label for t in chart.ticks] == [
+        "Nov 2015",
+        "Jan 2016",
+        "Mar",
+        "Apr",
+        "May",
+        "Jun",
+        "Jul",
+        "Aug",
+        "Sep",
+        "Oct",
+        "Nov",
+    ]
+
+
 def test_built_timeline_and_archives(site_dir, tmp_path):
     content = site_dir(
         {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -15,6 +16,10 @@ HEIGHT = 120
 MAX_SLOT = 48  # a chart of few bars stays narrow instead of drawing slabs
 AXIS = 18  # room for tick labels under the bars
 GAP = 0.15  # share of each slot left empty between bars
+# Chart and map labels are 11px; 7px a character is the digits of DejaVu Sans, the theme's wide fallback font
+# (Chromium draws "May 2016" 54.2px wide, estimated 56): labels are kept apart by their estimated width.
+CHAR_WIDTH = 7.0
+LABEL_GAP = 4.0  # clear space between two tick labels, enough for the odd wider glyph ("May" is 22.8px)
 
 
 class Point(NamedTuple):  # not a dataclass: 100,000 points and bars at 1,000 reports, made 3 times faster
@@ -24,6 +29,7 @@ class Point(NamedTuple):  # not a dataclass: 100,000 points and bars at 1,000 re
     label: str
     url: str | None = None
     tick: str | None = None
+    major: bool = False  # a year's start: its tick is placed first, the others give way to it
 
 
 class Bar(NamedTuple):
@@ -65,16 +71,41 @@ def svg_number(value: float, places: int = 2) -> str:
     return repr(round(value, places))  # repr of a rounded float is the shortest exact text: fast and stable
 
 
+def text_width(text: str) -> float:
+    """Estimate the width of an 11px label, on the wide side."""
+    return CHAR_WIDTH * len(text)
+
+
 def bar_chart(points: Sequence[Point], summary: str, width: int = WIDTH, height: int = HEIGHT) -> Chart:
-    """Lay out one bar per point, scaled to the largest count."""
+    """Lay out one bar per point, scaled to the largest count, and the tick labels that fit."""
     slot = min(MAX_SLOT, width / max(1, len(points)))
-    width = round(slot * max(1, len(points)))
+    spans = _tick_spans(points, slot, width)
+    # A narrow chart widens to hold its last label: one bar of 48 units is narrower than "Jan 2016".
+    right = max((end for _, end in spans.values()), default=0.0)
+    width = max(round(slot * max(1, len(points))), math.ceil(right))
     top = max((p.count for p in points), default=0) or 1
     plot = height - AXIS
     xs, bar_width, levels = _positions(slot, len(points)), svg_number(slot * (1 - GAP)), _levels(plot, top)
     bars = tuple(_bar(x, levels(point.count), bar_width, point) for x, point in zip(xs, points, strict=True))
-    ticks = tuple(Tick(svg_number(index * slot), p.tick) for index, p in enumerate(points) if p.tick)
+    ticks = tuple(Tick(svg_number(spans[index][0]), points[index].tick or "") for index in sorted(spans))
     return Chart(width, height, svg_number(plot), bars, ticks, summary)
+
+
+def _tick_spans(points: Sequence[Point], slot: float, limit: float) -> dict[int, tuple[float, float]]:
+    """Return the (start, end) of each tick label drawn, by bar: majors first, then left to right, none touching."""
+    order = sorted((index for index, point in enumerate(points) if point.tick), key=lambda i: not points[i].major)
+    spans: dict[int, tuple[float, float]] = {}
+    for index in order:
+        span = _tick_span(index * slot, text_width(points[index].tick or ""), limit)
+        if span and not any(span[0] < end + LABEL_GAP and start < span[1] + LABEL_GAP for start, end in spans.values()):
+            spans[index] = span
+    return spans
+
+
+def _tick_span(x: float, width: float, limit: float) -> tuple[float, float] | None:
+    """Return a label's (start, end) from x, moved left to end by the limit; None if it is wider than that."""
+    start = min(x, limit - width)
+    return (start, start + width) if start >= 0 else None
 
 
 def _bar(x: str, level: tuple[str, str], width: str, point: Point) -> Bar:
@@ -116,7 +147,12 @@ def month_label(month: MonthCount) -> str:
 def monthly_chart(activity: Sequence[MonthCount], subject: str) -> Chart:
     """Chart reports per month; years label their first month shown."""
     points = [
-        Point(month.count, month_label(month), tick=_month_tick(month, index == 0, len(activity)))
+        Point(
+            month.count,
+            month_label(month),
+            tick=_month_tick(month, index == 0, len(activity)),
+            major=month.month == 1,  # a year's start stays labelled, its neighbours give way
+        )
         for index, month in enumerate(activity)
     ]
     busiest = max(activity, key=lambda m: (m.count, -m.year, -m.month), default=None)

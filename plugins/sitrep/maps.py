@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .charts import svg_number
+from .charts import svg_number, text_width
 from .entities import Registry
 from .indexes import EntityEntry, EntityIndex
 from .slugs import slugify
@@ -85,6 +85,9 @@ class Circle:
     place: Place
     label: bool
     highlight: bool
+    label_x: str
+    label_y: str
+    anchor: str  # of the name's text: "end" when the name is left of the circle
 
 
 @dataclass(frozen=True)
@@ -212,11 +215,12 @@ def map_view(found: Sequence[Place], width: int = WIDTH, highlight: str | None =
     for place in sorted(found, key=lambda p: (-p.count, p.name)):
         x, y = frame.point(place.lat, place.lon)
         radius = size(place)
-        box = (x + radius + 3, y - 8, x + radius + 3 + 6.5 * len(place.name), y + 4)
-        label = place.name in labelled and not highlight and not any(_overlap(box, b) for b in boxes)
-        if label:
+        box = _label_box(x, y, radius, place.name, frame.width)
+        if box and (place.name not in labelled or highlight or any(_overlap(box, b) for b in boxes)):
+            box = None
+        if box:
             boxes.append(box)
-        circles.append(_circle(x, y, radius, place, label, place.name == highlight))
+        circles.append(_circle(x, y, radius, place, place.name == highlight, box))
     return MapView(width, frame.height, _graticule(frame), tuple(reversed(circles)), _paths(frame))
 
 
@@ -226,9 +230,33 @@ def _sizer(found: Sequence[Place], width: int) -> Callable[[Place], float]:
     return lambda place: (3 + 14 * math.sqrt(place.count / busiest)) * scale if place.count else 2.5 * scale
 
 
-def _circle(x: float, y: float, radius: float, place: Place, label: bool, highlight: bool) -> Circle:
-    """Return a place's circle at (x, y)."""
-    return Circle(svg_number(x, 1), svg_number(y, 1), svg_number(radius, 1), place, label, highlight)
+def _label_box(x: float, y: float, radius: float, name: str, width: int) -> tuple[float, float, float, float] | None:
+    """Return the box of a place's name: right of its circle, else left of it, else None (the map is too narrow)."""
+    wide = text_width(name)
+    start = x + radius + 3
+    if start + wide > width:  # past the right edge, where the map would cut it off
+        start = x - radius - 3 - wide
+    return (start, y - 8, start + wide, y + 4) if start >= 0 else None
+
+
+def _circle(
+    x: float, y: float, radius: float, place: Place, highlight: bool, box: tuple[float, ...] | None = None
+) -> Circle:
+    """Return a place's circle at (x, y), named in the box if there is one."""
+    label_x, anchor = 0.0, "start"
+    if box is not None:  # a name left of its circle is anchored at its end, by the circle
+        label_x, anchor = (box[2], "end") if box[2] < x else (box[0], "start")
+    return Circle(
+        svg_number(x, 1),
+        svg_number(y, 1),
+        svg_number(radius, 1),
+        place,
+        box is not None,
+        highlight,
+        svg_number(label_x, 1),
+        svg_number(y + 4, 1),
+        anchor,
+    )
 
 
 def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:
@@ -243,5 +271,5 @@ def locator(found: Sequence[Place], name: str) -> MapView:
     """
     frame, size = _frame(found, LOCATOR_WIDTH), _sizer(found, LOCATOR_WIDTH)
     here = [p for p in found if p.name == name]
-    circles = tuple(_circle(*frame.point(p.lat, p.lon), size(p), p, False, True) for p in here)
+    circles = tuple(_circle(*frame.point(p.lat, p.lon), size(p), p, True) for p in here)
     return MapView(LOCATOR_WIDTH, frame.height, (), circles, _paths(frame))

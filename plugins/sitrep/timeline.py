@@ -113,7 +113,7 @@ def _weekly_overview(reports: Sequence[Report], month_url: Callable[[date], str]
         n = counts[week]
         tick = _week_tick(week, first=not points, quarterly=quarterly)
         label = f"Week of {week.day} {month_name(week.month)} {week.year}: {n} report{'' if n == 1 else 's'}"
-        points.append(Point(n, label, month_url(first_day[week]) if n else None, tick))
+        points.append(Point(n, label, month_url(first_day[week]) if n else None, tick, week.month == 1))
         week += timedelta(days=7)
     return bar_chart(points, f"Reports per week, {len(reports)} in all")
 
@@ -126,6 +126,7 @@ def _monthly_overview(reports: Sequence[Report], month_url: Callable[[date], str
             month_label(month),
             month_url(date(month.year, month.month, 1)) if month.count else None,
             str(month.year) if month.month == 1 or not index else None,
+            month.month == 1,
         )
         for index, month in enumerate(monthly(reports))
     ]
