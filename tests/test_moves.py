@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from conftest import SETTINGS, report, report_text, run_build
+from conftest import SETTINGS, report, report_text, run_build, run_check
 from sitrep import pipeline
 from sitrep.build import read_settings
 from sitrep.generator import own_settings
@@ -59,6 +59,13 @@ def test_an_old_url_on_a_page_of_the_site_or_in_its_own_folders_is_an_error(site
         "redirect_from pagefind/x/ is in pagefind/, which holds the site's own files (remove it from redirect_from)",
     ]
     assert [p.line for p in outcome.problems] == [6, 6, 6]
+
+
+def test_a_check_finds_an_old_url_on_a_page_of_the_site_as_a_build_does(site_dir):
+    content = site_dir({"reports/2016/01/a.md": report_text("After", redirect_from="[timeline/]")})
+    code, messages = run_check(content)
+    assert code == 1
+    assert "reports/2016/01/a.md:6: redirect_from timeline/ is also a page of the site" in messages
 
 
 def test_a_retitled_report_warns_until_its_old_url_points_to_it(site_dir, tmp_path):

@@ -47,7 +47,7 @@ def run(
     cache: ReadCache | None = None,
     earlier_urls: Mapping[str, object] | None = None,
 ) -> Outcome:
-    """Read and check everything; plan pages only when there is no error (and not just checking).
+    """Read and check everything; plan pages only when there is no error (checking: only for old URLs' clashes).
 
     earlier_urls: the report URLs an earlier build of the output remembered (moves.moved_urls).
     """
@@ -58,8 +58,8 @@ def run(
     index, index_problems = build_index(site.reports, site.registry, config)  # the valid reports, so one run tells all
     spelling = spelling_warnings(site.reports, site.registry)
     problems = sorted(problems + read_problems + index_problems + spelling, key=sort_key)
-    if errors(problems) or check_only:
-        return Outcome(problems, config, site)
+    if errors(problems) or (check_only and not any(report.redirect_from for report in site.reports)):
+        return Outcome(problems, config, site)  # a check plans pages only to find old URLs that clash with them
     pages = plan(site, index, related_reports(site.reports, index, _remember_related(cache)), config)
     data = data_files(site, index, config)
     planned = [*pages, *(Page(d.save_as, d.save_as, "data") for d in data)]
