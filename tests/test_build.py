@@ -477,3 +477,19 @@ def test_a_build_that_fails_while_writing_stops_its_search_run(small_site, tmp_p
     assert len(runs) == 1 and runs[0].poll() is not None
     assert not (tmp_path / "out").exists()
     assert [p.name for p in tmp_path.iterdir() if ".build-" in p.name] == []
+
+
+def test_a_problem_met_twice_is_said_once_and_an_unread_registry_brings_no_false_warnings(site_dir):
+    content = site_dir(
+        {
+            "reports/2016/01/a.md": report_text("A", "2016-01-05", actors="[C++ group, C group, Presidential Council]"),
+            "reports/2016/01/b.md": report_text("B", "2016-01-06", actors="[Presidency Council]"),
+            "entities/actors.yaml": "- name: Presidency Council\n  aliases: [Presidential Council]\n- name: X\n  aliases: a: b\n",
+        }
+    )
+    code, messages = run_check(content)
+    lines = [line.split(" (")[0] for line in messages.splitlines() if ": " in line and "checked" not in line]
+    assert code == 1 and lines == [
+        "content/entities/actors.yaml:4: invalid YAML: mapping values are not allowed in this context",
+        "content/reports/2016/01/a.md:5: actors 'C group' and 'C++ group' would share the URL actors/c-group/",
+    ]  # not "'Presidential Council' looks like 'Presidency Council'": the unread registry ties them

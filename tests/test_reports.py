@@ -194,7 +194,7 @@ def test_report_in_wrong_month_folder_warns():
     raw = b"---\ntitle: T\ndate: 2016-01-31\nregion: W\nactors: []\n---\nx\n"
     result = read_report("reports/2016/02/t.md", raw, CONFIG, Registry())
     assert [p.format() for p in result.problems] == [
-        "reports/2016/02/t.md:3: warning: file is in 2016/02/ but dated 2016-01-31 (move it to 2016/01/)"
+        "reports/2016/02/t.md:3: warning: file is in 2016/02/ but dated 2016-01-31 (move it to 2016/01/, or correct the date)"
     ]
 
 
@@ -209,9 +209,15 @@ def test_entity_registry_problems():
     _, problems = load_registry({"locations": ("locations.yaml", text)})
     assert [p.format() for p in problems] == [
         "locations.yaml:6: lat 100 is outside -90 to 90",
+        "locations.yaml:5: give both lat and lon, or neither",  # C has a lat, out of range, and no lon
         "locations.yaml:7: missing required field 'name'",
         "locations.yaml:3: 'x' is already a name or alias of 'A'",
     ]
+
+
+def test_a_lat_out_of_range_is_not_also_a_missing_one():
+    _, problems = load_registry({"locations": ("locations.yaml", "- name: Foo\n  lat: 132.5\n  lon: 13\n")})
+    assert [p.format() for p in problems] == ["locations.yaml:2: lat 132.5 is outside -90 to 90"]
 
 
 def test_registry_names_that_cannot_each_have_their_own_url_are_errors():
@@ -265,4 +271,35 @@ def test_links_that_cannot_work_are_warnings_at_their_own_line():
         "(write it relative to the report (e.g. ../../02/) or as a full address)",
         "t.md:8: warning: link '#nope' points to no heading or footnote of this report "
         "(a heading's id is 'h-' and its text in lower case, with hyphens for spaces: #h-background)",
+    ]
+
+
+@pytest.mark.parametrize(
+    "actors, warned",
+    [
+        ("ISIS, LNA", "actors 'ISIS, LNA' is read as one name"),
+        ("ISIS; LNA", "actors 'ISIS; LNA' is read as one name"),
+        ("'Smith, John'", ""),  # quoted: one name, as meant
+        ("[ISIS, LNA]", ""),
+    ],
+)
+def test_names_written_as_one_text_with_commas_are_a_warning(actors, warned):
+    result = read_report("t.md", report_text("T", "2016-01-09", actors=actors).encode(), CONFIG, Registry())
+    hint = "(for several names write [First, Second]; quote the text if it is one name)"
+    assert [p.format() for p in result.problems] == ([f"t.md:5: warning: {warned} {hint}"] if warned else [])
+
+
+def test_a_field_other_tools_know_gets_the_field_to_write_instead():
+    raw = b"---\ntitle: T\ndate: 2016-01-12\nregion: W\nactors: []\ndraft: true\n---\nx\n"
+    result = read_report("t.md", raw, CONFIG, Registry())
+    assert [p.format() for p in result.problems] == [
+        "t.md:6: warning: unknown field 'draft' (write 'status: draft' (a report with 'draft: true' is published))"
+    ]
+
+
+def test_a_date_in_curly_quotes_gets_the_hint_to_write_straight_ones():
+    raw = "---\ntitle: T\ndate: “2016-01-12”\nregion: W\nactors: []\n---\nx\n".encode()
+    result = read_report("t.md", raw, CONFIG, Registry())
+    assert [p.format() for p in result.problems] == [
+        "t.md:3: date '“2016-01-12”' is not a date (write straight quotes (\") or none)"
     ]

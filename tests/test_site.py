@@ -156,3 +156,19 @@ def test_report_files_whose_stamp_is_recorded_are_not_read(site_dir, monkeypatch
     site, problems = load_site(content, CONFIG, cache=ReadCache(dict(first.used), sources=sources))
     assert problems == [] and sorted(r.title for r in site.reports) == ["Alpha", "Brave"]
     assert "a.md" not in read and "b.md" in read
+
+
+def test_a_file_named_like_a_report_but_not_read_as_one_is_a_warning(site_dir, monkeypatch):
+    content = site_dir(
+        {
+            "reports/2016/01/a.markdown": report_text("A"),
+            "reports/2016/01/b.MD": report_text("B"),
+            "reports/2016/01/notes.txt": "not a report\n",
+        }
+    )
+    monkeypatch.chdir(content)
+    site, problems = load_site(content, CONFIG)
+    assert site.reports == () and [p.format().split(" (")[0] for p in problems] == [
+        "reports/2016/01/a.markdown:1: warning: not read as a report: its name ends in '.markdown'",
+        "reports/2016/01/b.MD:1: warning: not read as a report: its name ends in '.MD'",
+    ]

@@ -82,3 +82,29 @@ def test_a_character_yaml_refuses_is_reported_at_its_line():
 def test_deep_nesting_is_an_issue_not_a_crash(depth):
     doc = parse("title: x\nauthor: " + "[" * depth + "]" * depth + "\n", first_line=2)
     assert [(i.line, i.message) for i in doc.issues] == [(3, "YAML too deep or too large")]
+
+
+@pytest.mark.parametrize(
+    "text, line, hint",
+    [
+        ("title: Libya: weekly brief\n", 1, "a value holding ': ' must be quoted, e.g. title: \"Libya: weekly brief\""),
+        ("title: x\n\tregion: W\n", 1, "indent with spaces: YAML does not allow tabs"),
+        (
+            "title: x\nregion: W\n\nTripoli clashes resumed overnight\n## Assessment\n",
+            4,
+            "is the closing '---' of the front matter missing above this line?",
+        ),
+    ],
+)
+def test_a_syntax_error_an_author_often_makes_comes_with_a_hint(text, line, hint):
+    [issue] = parse(text).issues
+    assert (issue.line, issue.hint) == (line, hint)
+
+
+def test_a_value_cut_short_by_a_comment_is_noted_but_a_comment_is_not():
+    doc = parse("title: Report #12 on Sirte\nregion: West # the usual comment\nsummary: 'Kept #1'\n")
+    assert doc.data == {"title": "Report", "region": "West", "summary": "Kept #1"}
+    assert [(note.line, note.message) for note in doc.notes] == [
+        (1, "text after ' #' is a YAML comment: read as 'Report'")
+    ]
+    assert doc.plain == {("title",), ("region",)}

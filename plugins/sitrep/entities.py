@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from .problems import Problem, error
+from .problems import Problem, error, warning
 from .schema import Field, check_mapping, names, number_between, text
 from .slugs import NAME_MAX, fits_a_folder, slugify
 from .yamltree import YamlDoc, parse
@@ -82,7 +82,8 @@ def load_registry(sources: Mapping[str, tuple[str, str]]) -> tuple[Registry, lis
     problems: list[Problem] = []
     for facet, (path, source) in sorted(sources.items()):
         doc = parse(source)
-        problems += [error(path, i.line, i.message) for i in doc.issues]
+        problems += [error(path, i.line, i.message, i.hint) for i in doc.issues]
+        problems += [warning(path, note.line, note.message, note.hint) for note in doc.notes]
         found, found_problems = _read_entities(facet, path, doc)
         problems += found_problems + _index(facet, path, found, lookup)
         problems += _slug_clashes(facet, path, found, (lookup, slugs))
@@ -110,7 +111,8 @@ def _check_item(facet: str, path: str, doc: YamlDoc, index: int, item: object) -
     checked = check_mapping(item, FIELDS_BY_FACET[facet], doc, path, at=(index,))
     problems = checked.problems
     values = checked.values
-    if (values.get("lat") is None) != (values.get("lon") is None):
+    given = [item.get(key) is not None if isinstance(item, dict) else False for key in ("lat", "lon")]
+    if given[0] != given[1]:  # as written: a lat out of range is its own problem, not a missing one
         problems.append(error(path, doc.line((index,)), "give both lat and lon, or neither"))
     if any(p.is_error for p in problems) or not values.get("name"):
         return None, problems

@@ -72,7 +72,8 @@ def split(path: str, text: str) -> tuple[Source | None, list[Problem]]:
     if end is None:
         return None, [error(path, 1, "front matter is not closed", "add a '---' line after the fields")]
     front = parse("\n".join(lines[1:end]), first_line=2)
-    problems = [error(path, issue.line, issue.message) for issue in front.issues]
+    problems = [error(path, issue.line, issue.message, issue.hint) for issue in front.issues]
+    problems += [warning(path, note.line, note.message, note.hint) for note in front.notes]
     body = "\n".join(lines[end + 1 :])
     return Source(path, front, body, end + 2), problems
 

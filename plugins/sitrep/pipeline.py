@@ -56,8 +56,10 @@ def run(
         return Outcome(problems)
     site, read_problems = load_site(content_dir, config, render=not check_only, cache=cache)
     index, index_problems = build_index(site.reports, site.registry, config)  # the valid reports, so one run tells all
-    spelling = spelling_warnings(site.reports, site.registry)
-    problems = sorted(problems + read_problems + index_problems + spelling, key=sort_key)
+    unread = any(p.is_error and p.path.endswith(REGISTRY_SUFFIXES) for p in read_problems)
+    spelling = [] if unread else spelling_warnings(site.reports, site.registry)  # the aliases it ties are unknown
+    found = problems + read_problems + index_problems + spelling
+    problems = sorted(dict.fromkeys(found), key=sort_key)  # one problem met twice (two names, one URL) is said once
     if errors(problems) or (check_only and not any(report.redirect_from for report in site.reports)):
         return Outcome(problems, config, site)  # a check plans pages only to find old URLs that clash with them
     pages = plan(site, index, related_reports(site.reports, index, _remember_related(cache)), config)
@@ -69,6 +71,9 @@ def run(
     lost, urls = moved_urls(site.reports, earlier_urls or {})
     found = sorted(problems + clashes + lost, key=sort_key)
     return Outcome(found, config, site, pages, index, navigation(config), data, urls)
+
+
+REGISTRY_SUFFIXES = (".yaml", ".yml")  # the entity registry's files: reports are Markdown
 
 
 def reserved(settings: Mapping[str, object]) -> tuple[str, ...]:

@@ -89,7 +89,18 @@ def _cross_checks(path: str, values: Mapping[str, object], source: Source) -> li
         problems.append(error(path, line(("updated",)), f"updated {updated.iso()} is before date {date.iso()}"))
     if values["slug"] is None and not slugify(str(values["title"])):
         problems.append(error(path, line(("title",)), "title gives an empty slug", "add a 'slug' field"))
-    return problems + _long_slug(path, values, line) + _folder_check(path, date, line(("date",)))
+    problems += _long_slug(path, values, line) + _folder_check(path, date, line(("date",)))
+    return problems + _names_in_one(path, source)
+
+
+def _names_in_one(path: str, source: Source) -> list[Problem]:
+    """Warn of a list field written as one unquoted text with commas: `actors: ISIS, LNA` is one name."""
+    data = source.front.data if isinstance(source.front.data, dict) else {}
+    return [
+        warning(path, source.front.line((name,)), f"{name} '{data[name]}' is read as one name", SEVERAL_HINT)
+        for name, _ in ITEM_FIELDS
+        if (name,) in source.front.plain and isinstance(data.get(name), str) and SEPARATED.search(data[name])
+    ]
 
 
 def _long_slug(path: str, values: Mapping[str, object], line: Callable[..., int]) -> list[Problem]:
@@ -109,7 +120,8 @@ def _folder_check(path: str, date: Moment, line: int) -> list[Problem]:
     expected = f"{date.day:%Y/%m}"
     if found is None or f"{found[1]}/{found[2]}" == expected:
         return []
-    return [warning(path, line, f"file is in {found[1]}/{found[2]}/ but dated {date.iso()}", f"move it to {expected}/")]
+    hint = f"move it to {expected}/, or correct the date"
+    return [warning(path, line, f"file is in {found[1]}/{found[2]}/ but dated {date.iso()}", hint)]
 
 
 def _build(
@@ -177,6 +189,8 @@ def _image_warning(source: Source, line: int, src: str) -> Problem:
 
 
 ITEM_FIELDS = (("region", ""), ("actors", "actors"), ("locations", "locations"))  # (field, registry facet)
+SEPARATED = re.compile(r"[,;]\s")  # what separates names in a list written as one text
+SEVERAL_HINT = "for several names write [First, Second]; quote the text if it is one name"
 
 
 def _lines(source: Source, registry: Registry) -> dict[str, int]:

@@ -99,7 +99,8 @@ def moment(name: str, value: object) -> object:
         return Invalid(f"{name} must be a date, not {describe(value)}", FORMAT_HINT)
     parsed = parse_moment(value)
     if isinstance(parsed, str):
-        return Invalid(f"{name} {parsed}", FORMAT_HINT)
+        curly = value.strip()[:1] in CURLY_QUOTES  # an editor's “smart” quotes are text to YAML, not quotes
+        return Invalid(f"{name} {parsed}", 'write straight quotes (") or none' if curly else FORMAT_HINT)
     return parsed
 
 
@@ -127,6 +128,14 @@ def slug(name: str, value: object) -> object:
 
 
 SITE_PATH_PART = re.compile(r"[A-Za-z0-9._~-]+")
+CURLY_QUOTES = "“”‘’«»„"
+FIELD_HINTS = {  # fields other tools know, and what a report writes instead
+    "draft": "write 'status: draft' (a report with 'draft: true' is published)",
+    "published": "write 'status: published', or leave it out",
+    "tags": "name entities in 'actors', 'locations', 'region' and 'category'",
+    "authors": "write 'author'",
+    "modified": "write 'updated'",
+}
 PLAIN_HINT = "use letters, digits, '.', '_', '~', '-' and slashes, e.g. reports/2016/01/old-title/"
 SITE_PATH_HINT = "give the report's old address, e.g. reports/2016/01/old-title/"
 
@@ -222,5 +231,6 @@ def _unknown_fields(
         if key not in known:
             close = difflib.get_close_matches(str(key).lower(), known, n=1)
             hint = f"did you mean '{close[0]}'?" if close else f"known fields: {', '.join(known)}"
+            hint = FIELD_HINTS.get(str(key).lower(), hint) if "status" in known else hint
             problems.append(warning(path, doc.line((*at, key)), f"unknown field '{key}'", hint))
     return problems

@@ -22,6 +22,7 @@ from .settings import Config
 from .urls import saved_as
 
 REPORT_SUFFIX = ".md"
+LOOK_LIKE_REPORTS = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")  # lower-cased: `.MD` too
 
 
 def label_root(content_dir: Path) -> Path:
@@ -31,14 +32,31 @@ def label_root(content_dir: Path) -> Path:
     return cwd if content.is_relative_to(cwd) else content.parent
 
 
-def report_files(content_dir: Path, config: Config) -> list[str]:
-    """List report files by their path in the content folder, in path order, skipping hidden and editor files."""
+def report_files(content_dir: Path, config: Config) -> tuple[list[str], list[str]]:
+    """List report files by their path in the content folder, in path order, skipping hidden and editor files.
+
+    Also list the files named like a report but not read as one (`.markdown`, `.MD`): a rename would
+    otherwise take a published report off the site without a word.
+    """
     folder = Path(config.reports_dir).as_posix()
     prefix = "" if folder == "." else f"{folder}/"
     if not (content_dir / folder).is_dir():
-        return []
-    found = (name for name, _ in walk_files(content_dir / folder, prefix) if name.endswith(REPORT_SUFFIX))
-    return [name for name in found if not _hidden(name.removeprefix(prefix))]  # strings: pathlib cost 0.6 s at 10k
+        return [], []
+    names = [name for name, _ in walk_files(content_dir / folder, prefix) if not _hidden(name.removeprefix(prefix))]
+    misnamed = [name for name in names if not name.endswith(REPORT_SUFFIX) and _suffix(name) in LOOK_LIKE_REPORTS]
+    return [name for name in names if name.endswith(REPORT_SUFFIX)], misnamed  # strings: pathlib cost 0.6 s at 10k
+
+
+def _suffix(name: str) -> str:
+    """Return a file name's last suffix, lower-cased ('' when it has none)."""
+    stem = name.rsplit("/", 1)[-1]
+    return stem[stem.rfind(".") :].lower() if "." in stem else ""
+
+
+def misnamed_warning(label: str, name: str) -> Problem:
+    """Warn of a file named like a report that is not read as one."""
+    hint = f"rename it to end in '{REPORT_SUFFIX}', or move it out of the reports folder"
+    return warning(label, 1, f"not read as a report: its name ends in '{name[name.rfind('.') :]}'", hint)
 
 
 SHALLOW = "the git history is cut short (a shallow clone): dates and authors taken from git may be wrong"
@@ -165,12 +183,13 @@ def load_site(
     root = label_root(content_dir)
     cache = cache or ReadCache()
     registry, problems = read_registry(content_dir, config, root)
-    files = report_files(content_dir, config)
+    files, misnamed = report_files(content_dir, config)
+    within = _label(content_dir, root)
+    problems += [misnamed_warning(name if within == "." else f"{within}/{name}", name) for name in misnamed]
     history = read_history(content_dir)
     if history and is_shallow(content_dir):
         problems.append(warning(_label(content_dir, root), 0, SHALLOW, "git fetch --unshallow, or fetch-depth: 0"))
     base = digest_bytes(cache.base, Fingerprints().of((config, registry, render)))
-    within = _label(content_dir, root)
     jobs, keys = [], []
     for relative in files:
         path, label = content_dir / relative, relative if within == "." else f"{within}/{relative}"

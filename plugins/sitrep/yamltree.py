@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import yaml
@@ -20,6 +21,13 @@ UNREADABLE = (yaml.YAMLError, ValueError, KeyError, TypeError)  # what PyYAML's 
 Path = tuple[object, ...]
 TOO_BIG = "YAML too deep or too large"
 LINE_SEPARATORS = ("\u2028", "\u2029")  # YAML counts them as line breaks, so later lines would shift
+COMMENT = re.compile(r"[ \t]+#\S")  # after an unquoted value: a comment, though `#12` reads as a number sign
+SYNTAX_HINTS = (  # what a message of PyYAML's means for someone writing a report
+    ("mapping values are not allowed", "a value holding ': ' must be quoted, e.g. title: \"Libya: weekly brief\""),
+    ("found character '\\t'", "indent with spaces: YAML does not allow tabs"),
+    ("tab character", "indent with spaces: YAML does not allow tabs"),
+    ("could not find expected ':'", "is the closing '---' of the front matter missing above this line?"),
+)
 STARTS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
 ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
@@ -41,6 +49,7 @@ class YamlIssue:
 
     line: int
     message: str
+    hint: str = ""
 
 
 @dataclass
@@ -50,6 +59,8 @@ class YamlDoc:
     data: object = None
     lines: dict[Path, int] = field(default_factory=dict)
     issues: list[YamlIssue] = field(default_factory=list)
+    notes: list[YamlIssue] = field(default_factory=list)  # what was read, but perhaps not as meant: warnings
+    plain: set[Path] = field(default_factory=set)  # values written without quotes
 
     def line(self, path: Path, default: int = 0) -> int:
         """Return the line of the value at path, or of its nearest parent."""
@@ -69,7 +80,7 @@ def parse(text: str, first_line: int = 1) -> YamlDoc:
     finally:
         loader.dispose()
     if node is not None:
-        doc.data = _Walker(loader, doc, first_line).build(node, (), 0)
+        doc.data = _Walker(loader, doc, first_line, text.split("\n")).build(node, (), 0)
     return doc
 
 
@@ -125,16 +136,18 @@ def _syntax_issue(exc: yaml.MarkedYAMLError, first_line: int) -> YamlIssue:
     line = first_line + (mark.line if mark else 0)
     problem = (exc.problem or "syntax error").strip()
     context = f" {exc.context.strip()}" if exc.context else ""
-    return YamlIssue(line, f"invalid YAML: {problem}{context}")
+    hint = next((hint for found, hint in SYNTAX_HINTS if found in problem), "")
+    return YamlIssue(line, f"invalid YAML: {problem}{context}", hint)
 
 
 class _Walker:
     """Build Python values from composed nodes, recording lines and limits."""
 
-    def __init__(self, loader: _Loader, doc: YamlDoc, first_line: int) -> None:
+    def __init__(self, loader: _Loader, doc: YamlDoc, first_line: int, text_lines: list[str]) -> None:
         self.loader = loader
         self.doc = doc
         self.first_line = first_line
+        self.text_lines = text_lines
         self.count = 0
 
     def build(self, node: Node, path: Path, depth: int) -> object:
@@ -148,7 +161,21 @@ class _Walker:
             return self._mapping(node, path, depth)
         if isinstance(node, SequenceNode):
             return [self.build(n, (*path, i), depth + 1) for i, n in enumerate(node.value)]
+        if not node.style:  # None from PyYAML's composer, '' from libyaml's
+            self._plain(node, path)
         return self._scalar(node, line)
+
+    def _plain(self, node: ScalarNode, path: Path) -> None:
+        """Note a value written without quotes, and a comment that cut it short (`Report #12` is `Report`)."""
+        self.doc.plain.add(path)
+        end = node.end_mark
+        rest = self.text_lines[end.line][end.column :] if end.line < len(self.text_lines) else ""
+        if node.value and COMMENT.match(rest):
+            hint = "quote the whole value to keep the '#' and what follows"
+            note = YamlIssue(
+                self.first_line + end.line, f"text after ' #' is a YAML comment: read as '{node.value}'", hint
+            )
+            self.doc.notes.append(note)
 
     def _too_big(self, line: int) -> None:
         """Record that the document nests or repeats too much."""
