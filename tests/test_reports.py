@@ -303,3 +303,13 @@ def test_a_date_in_curly_quotes_gets_the_hint_to_write_straight_ones():
     assert [p.format() for p in result.problems] == [
         "t.md:3: date '“2016-01-12”' is not a date (write straight quotes (\") or none)"
     ]
+
+
+def test_link_and_footnote_marks_markdown_left_as_text_are_warnings():
+    body = "See [x](https://x/a page) and\nnote[^missing], [ok](https://x/)[^1], [plain] and `[c](d)`\n\n[^1]: Real.\n"
+    result = read_report("t.md", report_text("T", "2016-01-09", body=body).encode(), CONFIG, Registry())
+    assert [p.format() for p in result.problems] == [
+        "t.md:7: warning: [x](https://x/a page) is not read as a link "
+        "(an address may not hold spaces: write %20, or put it in <angle brackets>)",
+        "t.md:8: warning: footnote [^missing] has no note (add its note at the end: [^missing]: The note's text.)",
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,6 +24,7 @@ SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 BASE_KEY = "sitrep_link_base"  # env key: resolve links and images against this absolute URL
 URL_ATTRIBUTES = {"link_open": "href"}  # what feeds make absolute: render_twice renders these twice
 FOOTNOTE_LINKS = ("footnote_ref", "footnote_anchor")  # links to #fn1 and back: absolute in feeds too
+UNREAD_MARK = re.compile(r"\[\^[^\]\s]+\]|\[[^\]]*\]\([^)]*\)")  # a footnote mark or a link, left as text
 ANCHORED = frozenset({"h2", "h3", "h4"})  # headings given an id, by the level written
 TITLE_LEVEL = "h1"  # the page's title: body headings at this level are moved down one
 Env = dict[str, object]
@@ -38,6 +40,7 @@ class Rendered:
     images: tuple[tuple[int, str], ...] = ()  # (line in the body from 0, src): none is shown as an image
     links: tuple[tuple[int, str], ...] = ()  # (line in the body from 0, href) of each link written
     ids: frozenset[str] = frozenset()  # the ids the body gives its headings and footnotes
+    unread: tuple[tuple[int, str], ...] = ()  # (line from 0, text) of link or footnote marks left as text
 
 
 def is_safe_link(url: str) -> bool:
@@ -130,6 +133,18 @@ def _lines_of(children: list[Token]) -> Iterator[tuple[int, Token]]:
     for child in children:
         yield line, child
         line += child.type in ("softbreak", "hardbreak")
+
+
+def unread_marks(tokens: list[Token]) -> tuple[tuple[int, str], ...]:
+    """Return the link and footnote marks Markdown could not read, left in the text (`[x](a b)`, `[^nowhere]`)."""
+    return tuple(
+        (token.map[0] + line, found[0])
+        for token in tokens
+        if token.type == "inline" and token.map
+        for line, child in _lines_of(token.children or [])
+        if child.type == "text"
+        for found in UNREAD_MARK.finditer(child.content)
+    )
 
 
 def body_ids(tokens: list[Token]) -> frozenset[str]:
@@ -226,9 +241,8 @@ def render(body: str, links: Sequence[Target] = (), feed_base: str = "") -> Rend
     env: Env = {ENV_KEY: links}
     tokens = md.parse(body, env)
     html, feed_html = render_twice(md, tokens, env, {**env, BASE_KEY: feed_base})
-    return Rendered(
-        Markup(html), feed_html, first_paragraph(tokens), images(tokens), written_links(tokens), body_ids(tokens)
-    )
+    found = images(tokens), written_links(tokens), body_ids(tokens), unread_marks(tokens)
+    return Rendered(Markup(html), feed_html, first_paragraph(tokens), *found)
 
 
 def render_twice(md: MarkdownIt, tokens: list[Token], env: Env, feed_env: Env) -> tuple[str, str]:

@@ -141,6 +141,7 @@ def _build(
     )
     problems += [_image_warning(source, line, src) for line, src in rendered.images]
     problems += [found for line, href in rendered.links if (found := _link_warning(source, line, href, rendered.ids))]
+    problems += [_unread_warning(source, line, text) for line, text in rendered.unread]
     report = Report(
         source=source.path,
         title=str(values["title"]),
@@ -177,6 +178,15 @@ def _link_warning(source: Source, line: int, href: str, ids: frozenset[str]) -> 
         hint = "a heading's id is 'h-' and its text in lower case, with hyphens for spaces: #h-background"
         return warning(source.path, at, f"link '{href}' points to no heading or footnote of this report", hint)
     return None
+
+
+def _unread_warning(source: Source, line: int, text: str) -> Problem:
+    """Warn of a link or footnote mark that Markdown left as text."""
+    if text.startswith("[^"):
+        hint = f"add its note at the end: {text}: The note's text."
+        return warning(source.path, source.body_line + line, f"footnote {text} has no note", hint)
+    hint = "an address may not hold spaces: write %20, or put it in <angle brackets>"
+    return warning(source.path, source.body_line + line, f"{text} is not read as a link", hint)
 
 
 def _image_warning(source: Source, line: int, src: str) -> Problem:
