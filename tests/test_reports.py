@@ -190,20 +190,6 @@ def test_an_image_is_a_warning_at_its_line():
     ]
 
 
-def test_report_in_wrong_month_folder_warns():
-    raw = b"---\ntitle: T\ndate: 2016-01-31\nregion: W\nactors: []\n---\nx\n"
-    result = read_report("reports/2016/02/t.md", raw, CONFIG, Registry())
-    assert [p.format() for p in result.problems] == [
-        "reports/2016/02/t.md:3: warning: file is in 2016/02/ but dated 2016-01-31 (move it to 2016/01/, or correct the date)"
-    ]
-
-
-def test_title_without_slug_characters_needs_slug():
-    raw = "---\ntitle: '–––'\ndate: 2016-01-12\nregion: W\nactors: []\n---\n".encode()
-    result = read_report("t.md", raw, CONFIG, Registry())
-    assert [p.format() for p in result.problems] == ["t.md:2: title gives an empty slug (add a 'slug' field)"]
-
-
 def test_entity_registry_problems():
     text = "- name: A\n  aliases: [X]\n- name: B\n  aliases: [x]\n- name: C\n  lat: 100\n- aliases: [Y]\n"
     _, problems = load_registry({"locations": ("locations.yaml", text)})
@@ -289,22 +275,6 @@ def test_names_written_as_one_text_with_commas_are_a_warning(actors, warned):
     assert [p.format() for p in result.problems] == ([f"t.md:5: warning: {warned} {hint}"] if warned else [])
 
 
-def test_a_field_other_tools_know_gets_the_field_to_write_instead():
-    raw = b"---\ntitle: T\ndate: 2016-01-12\nregion: W\nactors: []\ndraft: true\n---\nx\n"
-    result = read_report("t.md", raw, CONFIG, Registry())
-    assert [p.format() for p in result.problems] == [
-        "t.md:6: warning: unknown field 'draft' (write 'status: draft' (a report with 'draft: true' is published))"
-    ]
-
-
-def test_a_date_in_curly_quotes_gets_the_hint_to_write_straight_ones():
-    raw = "---\ntitle: T\ndate: “2016-01-12”\nregion: W\nactors: []\n---\nx\n".encode()
-    result = read_report("t.md", raw, CONFIG, Registry())
-    assert [p.format() for p in result.problems] == [
-        "t.md:3: date '“2016-01-12”' is not a date (write straight quotes (\") or none)"
-    ]
-
-
 def test_link_and_footnote_marks_markdown_left_as_text_are_warnings():
     body = "See [x](https://x/a page) and\nnote[^missing], [ok](https://x/)[^1], [plain] and `[c](d)`\n\n[^1]: Real.\n"
     result = read_report("t.md", report_text("T", "2016-01-09", body=body).encode(), CONFIG, Registry())
@@ -313,3 +283,37 @@ def test_link_and_footnote_marks_markdown_left_as_text_are_warnings():
         "(an address may not hold spaces: write %20, or put it in <angle brackets>)",
         "t.md:8: warning: footnote [^missing] has no note (add its note at the end: [^missing]: The note's text.)",
     ]
+
+
+FRONT = "---\ntitle: T\ndate: 2016-01-12\nregion: W\nactors: []\n{}---\nx\n"
+
+
+@pytest.mark.parametrize(
+    "path, raw, problem",
+    [
+        (
+            "reports/2016/02/t.md",
+            FRONT.replace("2016-01-12", "2016-01-31").format(""),
+            "reports/2016/02/t.md:3: warning: file is in 2016/02/ but dated 2016-01-31 "
+            "(move it to 2016/01/, or correct the date)",
+        ),
+        (
+            "t.md",
+            FRONT.replace("title: T", "title: '–––'").format(""),
+            "t.md:2: title gives an empty slug (add a 'slug' field)",
+        ),
+        (
+            "t.md",
+            FRONT.format("draft: true\n"),
+            "t.md:6: warning: unknown field 'draft' (write 'status: draft' (a report with 'draft: true' is published))",
+        ),
+        (
+            "t.md",
+            FRONT.replace("2016-01-12", "“2016-01-12”").format(""),
+            "t.md:3: date '“2016-01-12”' is not a date (write straight quotes (\") or none)",  # an editor's quotes
+        ),
+    ],
+)
+def test_a_front_matter_mistake_gives_its_one_exact_problem(path, raw, problem):
+    result = read_report(path, raw.encode(), CONFIG, Registry())
+    assert [p.format() for p in result.problems] == [problem]
