@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import gzip
 import itertools
 import json
@@ -143,9 +142,7 @@ def test_parts_grow_as_the_square_root_of_the_report_pages(size, pages, parts):
 
 
 def test_an_indexing_run_survives_its_command_line(tmp_path):
-    run = search.Indexing(
-        tmp_path / "site", GLOB, tmp_path / "old", listing=tmp_path / "pages.json", part_bytes=1000, workers=2
-    )
+    run = search.Indexing(tmp_path / "site", GLOB, tmp_path / "old", listing=tmp_path / "pages.json", part_bytes=1000)
     assert search.Indexing.parse(run.arguments()) == run
     assert search.module_command(run.arguments())[:3] == [sys.executable, "-m", "sitrep.search"]
 
@@ -461,32 +458,6 @@ def test_part_digests_follow_the_pages_bytes_not_the_builds_digests(six_reports,
         assert search.index_site(run) == ""
         bundles.append((site / search.BUNDLE / search.KEYS_FILE).read_text())
     assert bundles[0] == bundles[1]
-
-
-@pytest.mark.parametrize(
-    "pages, rendered, cores, workers",
-    [
-        (1_000, 1, 2, 2),  # an edit: the writers are soon done, and every part may need indexing
-        (1_000, 1_000, 2, 1),  # a cold build: Pagefind beside busy writers, one run at a time
-        (1_000, 499, 2, 2),
-        (1_000, 500, 2, 1),
-        (10_000, 1, 2, 1),  # two runs at once would take the build past 1 GB
-        (1_000, 1, 1, 1),
-    ],
-)
-def test_parts_are_indexed_two_at_a_time_only_when_the_writers_have_little_to_do(
-    monkeypatch, pages, rendered, cores, workers
-):
-    monkeypatch.setattr(search.os, "cpu_count", lambda: cores)
-    assert search.at_once(pages, rendered) == workers
-
-
-def test_parts_indexed_two_at_a_time_are_those_indexed_one_after_another(six_reports, tmp_path):
-    two = dataclasses.replace(in_parts(six_reports), workers=2)
-    assert search.index_site(two) == ""
-    assert by_content(six_reports) == indexed_afresh(six_reports, tmp_path / "one")  # one run at a time
-    keys = (six_reports / search.BUNDLE / search.KEYS_FILE).read_text()
-    assert keys == (tmp_path / "one" / search.BUNDLE / search.KEYS_FILE).read_text()
 
 
 def test_meta_files_lists_a_bundles_fragments_word_indexes_and_filters(six_reports):

@@ -53,7 +53,6 @@ from .search import (
     BUNDLE,
     PAGES_FILE,
     Indexing,
-    at_once,
     cancel_index,
     finish_index,
     fixed_folder,
@@ -307,7 +306,7 @@ class SitrepGenerator(Generator):
         self.digests = self.page_digests(reports, prints)
         reused = self.write_or_link(reports, "report pages")
         if self.settings.get("SITREP_SEARCH", True):  # Pagefind reads only report pages: start it now
-            _searching[self.output_path] = self.start_search(reports, rendered=len(reports) - reused)
+            _searching[self.output_path] = self.start_search(reports)
         else:
             shutil.rmtree(Path(self.output_path) / BUNDLE, ignore_errors=True)  # the spare's
         if self.spare is not None and searched:
@@ -329,11 +328,8 @@ class SitrepGenerator(Generator):
         written = Written(len(site.reports), len(site.drafts), html, feeds, reused, self.digests, self.stamps)
         site_written.send(self, written=written)
 
-    def start_search(self, reports: list[Page], rendered: int) -> Search:
-        """Reuse the previous search bundle when no report page changed; else start Pagefind on them.
-
-        rendered: how many report pages were rendered (not kept), which says how busy the writers will be.
-        """
+    def start_search(self, reports: list[Page]) -> Search:
+        """Reuse the previous search bundle when no report page changed; else start Pagefind on them."""
         key = digest_bytes(BUNDLE, *(self.digests[p.save_as] for p in reports))  # they cover code and versions
         bundle = {name for name in self.manifest.files if name.startswith(f"{BUNDLE}/")}
         output, ahead = Path(self.output_path), _searching.pop(self.output_path, Search([], "", {})).started
@@ -344,8 +340,7 @@ class SitrepGenerator(Generator):
                 link_file(self.previous / name, output / name)
             return Search([], key, self.digests, self.stamps)
         glob, listing = report_pages(self.settings), self.page_listing(reports)
-        workers = at_once(len(reports), rendered)
-        run = Indexing(output, glob, self.previous_bundle(), self.cache_dir, listing, workers=workers)
+        run = Indexing(output, glob, self.previous_bundle(), self.cache_dir, listing)
         return Search(start_index(run, ahead), key, self.digests, self.stamps)  # type: ignore[arg-type]
 
     def page_listing(self, reports: list[Page]) -> Path | None:

@@ -34,10 +34,8 @@ import signal
 import subprocess
 import sys
 import tempfile
-import threading
 from array import array
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -58,7 +56,6 @@ KEYS_FILE = "parts.json"  # in the bundle: each part's digest, so the next build
 OURS = (PARTS_SCRIPT, KEYS_FILE)
 SORT_KEY = "date"  # the sort the search page asks for (themes/sitrep/static/js/search.js)
 PART_BYTES = 12_000_000  # the most report HTML per Pagefind run: about 135 MB of Pagefind memory, 1-1.5 s to index
-SOLO_FROM = 5_000  # report pages: past them, one Pagefind run at a time (all processes stay under 1 GB at 10,000)
 PART_UNIT = 1_000_000  # parts ~ sqrt(report HTML / this): an edit indexes size / parts, a search loads every part
 SORT_ATTRIBUTE = re.compile(rb'data-pagefind-sort="([^"]*)"')
 WORD = re.compile(r"[^\W_](?:.*[^\W_])?", re.DOTALL)  # first to last letter or digit: what is left of a token
@@ -69,7 +66,6 @@ TOKENS_FILE = "search-tokens.pickle"  # in the build cache: the survey's tokens 
 BY_CONTENT = ("fragment", "index", "filter")  # a part's folders of files Pagefind names by content (and pf_meta)
 PAGEFIND_MARK = b"pagefind_dcd"  # what Pagefind's gzipped indexes start with
 STAGE_PREFIX = "sitrep-search-"  # then the search process's id: a killed one's folder is cleared by the next
-_SAYING = threading.Lock()  # one line at a time on stdout, from the threads that make parts
 RAM_FOLDER = Path("/dev/shm")  # links are made and removed here ten times faster than on disk
 
 
@@ -94,19 +90,18 @@ class Indexing:
     cache: Path | None = None  # the build cache: the survey keeps each page's tokens there
     listing: Path | None = None  # the report pages' digests as the build knows them (JSON), so none is re-read
     part_bytes: int = field(default_factory=lambda: PART_BYTES)  # read when made: tests make parts small
-    workers: int = 1  # Pagefind runs at once: two when the build's writers have little to do (see at_once)
 
     def arguments(self) -> list[str]:
         """Return the arguments that make this run (`parse` reads them back)."""
         fields = [str(self.site), self.glob, *(str(path or "") for path in (self.previous, self.cache, self.listing))]
-        return [*fields, str(self.part_bytes), str(self.workers)]
+        return [*fields, str(self.part_bytes)]
 
     @classmethod
     def parse(cls, argv: list[str]) -> Indexing:
         """Read a run from the arguments that `arguments` made."""
-        site, glob, previous, cache, listing, part_bytes, workers = argv
+        site, glob, previous, cache, listing, part_bytes = argv
         optional = [Path(arg) if arg else None for arg in (previous, cache, listing)]
-        return cls(Path(site), glob, *optional, int(part_bytes), int(workers))
+        return cls(Path(site), glob, *optional, int(part_bytes))
 
 
 def pagefind_command(site: Path, glob: str, bundle: Path) -> list[str]:
@@ -423,7 +418,7 @@ def run_pagefind(site: Path, glob: str, bundle: Path) -> str:
 
 
 def index_parts(run: Indexing, pages: list[str], parts: int, given: Mapping[str, str], kept: list[str]) -> str:
-    """Index the pages in parts, run.workers Pagefind runs at a time; return the first failure, else ''.
+    """Index the pages in parts, one Pagefind run after another; return the first failure, else ''.
 
     A part whose pages and words are those of the same part of the bundle being updated (kept:
     its part digests) stays in place; one made from the same as a part of the previous bundle is
@@ -438,20 +433,12 @@ def index_parts(run: Indexing, pages: list[str], parts: int, given: Mapping[str,
     contents = {page: tokens.content(digest) for page, digest in digests.items()}  # published: the same anywhere
     keys = [part_key(glob, vocabulary[1], share, contents, parts) for share in shares]
     known = part_keys(run.previous)
-
-    def make(part: int) -> str:
-        """Make one part (or keep it), and say it is done; return its failure, else ''."""
+    for part, share in enumerate(shares):  # one Pagefind run at a time: beside the writers, two were slower
         made = _made_already(run, part, keys[part], kept, known)
-        failed = "" if made else index_part(run, part, shares[part], vocabulary, whole=bool(kept))
-        with _SAYING:
-            print(part + 1, parts, flush=True)  # for the build's progress lines (follow_parts)
-        return failed
-
-    with ThreadPoolExecutor(max_workers=run.workers) as pool:  # each thread waits on its own Pagefind
-        failures = list(pool.map(make, range(parts)))
-    failed = next(((part, failure) for part, failure in enumerate(failures) if failure), None)
-    if failed is not None:
-        return f"part {failed[0] + 1} of {parts}: {failed[1]}"
+        failed = "" if made else index_part(run, part, share, vocabulary, whole=bool(kept))
+        if failed:
+            return f"part {part + 1} of {parts}: {failed}"
+        print(part + 1, parts, flush=True)  # for the build's progress lines (follow_parts)
     drop_parts(site / BUNDLE, parts)
     (site / BUNDLE / KEYS_FILE).write_text(json.dumps(keys) + "\n", encoding="utf-8")
     return ""
@@ -724,17 +711,6 @@ def index_nothing(run: Indexing) -> str:
     """Index a site with no report pages yet: no bundle (Pagefind fails on nothing; the search page says so)."""
     shutil.rmtree(run.site / BUNDLE, ignore_errors=True)
     return ""
-
-
-def at_once(pages: int, rendered: int) -> int:
-    """Return how many Pagefind runs to make at once: two when few pages are rendered, else one.
-
-    Beside writers with many pages to render (a cold build), two runs were slower than one; after
-    an edit the writers are done at once, and a new word indexes every part again: two runs at once
-    took 0.86-0.92 s for the four parts of 1,000 reports, against 1.19-1.53 s one after another.
-    Not on one core, nor past SOLO_FROM report pages: two runs take twice the memory (135 MB each).
-    """
-    return 2 if rendered * 2 < pages <= SOLO_FROM and (os.cpu_count() or 1) > 1 else 1
 
 
 def part_count(size: int, pages: int, part_bytes: int) -> int:
