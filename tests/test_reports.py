@@ -276,7 +276,10 @@ def test_names_written_as_one_text_with_commas_are_a_warning(actors, warned):
 
 
 def test_link_and_footnote_marks_markdown_left_as_text_are_warnings():
-    body = "See [x](https://x/a page) and\nnote[^missing], [ok](https://x/)[^1], [plain] and `[c](d)`\n\n[^1]: Real.\n"
+    body = (
+        "See [x](https://x/a page) and\nnote[^missing], [ok](https://x/)[^1], [plain] and `[c](d)`"
+        " and [unsafe](javascript:alert(1)), dropped as meant\n\n[^1]: Real.\n"
+    )
     result = read_report("t.md", report_text("T", "2016-01-09", body=body).encode(), CONFIG, Registry())
     assert [p.format() for p in result.problems] == [
         "t.md:7: warning: [x](https://x/a page) is not read as a link "
