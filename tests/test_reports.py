@@ -243,23 +243,6 @@ def test_a_registry_name_with_an_escaped_control_character_is_an_error():
     ]
 
 
-def test_links_that_cannot_work_are_warnings_at_their_own_line():
-    body = (
-        "Intro [root](/reports/) and [relative](../other/) and\n"
-        "[nowhere](#nope), [heading](#h-section-two)[^1], [note](#fn1), [mail](mailto:a@b.c), [far](//x.org/)\n"
-        "![map](map.png)\n\n## Section two\n\n[^1]: Note.\n"
-    )
-    result = read_report("t.md", report_text("T", "2016-01-09", body=body).encode(), CONFIG, Registry())
-    assert [p.format() for p in result.problems] == [
-        "t.md:9: warning: image 'map.png' shown as its description "
-        "(the site publishes no files from the content: describe it, or link to where it is kept)",
-        "t.md:7: warning: link '/reports/' starts at the site's root: under a sub-path it breaks "
-        "(write it relative to the report (e.g. ../../02/) or as a full address)",
-        "t.md:8: warning: link '#nope' points to no heading or footnote of this report "
-        "(a heading's id is 'h-' and its text in lower case, with hyphens for spaces: #h-background)",
-    ]
-
-
 @pytest.mark.parametrize(
     "actors, warned",
     [
@@ -273,19 +256,6 @@ def test_names_written_as_one_text_with_commas_are_a_warning(actors, warned):
     result = read_report("t.md", report_text("T", "2016-01-09", actors=actors).encode(), CONFIG, Registry())
     hint = "(for several names write [First, Second]; quote the text if it is one name)"
     assert [p.format() for p in result.problems] == ([f"t.md:5: warning: {warned} {hint}"] if warned else [])
-
-
-def test_link_and_footnote_marks_markdown_left_as_text_are_warnings():
-    body = (
-        "See [x](https://x/a page) and\nnote[^missing], [ok](https://x/)[^1], [plain] and `[c](d)`"
-        " and [unsafe](javascript:alert(1)), dropped as meant\n\n[^1]: Real.\n"
-    )
-    result = read_report("t.md", report_text("T", "2016-01-09", body=body).encode(), CONFIG, Registry())
-    assert [p.format() for p in result.problems] == [
-        "t.md:7: warning: [x](https://x/a page) is not read as a link "
-        "(an address may not hold spaces: write %20, or put it in <angle brackets>)",
-        "t.md:8: warning: footnote [^missing] has no note (add its note at the end: [^missing]: The note's text.)",
-    ]
 
 
 FRONT = "---\ntitle: T\ndate: 2016-01-12\nregion: W\nactors: []\n{}---\nx\n"
@@ -320,3 +290,35 @@ FRONT = "---\ntitle: T\ndate: 2016-01-12\nregion: W\nactors: []\n{}---\nx\n"
 def test_a_front_matter_mistake_gives_its_one_exact_problem(path, raw, problem):
     result = read_report(path, raw.encode(), CONFIG, Registry())
     assert [p.format() for p in result.problems] == [problem]
+
+
+@pytest.mark.parametrize(
+    "body, problems",
+    [
+        (  # links that cannot work, each at its own line, not its paragraph's first
+            "Intro [root](/reports/) and [relative](../other/) and\n"
+            "[nowhere](#nope), [heading](#h-section-two)[^1], [note](#fn1), [mail](mailto:a@b.c), [far](//x.org/)\n"
+            "![map](map.png)\n\n## Section two\n\n[^1]: Note.\n",
+            [
+                "t.md:9: warning: image 'map.png' shown as its description "
+                "(the site publishes no files from the content: describe it, or link to where it is kept)",
+                "t.md:7: warning: link '/reports/' starts at the site's root: under a sub-path it breaks "
+                "(write it relative to the report (e.g. ../../02/) or as a full address)",
+                "t.md:8: warning: link '#nope' points to no heading or footnote of this report "
+                "(a heading's id is 'h-' and its text in lower case, with hyphens for spaces: #h-background)",
+            ],
+        ),
+        (  # marks Markdown left as text; a link with a scheme that is not allowed is dropped as meant
+            "See [x](https://x/a page) and\nnote[^missing], [ok](https://x/)[^1], [plain] and `[c](d)`"
+            " and [unsafe](javascript:alert(1))\n\n[^1]: Real.\n",
+            [
+                "t.md:7: warning: [x](https://x/a page) is not read as a link "
+                "(an address may not hold spaces: write %20, or put it in <angle brackets>)",
+                "t.md:8: warning: footnote [^missing] has no note (add its note at the end: [^missing]: The note's text.)",
+            ],
+        ),
+    ],
+)
+def test_what_cannot_work_in_a_body_is_a_warning_at_its_line(body, problems):
+    result = read_report("t.md", report_text("T", "2016-01-09", body=body).encode(), CONFIG, Registry())
+    assert [p.format() for p in result.problems] == problems
