@@ -82,13 +82,14 @@ def test_a_shallow_clone_is_warned_about_as_its_git_dates_may_be_wrong(repo, tmp
 def test_git_dates_and_author_on_pages_and_feeds(repo, tmp_path):
     assert run_build(repo / "content", tmp_path / "out")[0] == 0
     page = (tmp_path / "out/reports/2016/01/alpha/index.html").read_text()
-    assert '<dt>Filed</dt><dd><time datetime="2016-01-07T10:00:00+01:00">7 January 2016, 10:00 UTC+01:00</time>' in page
-    assert '<dt>Updated</dt><dd><time datetime="2016-01-09T12:30:00+01:00">' in page
+    # committed at 10:00+01:00 and 12:30+01:00: shown in the site's zone (TIMEZONE = "UTC")
+    assert '<dt>Filed</dt><dd><time datetime="2016-01-07T09:00:00+00:00">7 January 2016, 09:00 UTC</time>' in page
+    assert '<dt>Updated</dt><dd><time datetime="2016-01-09T11:30:00+00:00">' in page
     assert "<dt>Author</dt><dd>Ann Analyst</dd>" in page  # the first commit's author
     bravo = (tmp_path / "out/reports/2016/01/bravo/index.html").read_text()
     assert "<dt>Author</dt><dd>Named Author</dd>" in bravo and "<dt>Updated</dt>" not in bravo  # one commit only
     feed = (tmp_path / "out/feeds/all.atom.xml").read_text()
-    assert "<updated>2016-01-09T12:30:00+01:00</updated>" in feed
+    assert "<updated>2016-01-09T11:30:00+00:00</updated>" in feed
 
 
 def run_check(content: Path, **options) -> tuple[int, str]:
@@ -356,3 +357,23 @@ def test_a_locale_that_is_not_utf8_runs_the_command_again_in_utf8_mode(monkeypat
     monkeypatch.setattr(sys, "flags", SimpleNamespace(utf8_mode=0))
     cli.in_utf8_mode()
     assert started == [(sys.executable, [sys.executable, "-X", "utf8", "-m", "invoke", "build"])]
+
+
+def test_git_times_are_read_in_the_sites_zone_whoever_committed():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from sitrep.entities import Registry
+    from sitrep.history import FileHistory
+    from sitrep.reports import read_report, with_history
+    from sitrep.settings import load
+
+    report = read_report("t.md", report_text("T", "2016-01-05").encode(), load({})[0], Registry()).report
+    instant = "2016-01-09T23:30:00+00:00"
+    seen = set()
+    for offset in ("+00:00", "+14:00", "-10:00"):  # one instant, committed from three zones
+        when = datetime.fromisoformat(instant).astimezone(datetime.fromisoformat(f"2016-01-01T00:00{offset}").tzinfo)
+        history = FileHistory(when, when, "Ann", 2)
+        found = with_history(report, history, ZoneInfo("Africa/Tripoli"))  # UTC+2 in 2016
+        seen.add((found.created.iso(), found.updated.iso()))
+    assert seen == {("2016-01-10T01:30:00+02:00", "2016-01-10T01:30:00+02:00")}

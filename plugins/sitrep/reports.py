@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
+from datetime import datetime, tzinfo
 from urllib.parse import unquote, urljoin
 
 from markupsafe import Markup
@@ -75,7 +76,7 @@ def read_report(
     report, more = _build(source, values, config, registry, render_body)
     report = replace(report, path=content_path or path)
     if history is not None:
-        report = with_history(report, history)
+        report = with_history(report, history, config.timezone)
     return Read(report, problems + more)
 
 
@@ -215,13 +216,22 @@ def _lines(source: Source, registry: Registry) -> dict[str, int]:
     return lines
 
 
-def with_history(report: Report, history: FileHistory) -> Report:
-    """Fill what front matter left out from git: author, created, updated (when edited since)."""
-    created = Moment(history.created.date(), history.created)
-    changed = Moment(history.updated.date(), history.updated)
+def with_history(report: Report, history: FileHistory, zone: tzinfo) -> Report:
+    """Fill what front matter left out from git: author, created, updated (when edited since).
+
+    Git's times are read in the site's zone, as a bare date is: a commit's own offset is the
+    committer's, and the same instant committed from another zone gave other pages.
+    """
+    created = _moment(history.created.astimezone(zone))
+    changed = _moment(history.updated.astimezone(zone))
     edited = history.commits > 1 and changed.day >= report.date.day
     updated = report.updated or (changed if edited else None)
     return replace(report, author=report.author or history.author, created=created, updated=updated)
+
+
+def _moment(when: datetime) -> Moment:
+    """Return an instant as a Moment on its day."""
+    return Moment(when.date(), when)
 
 
 LINKED_FACETS = (("actors", "Actor"), ("locations", "Location"))  # regions and categories are common words
