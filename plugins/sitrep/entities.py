@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from .problems import Problem, error, warning
 from .schema import Field, check_mapping, names, number_between, text
-from .slugs import NAME_MAX, fits_a_folder, slugify
+from .slugs import slug_fault, slugify
 from .yamltree import YamlDoc, parse
 
 FACETS = ("actors", "locations")
@@ -157,10 +157,9 @@ def _slug_trouble(
 ) -> list[tuple[str, str]]:
     """Return what is wrong with the URL slug of an entity's name or alias, as (message, hint)."""
     slug = slugify(name)
-    if not slug:
-        return [(f"'{name}' gives an empty URL slug", "spell it with letters or digits")] if name == entity.name else []
-    if not fits_a_folder(slug):
-        return [(f"'{name[:40]}...' gives a URL slug longer than a folder name can be ({NAME_MAX})", "shorten it")]
+    fault = slug_fault(name, slug)
+    if fault:
+        return [fault] if slug or name == entity.name else []  # an alias that gives none simply has no URL
     owner, said = slugs.setdefault((facet, slug), (entity, name))
     if owner is entity:
         return []

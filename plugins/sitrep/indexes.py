@@ -17,7 +17,7 @@ from .facets import BY_KEY, FACETS
 from .model import Redirect, Report
 from .problems import Problem, error
 from .settings import Config
-from .slugs import NAME_MAX, fits_a_folder, slugify
+from .slugs import slug_fault, slugify
 from .urls import entity_place
 
 CO_OCCURRING_FACETS = ("actors", "locations")
@@ -173,11 +173,10 @@ def _slug_trouble(slug: str, keys: list[Key], refs: Mapping[Key, EntityRef]) -> 
     """Say what is wrong with a slug the names at keys give (message, hint), if anything."""
     first = refs[keys[0]]
     kind = BY_KEY[first.facet].singular.lower()
-    if not slug:
-        return f"{kind} '{first.name}' gives an empty URL slug", "spell it with letters or digits"
-    if not fits_a_folder(slug):
-        message = f"{kind} '{first.name[:40]}...' gives a URL slug longer than a folder name can be ({NAME_MAX})"
-        return message, "shorten it, or register a short name with this as an alias"
+    fault = slug_fault(first.name, slug)
+    if fault:
+        register = ", or register a short name with this as an alias" if slug else ""
+        return f"{kind} {fault[0]}", fault[1] + register
     if len(keys) > 1:
         names = " and ".join(f"'{refs[k].name}'" for k in keys)
         message = f"{BY_KEY[first.facet].key} {names} would share the URL {first.url}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
@@ -106,45 +106,25 @@ def _image(renderer: RendererHTML, tokens: list[Token], idx: int, options: objec
     return f'<span class="missing-image">{label}</span>'
 
 
-def images(tokens: list[Token]) -> tuple[tuple[int, str], ...]:
-    """Return each image with its line in the body (from 0) and its source."""
-    return _inline_attributes(tokens, "image", "src")
+Marks = tuple[tuple[int, str], ...]  # (line in the body from 0, what) of each
+MARKED = {"image": "src", "link_open": "href"}  # the inline tokens a body's checks look at, by their attribute
+BREAKS = ("softbreak", "hardbreak")
 
 
-def written_links(tokens: list[Token]) -> tuple[tuple[int, str], ...]:
-    """Return each link with its line in the body (from 0) and its target."""
-    return _inline_attributes(tokens, "link_open", "href")
-
-
-def _inline_attributes(tokens: list[Token], kind: str, attribute: str) -> tuple[tuple[int, str], ...]:
-    """Return an attribute of each inline token of a kind, with its line in the body (from 0)."""
-    return tuple(
-        (token.map[0] + line, str(child.attrGet(attribute) or ""))
-        for token in tokens
-        if token.type == "inline" and token.map
-        for line, child in _lines_of(token.children or [])
-        if child.type == kind
-    )
-
-
-def _lines_of(children: list[Token]) -> Iterator[tuple[int, Token]]:
-    """Give each inline token with the line it is on, counted from its paragraph's first."""
-    line = 0
-    for child in children:
-        yield line, child
-        line += child.type in ("softbreak", "hardbreak")
-
-
-def unread_marks(tokens: list[Token]) -> tuple[tuple[int, str], ...]:
-    """Return the link and footnote marks Markdown could not read, left in the text (`[x](a b)`, `[^nowhere]`)."""
-    return tuple(
-        (token.map[0] + line, found[0])
-        for token in tokens
-        if token.type == "inline" and token.map
-        for line, child in _lines_of(token.children or [])
-        if child.type == "text"
-        for found in UNREAD_MARK.finditer(child.content)
-    )
+def body_marks(tokens: list[Token]) -> tuple[Marks, Marks, Marks]:
+    """Return a body's images, links and marks left as text (`[x](a b)`, `[^x]`), each at its line, in one pass."""
+    found: dict[str, list[tuple[int, str]]] = {"image": [], "link_open": [], "text": []}
+    for token in tokens:
+        if token.type != "inline" or not token.map:
+            continue
+        line = token.map[0]  # counted on from the paragraph's first line at each break
+        for child in token.children or ():
+            if child.type in MARKED:
+                found[child.type].append((line, str(child.attrGet(MARKED[child.type]) or "")))
+            elif child.type == "text" and "[" in child.content:
+                found["text"] += [(line, mark[0]) for mark in UNREAD_MARK.finditer(child.content)]
+            line += child.type in BREAKS
+    return tuple(found["image"]), tuple(found["link_open"]), tuple(found["text"])
 
 
 def body_ids(tokens: list[Token]) -> frozenset[str]:
@@ -241,8 +221,8 @@ def render(body: str, links: Sequence[Target] = (), feed_base: str = "") -> Rend
     env: Env = {ENV_KEY: links}
     tokens = md.parse(body, env)
     html, feed_html = render_twice(md, tokens, env, {**env, BASE_KEY: feed_base})
-    found = images(tokens), written_links(tokens), body_ids(tokens), unread_marks(tokens)
-    return Rendered(Markup(html), feed_html, first_paragraph(tokens), *found)
+    pictures, links, unread = body_marks(tokens)
+    return Rendered(Markup(html), feed_html, first_paragraph(tokens), pictures, links, body_ids(tokens), unread)
 
 
 def render_twice(md: MarkdownIt, tokens: list[Token], env: Env, feed_env: Env) -> tuple[str, str]:

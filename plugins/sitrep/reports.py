@@ -38,6 +38,14 @@ REPORT_FIELDS = (
     Field("updated", moment),
     Field("redirect_from", site_urls, default=()),
 )
+INSTEAD = {  # fields other tools know, and what a report writes instead
+    "draft": "write 'status: draft' (a report with 'draft: true' is published)",
+    "published": "write 'status: published', or leave it out",
+    "tags": "name entities in 'actors', 'locations', 'region' and 'category'",
+    "authors": "write 'author'",
+    "modified": "write 'updated'",
+}
+
 _FOLDER_DATE = re.compile(r"(?:^|/)(\d{4})/(\d{2})/")
 
 
@@ -66,7 +74,7 @@ def read_report(
     problems += split_problems
     if source is None or (source.front.data is None and split_problems):
         return Read(None, problems)  # a YAML syntax error: field checks would only repeat it
-    checked = check_mapping(source.front.data, REPORT_FIELDS, source.front, path, missing_line=1)
+    checked = check_mapping(source.front.data, REPORT_FIELDS, source.front, path, missing_line=1, instead=INSTEAD)
     problems += checked.problems
     values = checked.values
     if not any(p.is_error for p in problems):
@@ -96,7 +104,7 @@ def _cross_checks(path: str, values: Mapping[str, object], source: Source) -> li
 
 def _names_in_one(path: str, source: Source) -> list[Problem]:
     """Warn of a list field written as one unquoted text with commas: `actors: ISIS, LNA` is one name."""
-    data = source.front.data if isinstance(source.front.data, dict) else {}
+    data = _fields(source)
     return [
         warning(path, source.front.line((name,)), f"{name} '{data[name]}' is read as one name", SEVERAL_HINT)
         for name, _ in ITEM_FIELDS
@@ -207,13 +215,18 @@ SEVERAL_HINT = "for several names write [First, Second]; quote the text if it is
 def _lines(source: Source, registry: Registry) -> dict[str, int]:
     """Return the line of each field, and of each name in a list field as 'field:name key' (for entity problems)."""
     lines = {key[0]: line for key, line in source.front.lines.items() if len(key) == 1}
-    data = source.front.data if isinstance(source.front.data, dict) else {}
+    data = _fields(source)
     for field_name, facet in ITEM_FIELDS:
         items = data.get(field_name)
         for index, given in enumerate(items if isinstance(items, list) else []):
             name = registry.canonical(facet, str(given)) if facet else str(given)
             lines.setdefault(f"{field_name}:{name_key(name)}", source.front.line((field_name, index)))
     return lines
+
+
+def _fields(source: Source) -> Mapping[str, object]:
+    """Return the front matter's fields as written ({} when it is no mapping)."""
+    return source.front.data if isinstance(source.front.data, dict) else {}
 
 
 def with_history(report: Report, history: FileHistory, zone: tzinfo) -> Report:

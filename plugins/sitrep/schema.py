@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from types import MappingProxyType
 
 from .dates import FORMAT_HINT, parse_moment
 from .frontmatter import REMOVED as CONTROL
@@ -129,13 +130,6 @@ def slug(name: str, value: object) -> object:
 
 SITE_PATH_PART = re.compile(r"[A-Za-z0-9._~-]+")
 CURLY_QUOTES = "“”‘’«»„"
-FIELD_HINTS = {  # fields other tools know, and what a report writes instead
-    "draft": "write 'status: draft' (a report with 'draft: true' is published)",
-    "published": "write 'status: published', or leave it out",
-    "tags": "name entities in 'actors', 'locations', 'region' and 'category'",
-    "authors": "write 'author'",
-    "modified": "write 'updated'",
-}
 PLAIN_HINT = "use letters, digits, '.', '_', '~', '-' and slashes, e.g. reports/2016/01/old-title/"
 SITE_PATH_HINT = "give the report's old address, e.g. reports/2016/01/old-title/"
 
@@ -189,14 +183,23 @@ class Checked:
 
 
 def check_mapping(
-    data: object, fields: Sequence[Field], doc: YamlDoc, path: str, at: Path = (), missing_line: int = 0
+    data: object,
+    fields: Sequence[Field],
+    doc: YamlDoc,
+    path: str,
+    at: Path = (),
+    missing_line: int = 0,
+    instead: Mapping[str, str] = MappingProxyType({}),
 ) -> Checked:
-    """Check a YAML mapping against a field table; report every problem."""
+    """Check a YAML mapping against a field table; report every problem.
+
+    instead: for fields other tools know, what to write in their place (the hint of their warning).
+    """
     line = doc.line(at, missing_line)
     if not isinstance(data, dict):
         return Checked({}, [error(path, line, f"expected a mapping of fields, found {describe(data)}")])
     values: dict[str, object] = {}
-    problems = _unknown_fields(data, fields, doc, path, at)
+    problems = _unknown_fields(data, fields, doc, path, at, instead)
     for field in fields:
         value, problem = _check_field(field, data, doc, path, at, missing_line or line)
         values[field.name] = value
@@ -222,7 +225,7 @@ def _check_field(
 
 
 def _unknown_fields(
-    data: Mapping[str, object], fields: Sequence[Field], doc: YamlDoc, path: str, at: Path
+    data: Mapping[str, object], fields: Sequence[Field], doc: YamlDoc, path: str, at: Path, instead: Mapping[str, str]
 ) -> list[Problem]:
     """Warn about fields the table does not know, suggesting the closest one."""
     known = [f.name for f in fields]
@@ -231,6 +234,6 @@ def _unknown_fields(
         if key not in known:
             close = difflib.get_close_matches(str(key).lower(), known, n=1)
             hint = f"did you mean '{close[0]}'?" if close else f"known fields: {', '.join(known)}"
-            hint = FIELD_HINTS.get(str(key).lower(), hint) if "status" in known else hint
+            hint = instead.get(str(key).lower(), hint)
             problems.append(warning(path, doc.line((*at, key)), f"unknown field '{key}'", hint))
     return problems

@@ -44,7 +44,6 @@ import cbor2
 
 from . import pagetext
 from .cache import digest_bytes, link_file, load_json_dict, load_keyed, save_keyed, walk_files
-from .pagetext import indexed_text
 from .problems import Problem, error
 from .progress import Progress
 
@@ -215,7 +214,7 @@ def sort_value(page: bytes) -> str:
 
 def page_tokens(page: bytes) -> list[str]:
     """Return the whitespace-separated tokens of the text Pagefind indexes of a page."""
-    return indexed_text(page).split()
+    return pagetext.indexed_text(page).split()
 
 
 def fold(token: str) -> str:

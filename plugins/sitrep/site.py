@@ -6,6 +6,7 @@ import functools
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from os.path import splitext
 from pathlib import Path
 from typing import NamedTuple
 
@@ -43,20 +44,14 @@ def report_files(content_dir: Path, config: Config) -> tuple[list[str], list[str
     if not (content_dir / folder).is_dir():
         return [], []
     names = [name for name, _ in walk_files(content_dir / folder, prefix) if not _hidden(name.removeprefix(prefix))]
-    misnamed = [name for name in names if not name.endswith(REPORT_SUFFIX) and _suffix(name) in LOOK_LIKE_REPORTS]
+    misnamed = [n for n in names if not n.endswith(REPORT_SUFFIX) and splitext(n)[1].lower() in LOOK_LIKE_REPORTS]
     return [name for name in names if name.endswith(REPORT_SUFFIX)], misnamed  # strings: pathlib cost 0.6 s at 10k
-
-
-def _suffix(name: str) -> str:
-    """Return a file name's last suffix, lower-cased ('' when it has none)."""
-    stem = name.rsplit("/", 1)[-1]
-    return stem[stem.rfind(".") :].lower() if "." in stem else ""
 
 
 def misnamed_warning(label: str, name: str) -> Problem:
     """Warn of a file named like a report that is not read as one."""
     hint = f"rename it to end in '{REPORT_SUFFIX}', or move it out of the reports folder"
-    return warning(label, 1, f"not read as a report: its name ends in '{name[name.rfind('.') :]}'", hint)
+    return warning(label, 1, f"not read as a report: its name ends in '{splitext(name)[1]}'", hint)
 
 
 SHALLOW = "the git history is cut short (a shallow clone): dates and authors taken from git may be wrong"

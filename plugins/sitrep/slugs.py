@@ -17,6 +17,15 @@ def fits_a_folder(name: str) -> bool:
     return len(name.encode()) <= NAME_MAX
 
 
+def slug_fault(name: str, slug: str) -> tuple[str, str] | None:
+    """Say why a name's URL slug cannot name a folder, as (message starting with the name, hint); else None."""
+    if not slug:
+        return f"'{name}' gives an empty URL slug", "spell it with letters or digits"
+    if not fits_a_folder(slug):
+        return f"'{name[:40]}...' gives a URL slug longer than a folder name can be ({NAME_MAX})", "shorten it"
+    return None
+
+
 def slugify(text: str) -> str:
     """Return a lowercase ASCII slug with hyphens ("Es Sider" -> "es-sider")."""
     ascii_text = unidecode(_APOSTROPHES.sub("", text)).lower()
