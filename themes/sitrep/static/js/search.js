@@ -1,18 +1,27 @@
 // Start Pagefind's UI: newest reports first; ?q=word in the address searches at once.
 // A large site's index comes in parts (pagefind/parts.js lists them, beside the main bundle): merge them.
+//
+// The index, its parts and every filter are loaded before the UI starts. Pagefind's UI loads the
+// filters without waiting for them, and a search counts only the filters loaded by then: the UI then
+// keeps the first answer's filter groups, so a search made at once (from the address, or typed
+// quickly on a slow network) lacked groups until the next search.
 window.addEventListener("DOMContentLoaded", function () {
   var bundle = document.querySelector("script[src$='pagefind-ui.js']").src;
   var parts = (window.sitrepSearchParts || []).map(function (folder) {
-    return { bundlePath: new URL(folder, bundle).pathname };
+    return new URL(folder, bundle).pathname;
   });
-  var ui = new PagefindUI({
-    element: "#search",
-    mergeIndex: parts,
-    showSubResults: true,
-    showImages: false,
-    sort: { date: "desc" },
-    translations: { placeholder: "Search reports" }
-  });
+  var start = function () {
+    var ui = new PagefindUI({
+      element: "#search",
+      showSubResults: true,
+      showImages: false,
+      sort: { date: "desc" },
+      translations: { placeholder: "Search reports" }
+    });
+    label();
+    var query = new URLSearchParams(window.location.search).get("q");
+    if (query) ui.triggerSearch(query);
+  };
   // Tie the page's label to Pagefind's input, which has no id of its own, and show it: hidden until
   // there is an input to label (without JavaScript there is none).
   var label = function () {
@@ -21,7 +30,14 @@ window.addEventListener("DOMContentLoaded", function () {
     input.id = "search-input";
     document.querySelector(".search-label").hidden = false;
   };
-  label();
-  var query = new URLSearchParams(window.location.search).get("q");
-  if (query) ui.triggerSearch(query);
+  // The UI imports the same module (one per address), so it finds the parts merged and the filters loaded.
+  import(new URL("pagefind.js", bundle).href)
+    .then(function (pagefind) {
+      var merged = parts.reduce(function (done, part) {
+        return done.then(function () { return pagefind.mergeIndex(part); });
+      }, Promise.resolve());
+      return merged.then(function () { return pagefind.filters(); });
+    })
+    .catch(function () {}) // the UI, started anyway, says what failed
+    .then(start);
 });
