@@ -319,6 +319,8 @@ def test_a_front_matter_mistake_gives_its_one_exact_problem(path, raw, problem):
         ),
     ],
 )
-def test_what_cannot_work_in_a_body_is_a_warning_at_its_line(body, problems):
-    result = read_report("t.md", report_text("T", "2016-01-09", body=body).encode(), CONFIG, Registry())
+@pytest.mark.parametrize("render_body", [True, False], ids=["build", "check"])  # a check finds them too
+def test_what_cannot_work_in_a_body_is_a_warning_at_its_line(body, problems, render_body):
+    raw = report_text("T", "2016-01-09", body=body).encode()
+    result = read_report("t.md", raw, CONFIG, Registry(), render_body=render_body)
     assert [p.format() for p in result.problems] == problems

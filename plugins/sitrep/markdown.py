@@ -221,8 +221,18 @@ def render(body: str, links: Sequence[Target] = (), feed_base: str = "") -> Rend
     env: Env = {ENV_KEY: links}
     tokens = md.parse(body, env)
     html, feed_html = render_twice(md, tokens, env, {**env, BASE_KEY: feed_base})
+    return _found(tokens, Markup(html), feed_html)
+
+
+def inspect(body: str) -> Rendered:
+    """Parse a body without rendering it: what a check needs (first paragraph, images, links, ids, marks as text)."""
+    return _found(parser().parse(body, {ENV_KEY: ()}), Markup(), "")
+
+
+def _found(tokens: list[Token], html: Markup, feed_html: str) -> Rendered:
+    """Return a body's rendering with what its tokens show besides: first paragraph, images, links, ids, marks."""
     pictures, links, unread = body_marks(tokens)
-    return Rendered(Markup(html), feed_html, first_paragraph(tokens), pictures, links, body_ids(tokens), unread)
+    return Rendered(html, feed_html, first_paragraph(tokens), pictures, links, body_ids(tokens), unread)
 
 
 def render_twice(md: MarkdownIt, tokens: list[Token], env: Env, feed_env: Env) -> tuple[str, str]:

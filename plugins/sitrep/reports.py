@@ -8,14 +8,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime, tzinfo
 from urllib.parse import unquote, urljoin
 
-from markupsafe import Markup
-
 from .autolink import Target
 from .dates import Moment
 from .entities import Registry, name_key
 from .frontmatter import Source, decode, split
 from .history import FileHistory
-from .markdown import Rendered, first_paragraph, is_remote, parser, render
+from .markdown import inspect, is_remote, render
 from .model import Report
 from .problems import Problem, error, warning
 from .schema import Field, check_mapping, choice, moment, names, site_urls, slug, some_names, text
@@ -142,8 +140,8 @@ def _build(
     url, save_as = config.report.format(slug=slug_, date=date.day)
     if render_body:
         rendered = render(source.body, _link_targets(values, url, config, registry), urljoin(config.site_url, url))
-    else:  # checking only: the summary is all that is needed from the body, and only when not given
-        rendered = Rendered(Markup(), "", "" if values["summary"] else first_paragraph(parser().parse(source.body)))
+    else:  # checking only: what the body's warnings need, without its HTML
+        rendered = inspect(source.body)
     summary = str(values["summary"] or rendered.first_paragraph)
     problems = (
         [] if summary else [warning(source.path, 1, "no summary and no first paragraph", "add a 'summary' field")]
