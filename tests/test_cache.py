@@ -153,7 +153,9 @@ def test_stamp_of_a_missing_file_is_none(tmp_path):
 SITE = {
     "reports/2016/01/zliten.md": report_text("Zliten bomb", "2016-01-07", actors="[IS]", locations="[Zliten]"),
     "reports/2016/01/cabinet.md": report_text("Cabinet named", "2016-01-19", actors="[Presidency Council]"),
-    "reports/2016/01/talks.md": report_text("Talks resume", "2016-01-21", actors="[IS, Presidency Council]"),
+    "reports/2016/01/talks.md": report_text(
+        "Talks resume", "2016-01-21", actors="[IS, Presidency Council]", body="After [the cabinet](cabinet.md).\n"
+    ),
     "reports/2016/01/secret.md": report_text("Secret draft", "2016-01-20", status="draft"),
     "entities/actors.yaml": "- name: Islamic State\n  aliases: [IS, ISIS, Daesh]\n",
     "entities/locations.yaml": "- name: Zliten\n  lat: 32.47\n  lon: 14.57\n",  # on the map, with its dates
@@ -192,7 +194,23 @@ def test_a_title_edit_changes_every_page_listing_the_report(tmp_path):
     changed = {name for name in before if name in after and before[name] != after[name]}
     assert {"index.html", "timeline/index.html", "actors/presidency-council/index.html"} <= changed
     assert {"data/reports.json", "data/reports.csv"} <= changed
-    assert "actors/islamic-state/feed.atom.xml" not in changed
+    assert "locations/zliten/feed.atom.xml" not in changed  # Zliten's one report neither is nor links to it
+
+
+LINKED = {  # Alpha links to Gamma, which is neither its neighbour nor related to it
+    "reports/2016/01/a.md": report_text("Alpha", "2016-01-01", body="See [Gamma](../03/c.md).\n"),
+    "reports/2016/02/b.md": report_text("Beta", "2016-02-01"),
+    "reports/2016/03/c.md": report_text("Gamma", "2016-03-01", region="Eastern"),
+}
+
+
+def test_a_linked_report_moving_changes_the_page_of_the_report_linking_to_it(tmp_path):
+    content = write_tree(tmp_path / "content", LINKED)
+    before = digests(content)
+    write_tree(content, {"reports/2016/03/c.md": LINKED["reports/2016/03/c.md"].replace("Gamma", "Delta")})
+    after = digests(content)
+    changed = sorted(name for name in before if name in after and before[name] != after[name])
+    assert "reports/2016/01/alpha/index.html" in changed
 
 
 EDITS = {

@@ -132,3 +132,12 @@ def test_an_h1_leaves_the_ids_of_the_other_headings_as_they_were():
     assert heading_ids("## Title\n\n#### Four\n") == ["h-title", "h-four"]
     assert heading_ids("# Title\n\n## Title\n\n#### Four\n") == ["h-title-1", "h-title", "h-four"]
     assert render("# Title\n\n#### Four\n").html == '<h2 id="h-title">Title</h2>\n<h5 id="h-four">Four</h5>\n'
+
+
+def test_links_to_report_files_are_marked_until_every_report_is_read_and_kept_as_written():
+    body = "[a](../01/a.md#h-x) [far](https://x.org/b.md) [root](/c.md) [caps](D.MD) [page](../01/a/)\n"
+    rendered = render(body, feed_base="https://desk.example/r/")
+    assert rendered.html.count('href="sitrep-report:') == 2 and 'href="sitrep-report:1">caps' in rendered.html
+    assert 'href="sitrep-report:0">a' in rendered.feed_html  # not made absolute: crosslinks does that
+    assert rendered.reports == ((0, "../01/a.md#h-x"), (0, "D.MD"))
+    assert [href for _, href in rendered.links] == ["https://x.org/b.md", "/c.md", "../01/a/"]

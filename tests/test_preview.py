@@ -44,11 +44,12 @@ def test_snapshots_show_added_changed_and_removed_files(tmp_path):
     assert changed(before, snapshot([tmp_path])) == [str(tmp_path / n) for n in ("a.md", "b.md", "d.md")]
 
 
-def test_an_edited_report_page_is_rerendered_as_the_full_build_renders_it(preview):
-    path = edit(preview, "reports/2016/01/zliten.md", SITE["reports/2016/01/zliten.md"].replace("Old", "New"))
+@pytest.mark.parametrize("words", ["New words.", "New words, after [the cabinet](cabinet.md)."])
+def test_an_edited_report_page_is_rerendered_as_the_full_build_renders_it(preview, words):
+    path = edit(preview, "reports/2016/01/zliten.md", SITE["reports/2016/01/zliten.md"].replace("Old words.", words))
     assert preview.quick([path]) == ["reports/2016/01/zliten-bomb/"]
     quick = (preview.output / PAGE).read_bytes()
-    assert b"New words." in quick
+    assert b"New words" in quick and b"sitrep-report:" not in quick
     assert preview.rebuild() == 0
     assert (preview.output / PAGE).read_bytes() == quick
 

@@ -24,6 +24,7 @@ SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
 BASE_KEY = "sitrep_link_base"  # env key: resolve links and images against this absolute URL
 URL_ATTRIBUTES = {"link_open": "href"}  # what feeds make absolute: render_twice renders these twice
 FOOTNOTE_LINKS = ("footnote_ref", "footnote_anchor")  # links to #fn1 and back: absolute in feeds too
+REPORT_LINK = "sitrep-report:"  # then a number: a link to another report's file, until every report is read
 UNREAD_MARK = re.compile(r"\[\^[^\]\s]+\]|\[[^\]]*\]\([^)\s]*\s[^)]*\)")  # a footnote mark, or a link with a space
 ANCHORED = frozenset({"h2", "h3", "h4"})  # headings given an id, by the level written
 TITLE_LEVEL = "h1"  # the page's title: body headings at this level are moved down one
@@ -41,6 +42,7 @@ class Rendered:
     links: tuple[tuple[int, str], ...] = ()  # (line in the body from 0, href) of each link written
     ids: frozenset[str] = frozenset()  # the ids the body gives its headings and footnotes
     unread: tuple[tuple[int, str], ...] = ()  # (line from 0, text) of link or footnote marks left as text
+    reports: tuple[tuple[int, str], ...] = ()  # (line from 0, href as written) of each link to a report's file
 
 
 def is_safe_link(url: str) -> bool:
@@ -58,6 +60,7 @@ def parser() -> MarkdownIt:
     md.use(heading_ids_plugin)
     md.use(heading_levels_plugin)  # after the ids: they follow the levels written, so moving keeps them
     md.use(autolink_plugin)
+    md.use(report_links_plugin)
     md.validateLink = is_safe_link  # type: ignore[method-assign]
     for kind, attribute in URL_ATTRIBUTES.items():
         md.add_render_rule(kind, _absolute(attribute, md.renderer.rules.get(kind)))
@@ -111,20 +114,43 @@ MARKED = {"image": "src", "link_open": "href"}  # the inline tokens a body's che
 BREAKS = ("softbreak", "hardbreak")
 
 
-def body_marks(tokens: list[Token]) -> tuple[Marks, Marks, Marks]:
-    """Return a body's images, links and marks left as text (`[x](a b)`, `[^x]`), each at its line, in one pass."""
-    found: dict[str, list[tuple[int, str]]] = {"image": [], "link_open": [], "text": []}
+def body_marks(tokens: list[Token]) -> tuple[Marks, Marks, Marks, Marks]:
+    """Return a body's images, links, marks left as text (`[x](a b)`, `[^x]`) and links to reports, in one pass."""
+    found: dict[str, list[tuple[int, str]]] = {"image": [], "link_open": [], "text": [], "report": []}
     for token in tokens:
         if token.type != "inline" or not token.map:
             continue
         line = token.map[0]  # counted on from the paragraph's first line at each break
         for child in token.children or ():
             if child.type in MARKED:
-                found[child.type].append((line, str(child.attrGet(MARKED[child.type]) or "")))
+                written = child.meta.get(WRITTEN) or str(child.attrGet(MARKED[child.type]) or "")
+                found["report" if WRITTEN in child.meta else child.type].append((line, written))
             elif child.type == "text" and "[" in child.content:
                 found["text"] += [(line, mark[0]) for mark in UNREAD_MARK.finditer(child.content)]
             line += child.type in BREAKS
-    return tuple(found["image"]), tuple(found["link_open"]), tuple(found["text"])
+    return tuple(found["image"]), tuple(found["link_open"]), tuple(found["text"]), tuple(found["report"])
+
+
+WRITTEN = "sitrep_written"  # a report link token's meta: its href as written, before the mark replaced it
+
+
+def report_links_plugin(md: MarkdownIt) -> None:
+    """Mark each link to a report's file (`2016-01-05-oil.md`), which crosslinks.py points at its page."""
+    md.core.ruler.push("sitrep_report_links", _mark_report_links)
+
+
+def _mark_report_links(state: StateCore) -> None:
+    """Give each link to a report's file the href REPORT_LINK and its number, keeping the href as written."""
+    links = (c for t in state.tokens if t.type == "inline" for c in t.children or () if c.type == "link_open")
+    for number, link in enumerate(link for link in links if is_report_file(str(link.attrGet("href") or ""))):
+        link.meta[WRITTEN] = str(link.attrGet("href"))
+        link.attrSet("href", f"{REPORT_LINK}{number}")
+
+
+def is_report_file(href: str) -> bool:
+    """Say whether a link points to a Markdown file beside the report's own (relative, no scheme, no host)."""
+    parts = urlsplit(href)
+    return not (parts.scheme or parts.netloc or href.startswith("/")) and parts.path.lower().endswith(".md")
 
 
 def body_ids(tokens: list[Token]) -> frozenset[str]:
@@ -231,8 +257,8 @@ def inspect(body: str) -> Rendered:
 
 def _found(tokens: list[Token], html: Markup, feed_html: str) -> Rendered:
     """Return a body's rendering with what its tokens show besides: first paragraph, images, links, ids, marks."""
-    pictures, links, unread = body_marks(tokens)
-    return Rendered(html, feed_html, first_paragraph(tokens), pictures, links, body_ids(tokens), unread)
+    pictures, links, unread, reports = body_marks(tokens)
+    return Rendered(html, feed_html, first_paragraph(tokens), pictures, links, body_ids(tokens), unread, reports)
 
 
 def render_twice(md: MarkdownIt, tokens: list[Token], env: Env, feed_env: Env) -> tuple[str, str]:

@@ -42,6 +42,7 @@ class Report:
     lines: Mapping[str, int] = field(default_factory=dict, compare=False)
     digest: str = field(default="", compare=False)  # of everything it was read from: what page caching keys on
     redirect_from: tuple[str, ...] = ()  # its old URLs, each given a page that points to it
+    report_links: tuple[tuple[int, str], ...] = ()  # (line, href as written) of each link to another report's file
 
     def line(self, field_name: str, key: str = "") -> int:
         """Return the line of a front-matter field, or of the name with this key in it; else 1 (the opening '---')."""
@@ -65,7 +66,7 @@ class Report:
 
 # What lists, cards and links show of a report: everything but the body and its old URLs. A body
 # edit re-renders the report's page and the feeds carrying it, not every page that lists it.
-NOT_SHOWN = ("body_html", "feed_html", "lines", "url_line", "digest", "redirect_from")
+NOT_SHOWN = ("body_html", "feed_html", "lines", "url_line", "digest", "redirect_from", "report_links")
 CARD = tuple(f.name for f in fields(Report) if f.name not in NOT_SHOWN)
 
 

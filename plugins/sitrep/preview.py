@@ -19,6 +19,7 @@ from typing import TextIO
 
 from . import build as sitrep_build
 from .cache import write_whole
+from .crosslinks import link_reports
 from .generator import SitrepGenerator, site_written
 from .model import Report
 from .pages import Page
@@ -142,6 +143,7 @@ class Preview:
             return None  # the full build that follows reports it, moves it, or takes it down
         previous: Report = old.variables["report"]  # type: ignore[assignment]
         report = replace(report, created=previous.created, author=report.author or previous.author)
+        report = link_reports([report, *site.reports], site.drafts, outcome.config.site_url)[0][0]  # type: ignore[union-attr]
         return old, replace(old, variables={**old.variables, "report": report})
 
 

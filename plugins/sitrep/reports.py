@@ -171,6 +171,7 @@ def _build(
         url_line=source.front.line(("slug",) if values["slug"] else ("title",), 1),
         lines=_lines(source, registry),
         redirect_from=values["redirect_from"],  # type: ignore[arg-type]
+        report_links=tuple((source.body_line + line, href) for line, href in rendered.reports),
     )
     return report, problems
 

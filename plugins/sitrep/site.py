@@ -12,6 +12,7 @@ from typing import NamedTuple
 
 from .cache import Fingerprints, digest_bytes, load_reads, source_stamp, walk_files
 from .cores import on_every_core
+from .crosslinks import link_reports
 from .entities import FACETS, Registry, load_registry
 from .frontmatter import decode
 from .history import is_shallow, read_history
@@ -200,8 +201,9 @@ def load_site(
             reports.append(read.report)
     published = sorted((r for r in reports if not r.is_draft), key=Report.sort_key, reverse=True)
     problems += url_collisions(published)
-    drafts = tuple(r for r in reports if r.is_draft)
-    return Site(tuple(published), drafts, registry, len(files)), sorted(problems, key=sort_key)
+    linked, drafts, unreached = link_reports(published, [r for r in reports if r.is_draft], config.site_url)
+    site = Site(linked, drafts, registry, len(files))
+    return site, sorted(problems + unreached, key=sort_key)
 
 
 def labels(content_dir: Path, paths: Iterable[Path]) -> set[str]:
