@@ -27,7 +27,7 @@ def test_a_link_reaches_the_file_at_its_path_from_the_report(source, href, expec
 
 
 def test_a_link_to_a_report_file_points_at_its_page_and_in_feeds_at_its_address():
-    older = read("reports/2016/01/a.md", "Oil crescent", "2016-01-05")
+    older = read("reports/2016/01/a.md", "Oil crescent", "2016-01-05", body="## X\n\nText.\n")
     newer = read("reports/2016/02/b.md", "Sirte", "2016-02-03", body="After [the attacks](../01/a.md#h-x).\n")
     (linked, _), drafts, problems = link_reports([newer, older], [], "https://desk.example/")
     assert drafts == () and problems == []
@@ -56,3 +56,13 @@ def test_a_link_to_no_published_report_is_a_warning_at_its_line_and_left_as_writ
 def test_a_report_without_links_to_report_files_is_left_as_it_is():
     plain = read("reports/2016/01/a.md", "Plain", "2016-01-05", body="[Far](https://x.org/a.md) and [up](/r/a.md).\n")
     assert link_reports([plain], [], "")[0] == (plain,)
+
+
+def test_a_link_to_a_heading_the_other_report_lacks_is_a_warning():
+    target = read("reports/2016/01/a.md", "Oil crescent", "2016-01-05", body="## Casualties\n\nNote[^1].\n\n[^1]: N.\n")
+    body = "[ok](../01/a.md#h-casualties) [note](../01/a.md#fn1) [bad](../01/a.md#h-deaths)\n"
+    linking = read("reports/2016/02/b.md", "Sirte", "2016-02-03", body=body)
+    assert [p.format() for p in link_reports([linking, target], [], "")[2]] == [
+        "content/reports/2016/02/b.md:7: warning: link '../01/a.md#h-deaths' points to no heading or footnote of "
+        "that report (a heading's id is 'h-' and its text in lower case, with hyphens for spaces: #h-background)"
+    ]

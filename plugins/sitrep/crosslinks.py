@@ -18,7 +18,7 @@ from markdown_it.common.utils import escapeHtml
 from markupsafe import Markup
 
 from .cache import digest_bytes
-from .markdown import REPORT_LINK
+from .markdown import ID_HINT, REPORT_LINK
 from .model import Report
 from .problems import Problem, warning
 from .urls import relative_root
@@ -51,7 +51,7 @@ def resolve(
         path, fragment = target_path(report.path, written)
         target = targets.get(path)
         hrefs.append(relative_root(report.url) + target.url + fragment if target else written)
-        problems += [] if target else [_unreached(report, line, written, path in drafted)]
+        problems += _unreached(report, line, written, target, path in drafted)
     page, feed, base = str(report.body_html), report.feed_html, urljoin(site_url, report.url)
     for number, href in enumerate(hrefs):
         mark = f'href="{REPORT_LINK}{number}"'  # the closing quote: mark 1 is not the start of mark 10
@@ -68,10 +68,15 @@ def target_path(source: str, href: str) -> tuple[str, str]:
     return path, f"#{parts.fragment}" if parts.fragment else ""
 
 
-def _unreached(report: Report, line: int, written: str, to_draft: bool) -> Problem:
-    """Say why a link to a report's file reaches no page."""
+def _unreached(report: Report, line: int, written: str, target: Report | None, to_draft: bool) -> list[Problem]:
+    """Say why a link to a report's file reaches no page, or no part of it ([] when it does)."""
+    shown, fragment = unquote(written), unquote(urlsplit(written).fragment)
     if to_draft:
-        return warning(
-            report.source, line, f"link '{unquote(written)}' points to a draft, which is not published", DRAFT_HINT
-        )
-    return warning(report.source, line, f"link '{unquote(written)}' points to no report", MISSING_HINT)
+        return [warning(report.source, line, f"link '{shown}' points to a draft, which is not published", DRAFT_HINT)]
+    if target is None:
+        return [warning(report.source, line, f"link '{shown}' points to no report", MISSING_HINT)]
+    if fragment and fragment not in target.ids:
+        return [
+            warning(report.source, line, f"link '{shown}' points to no heading or footnote of that report", ID_HINT)
+        ]
+    return []

@@ -26,6 +26,7 @@ URL_ATTRIBUTES = {"link_open": "href"}  # what feeds make absolute: render_twice
 FOOTNOTE_LINKS = ("footnote_ref", "footnote_anchor")  # links to #fn1 and back: absolute in feeds too
 REPORT_LINK = "sitrep-report:"  # then a number: a link to another report's file, until every report is read
 UNREAD_MARK = re.compile(r"\[\^[^\]\s]+\]|\[[^\]]*\]\([^)\s]*\s[^)]*\)")  # a footnote mark, or a link with a space
+ID_HINT = "a heading's id is 'h-' and its text in lower case, with hyphens for spaces: #h-background"
 ANCHORED = frozenset({"h2", "h3", "h4"})  # headings given an id, by the level written
 TITLE_LEVEL = "h1"  # the page's title: body headings at this level are moved down one
 Env = dict[str, object]

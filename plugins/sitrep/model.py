@@ -43,6 +43,7 @@ class Report:
     digest: str = field(default="", compare=False)  # of everything it was read from: what page caching keys on
     redirect_from: tuple[str, ...] = ()  # its old URLs, each given a page that points to it
     report_links: tuple[tuple[int, str], ...] = ()  # (line, href as written) of each link to another report's file
+    ids: frozenset[str] = frozenset()  # its body's heading and footnote ids, which links from other reports may name
 
     def line(self, field_name: str, key: str = "") -> int:
         """Return the line of a front-matter field, or of the name with this key in it; else 1 (the opening '---')."""
@@ -66,7 +67,7 @@ class Report:
 
 # What lists, cards and links show of a report: everything but the body and its old URLs. A body
 # edit re-renders the report's page and the feeds carrying it, not every page that lists it.
-NOT_SHOWN = ("body_html", "feed_html", "lines", "url_line", "digest", "redirect_from", "report_links")
+NOT_SHOWN = ("body_html", "feed_html", "lines", "url_line", "digest", "redirect_from", "report_links", "ids")
 CARD = tuple(f.name for f in fields(Report) if f.name not in NOT_SHOWN)
 
 

@@ -13,7 +13,7 @@ from .dates import Moment
 from .entities import Registry, name_key
 from .frontmatter import Source, decode, split
 from .history import FileHistory
-from .markdown import inspect, is_remote, render
+from .markdown import ID_HINT, inspect, is_remote, render
 from .model import Report
 from .problems import Problem, error, warning
 from .schema import Field, check_mapping, choice, moment, names, site_urls, slug, some_names, text
@@ -172,6 +172,7 @@ def _build(
         lines=_lines(source, registry),
         redirect_from=values["redirect_from"],  # type: ignore[arg-type]
         report_links=tuple((source.body_line + line, href) for line, href in rendered.reports),
+        ids=rendered.ids,
     )
     return report, problems
 
@@ -183,8 +184,7 @@ def _link_warning(source: Source, line: int, href: str, ids: frozenset[str]) -> 
         hint = "write it relative to the report (e.g. ../../02/) or as a full address"
         return warning(source.path, at, f"link '{href}' starts at the site's root: under a sub-path it breaks", hint)
     if href.startswith("#") and unquote(href[1:]) not in ids:
-        hint = "a heading's id is 'h-' and its text in lower case, with hyphens for spaces: #h-background"
-        return warning(source.path, at, f"link '{href}' points to no heading or footnote of this report", hint)
+        return warning(source.path, at, f"link '{href}' points to no heading or footnote of this report", ID_HINT)
     return None
 
 
