@@ -56,7 +56,7 @@ def test_build_writes_report_pages_home_and_theme(small_site, tmp_path):
         "theme/css/sitrep.css",
     } <= set(files)
     assert re.search(
-        r"^built 2 reports \(1 draft left out\), 29 pages, 8 feeds, 0 warnings in [\d.]+ s -> ", messages, re.M
+        r"^built 2 reports \(1 draft left out\), 30 pages, 8 feeds, 0 warnings in [\d.]+ s -> ", messages, re.M
     )
 
 
@@ -493,3 +493,14 @@ def test_a_problem_met_twice_is_said_once_and_an_unread_registry_brings_no_false
         "content/entities/actors.yaml:4: invalid YAML: mapping values are not allowed in this context",
         "content/reports/2016/01/a.md:5: actors 'C group' and 'C++ group' would share the URL actors/c-group/",
     ]  # not "'Presidential Council' looks like 'Presidency Council'": the unread registry ties them
+
+
+@pytest.mark.parametrize("siteurl, root", [("", "."), ("https://desk.example/libya/", "https://desk.example/libya")])
+def test_the_404_page_links_from_the_sites_address_when_it_is_set(site_dir, tmp_path, siteurl, root):
+    # A web server shows it at any depth: relative links would follow the missing address.
+    content = site_dir({"reports/2016/01/a.md": report_text()})
+    assert build(content, tmp_path / "out", settings_file(tmp_path, f"SITEURL = {siteurl!r}"), io.StringIO()) == 0
+    page = (tmp_path / "out" / "404.html").read_text(encoding="utf-8")
+    assert f'<link rel="stylesheet" href="{root}/theme/css/sitrep.css">' in page
+    assert f'<form class="find" action="{root}/search/" method="get" role="search">' in page
+    assert '<meta name="robots" content="noindex">' in page and "<h1>Page not found</h1>" in page

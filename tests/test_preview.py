@@ -164,3 +164,15 @@ def test_a_preview_of_an_up_to_date_site_can_still_rerender_at_once(tmp_path):
     assert again.rebuild() == 0 and "nothing changed" not in again.stream.getvalue()
     path = edit(again, "reports/2016/01/zliten.md", SITE["reports/2016/01/zliten.md"].replace("Old", "New"))
     assert again.quick([path]) == ["reports/2016/01/zliten-bomb/"]
+
+
+def test_a_missing_page_is_answered_with_the_sites_404_page_linking_from_the_root(preview):
+    server = start_server(preview, 0)
+    try:
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}/reports/2016/01/no-such-report/")
+    finally:
+        server.shutdown()
+    page = answer.value.read().decode()
+    assert answer.value.code == 404 and "<h1>Page not found</h1>" in page
+    assert '<head>\n<base href="/">' in page and 'href="./theme/css/sitrep.css"' in page

@@ -132,7 +132,16 @@ def plan(site: Site, index: EntityIndex, related: Mapping[str, Sequence[Report]]
         *feed_pages([feed, *(f for feeds in facet_feeds.values() for f in feeds)], facet_feeds, config),
         Page(*_at(config.search), "search", {"indexed": config.indexed, "searchable": bool(site.reports)}),
         map_page(located, config),
+        not_found_page(config),
     ]
+
+
+def not_found_page(config: Config) -> Page:
+    """Plan the page a web server answers a missing address with: served at any depth, it links absolutely if it can."""
+    root = {"SITEURL": config.public_url} if config.public_url else {}  # else relative: right for misses at the root
+    return Page(
+        *_at(config.not_found), "404", {"search_url": config.search.format()[0], "indexed": config.indexed, **root}
+    )
 
 
 def map_page(located: Sequence[Place], config: Config) -> Page:

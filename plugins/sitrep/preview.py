@@ -84,6 +84,12 @@ class Preview:
         theme = [Path(str(self.generator.settings["THEME"]))] if self.generator else []
         return [self.content, self.settings_file, *theme]
 
+    @property
+    def not_found(self) -> str:
+        """Return the file of the site's 404 page (NOT_FOUND_SAVE_AS), as the last build planned it."""
+        config = self.generator.outcome.config if self.generator else None
+        return config.not_found.format()[1] if config else "404.html"
+
     def rebuild(self) -> int:
         """Build incrementally, remembering the generator; return the exit code."""
 
@@ -181,6 +187,21 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         except (OSError, ValueError):  # a name too long for a file, a NUL byte: no such page
             self.send_error(404, "File not found")
             return None
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Answer a missing page with the site's 404 page, as a web server set up for it does."""
+        missing = Path(str(self.directory)) / self.preview.not_found
+        if code != 404 or not missing.is_file():
+            return super().send_error(code, message, explain)
+        # Served at the root here: its links, relative to the root, must not follow the missing address.
+        html = missing.read_text(encoding="utf-8").replace("<head>", '<head>\n<base href="/">', 1)
+        body = html.replace("</body>", RELOAD_SCRIPT + "</body>", 1).encode()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
     def _send(self, body: bytes, kind: str):  # type: ignore[no-untyped-def]
         """Send a small generated response."""

@@ -39,6 +39,8 @@ DEFAULTS: dict[str, object] = {
     "SITREP_SEARCH": True,  # index the report pages with Pagefind (the search page needs the index)
     "SEARCH_URL": "search/",
     "SEARCH_SAVE_AS": "search/index.html",
+    "NOT_FOUND_URL": "404.html",  # the web server's page for a missing address (see README: Deploying)
+    "NOT_FOUND_SAVE_AS": "404.html",
     "FEEDS_URL": "feeds/",
     "FEEDS_SAVE_AS": "feeds/index.html",
     "SITREP_FEED_ATOM": "feeds/all.atom.xml",
@@ -108,6 +110,7 @@ class Config:
     search: Pattern
     indexed: bool  # SITREP_SEARCH: the report pages are indexed for the search page
     map: Pattern
+    not_found: Pattern
     data_dir: str
     source_date_epoch: str
     atom: str
@@ -116,6 +119,7 @@ class Config:
     feed_max_items: int
     feed_id_prefix: str
     site_url: str
+    public_url: str  # SITEURL as set ('' in local builds): the 404 page's links must not depend on the address
     home_per_page: int
     entity_per_page: int
     timeline_limit: int
@@ -155,6 +159,7 @@ def _config(values: dict[str, object], zone: ZoneInfo) -> Config:
         search=pattern("SEARCH"),
         indexed=bool(values["SITREP_SEARCH"]),
         map=pattern("MAP"),
+        not_found=pattern("NOT_FOUND"),
         data_dir=str(values["SITREP_DATA_DIR"]).strip("/"),
         source_date_epoch=str(values["SOURCE_DATE_EPOCH"] or ""),
         atom=str(values["SITREP_FEED_ATOM"]),
@@ -163,6 +168,7 @@ def _config(values: dict[str, object], zone: ZoneInfo) -> Config:
         feed_max_items=int(values["SITREP_FEED_MAX_ITEMS"]),  # type: ignore[call-overload]
         feed_id_prefix=str(values["SITREP_FEED_ID_PREFIX"]),
         site_url=_site_url(values),
+        public_url=str(values["SITEURL"] or "").rstrip("/"),
         home_per_page=int(values["SITREP_HOME_PER_PAGE"]),  # type: ignore[call-overload]
         entity_per_page=int(values["SITREP_ENTITY_PER_PAGE"]),  # type: ignore[call-overload]
         timeline_limit=int(values["SITREP_TIMELINE_LIMIT"]),  # type: ignore[call-overload]
