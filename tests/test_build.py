@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -241,6 +242,31 @@ def test_a_site_built_without_search_has_a_search_page_that_says_so(small_site, 
     page = (tmp_path / "out" / "search" / "index.html").read_text(encoding="utf-8")
     assert "This site is built without its search index." in page and '<a href="../timeline/">Timeline</a>' in page
     assert "pagefind" not in page and not (tmp_path / "out" / "pagefind").exists()
+
+
+class _Labels(HTMLParser):
+    """Collect a page's ids and the ids its labels name."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ids: set[str] = set()
+        self.named: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        self.ids.add(found.get("id") or "")
+        if tag == "label" and "for" in found:
+            self.named.append(found["for"] or "")
+
+
+def test_every_label_names_an_element_on_its_page(small_site, tmp_path):
+    assert run_build(small_site, tmp_path / "out")[0] == 0
+    pages = sorted((tmp_path / "out").rglob("*.html"))
+    assert 'class="search-label"' in (tmp_path / "out" / "search" / "index.html").read_text(encoding="utf-8")
+    for page in pages:
+        labels = _Labels()
+        labels.feed(page.read_text(encoding="utf-8"))
+        assert set(labels.named) <= labels.ids, page  # the search input, made by script, has no id in the HTML
 
 
 def test_nothing_is_written_outside_output_but_the_build_cache(small_site, tmp_path):

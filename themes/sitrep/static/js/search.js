@@ -22,13 +22,16 @@ window.addEventListener("DOMContentLoaded", function () {
     var query = new URLSearchParams(window.location.search).get("q");
     if (query) ui.triggerSearch(query);
   };
-  // Tie the page's label to Pagefind's input, which has no id of its own, and show it: hidden until
-  // there is an input to label (without JavaScript there is none).
+  // Tie the page's label to Pagefind's input, which has no id of its own, and show it: hidden, and
+  // tied to nothing, until there is an input to label (without JavaScript there is none, and a `for`
+  // naming an absent id is invalid HTML).
   var label = function () {
     var input = document.querySelector("#search .pagefind-ui__search-input");
     if (!input) return window.requestAnimationFrame(label);
     input.id = "search-input";
-    document.querySelector(".search-label").hidden = false;
+    var text = document.querySelector(".search-label");
+    text.htmlFor = input.id;
+    text.hidden = false;
   };
   // The UI imports the same module (one per address), so it finds the parts merged and the filters loaded.
   import(new URL("pagefind.js", bundle).href)
