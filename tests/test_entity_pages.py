@@ -137,3 +137,13 @@ def test_two_names_on_one_slug_fail_the_build(site_dir, tmp_path):
     assert code == 1
     assert "b.md:5: actors 'Al Qaeda' and 'Al-Qaeda' would share the URL actors/al-qaeda/" in messages
     assert not (tmp_path / "out").exists()
+
+
+def test_initials_link_to_their_headings_with_valid_fragments(site_dir, tmp_path):
+    content = site_dir({"reports/2016/01/a.md": report_text("Alpha", actors="[166 Battalion, Islamic State]")})
+    assert run_build(content, tmp_path / "out")[0] == 0
+    page = read(tmp_path / "out", "actors/index.html")
+    jumps = re.findall(r'<li><a href="#([^"]*)">(.)</a></li>', page)
+    assert [initial for _, initial in jumps] == ["#", "I"]  # a name starting with a digit files under '#'
+    for fragment, _ in jumps:
+        assert "#" not in fragment and f'<h3 id="{fragment}">' in page  # '#letter-#' is not a valid URL

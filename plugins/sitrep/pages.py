@@ -360,13 +360,21 @@ def _groupings(entries: Sequence[EntityEntry]) -> dict[str, object]:
     for entry in entries:
         letters.setdefault(initial(entry.ref.name), []).append(entry)
     by_count = sorted(entries, key=lambda e: (-e.count, e.ref.name.casefold()))
-    return {"letters": sorted(letters.items()), "by_count": by_count}
+    return {
+        "letters": [(letter, initial_id(letter), group) for letter, group in sorted(letters.items())],
+        "by_count": by_count,
+    }
 
 
 def initial(name: str) -> str:
     """Return the A–Z letter a name is filed under ('#' for anything else)."""
     first = slugify(name)[:1].upper()
     return first if first.isalpha() else "#"
+
+
+def initial_id(letter: str) -> str:
+    """Return the id of an initial's heading: `#` cannot be in one, since the link `#letter-#` is not a valid URL."""
+    return f"letter-{letter if letter.isalpha() else 'other'}"
 
 
 def redirect_pages(index: EntityIndex, reports: Sequence[Report]) -> list[Page]:
