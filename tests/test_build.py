@@ -244,6 +244,32 @@ def test_a_site_built_without_search_has_a_search_page_that_says_so(small_site, 
     assert "pagefind" not in page and not (tmp_path / "out" / "pagefind").exists()
 
 
+def test_only_a_source_that_is_one_web_address_is_a_link(site_dir, tmp_path):
+    sources = [
+        "https://example.org/doc (accessed 5 Jan 2016)",  # an address, then words: no URL
+        "https://example.org/report 2016.pdf",
+        "http://",  # no host
+        "https://example.org:port/",
+        "Reuters, 5 Jan",
+        "https://example.org/a?b=1&c=2#top",
+        "https://example.org/a|b<c>",  # characters a URL cannot hold are encoded
+    ]
+    quoted = ", ".join(f'"{source}"' for source in sources)
+    content = site_dir({"reports/2016/01/a.md": report_text("A report", sources=f"[{quoted}]")})
+    assert run_build(content, tmp_path / "out")[0] == 0
+    page = (tmp_path / "out/reports/2016/01/a-report/index.html").read_text(encoding="utf-8")
+    items = re.findall(r"<li>(.*)</li>", page.split('<section class="sources"')[1].split("</section>")[0])
+    assert items == [
+        "https://example.org/doc (accessed 5 Jan 2016)",
+        "https://example.org/report 2016.pdf",
+        "http://",
+        "https://example.org:port/",
+        "Reuters, 5 Jan",
+        '<a href="https://example.org/a?b=1&amp;c=2#top">https://example.org/a?b=1&amp;c=2#top</a>',
+        '<a href="https://example.org/a%7Cb%3Cc%3E">https://example.org/a|b&lt;c&gt;</a>',
+    ]
+
+
 class _Labels(HTMLParser):
     """Collect a page's ids and the ids its labels name."""
 

@@ -1,11 +1,14 @@
-"""Jinja filters the theme uses to show dates; paths come from the model, not here."""
+"""Jinja filters the theme uses to show dates and sources; paths come from the model, not here."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from email.utils import format_datetime
+from urllib.parse import urlsplit
 
+from markdown_it.common.normalize_url import normalizeLink
 from markupsafe import Markup, escape
 
 from .charts import Bar, Chart
@@ -74,6 +77,27 @@ def _bar(bar: Bar, root: str) -> str:
     return f'<a href="{root}/{escape(bar.point.url)}">{rect}</a>' if bar.point.url else rect
 
 
+WEB_ADDRESS = re.compile(r"https?://\S+")  # a source that is one address and nothing else
+
+
+def source_href(source: str) -> str:
+    """Return the link for a source that is one web address with a host, else "" (the source stays text).
+
+    A source such as `https://x.org/doc (accessed 5 Jan)` or `http://` is no URL: as an href it was invalid.
+    Characters a URL cannot hold (`|`, `<`, a lone `%`) are percent-encoded, as in Markdown links.
+    """
+    return normalizeLink(source) if WEB_ADDRESS.fullmatch(source) and _names_a_host(source) else ""
+
+
+def _names_a_host(address: str) -> bool:
+    """Say whether an address names a host, with a port that is a number if it has one."""
+    try:
+        parts = urlsplit(address)
+        return bool(parts.hostname) and isinstance(parts.port, int | None)  # reading .port checks it
+    except ValueError:  # a port that is not a number, an unclosed IPv6 bracket
+        return False
+
+
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 FILTERS: dict[str, Callable[..., str]] = {
     "isodate": isodate,
@@ -83,4 +107,5 @@ FILTERS: dict[str, Callable[..., str]] = {
     "rfc822": rfc822,
     "svg_marks": svg_marks,
     "reports": reports,
+    "source_href": source_href,
 }
