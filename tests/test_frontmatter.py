@@ -26,7 +26,7 @@ def test_a_utf16_file_is_one_error_not_a_warning_a_line(encoding):
 def test_decode_removes_control_characters_with_a_warning_a_line():
     text, problems = decode("a.md", b"---\nx: 1\n---\nPasted \x0b text\x01\n\x0c\nfine\ttab\n")
     assert text == "---\nx: 1\n---\nPasted  text\n\nfine\ttab\n"  # XML 1.0 forbids them; a tab it allows
-    hint = "(delete it: it came with pasted text, and feeds or YAML cannot carry it)"
+    hint = "(delete it: it came with pasted text, and pages, feeds or YAML cannot carry it)"
     assert [p.format() for p in problems] == [
         f"a.md:4: warning: control character U+000B, U+0001 removed {hint}",
         f"a.md:5: warning: control character U+000C removed {hint}",
@@ -72,4 +72,10 @@ def test_unclosed_front_matter():
 
 
 def test_the_quick_check_for_control_characters_looks_for_exactly_those_removed():
-    assert set(CONTROLS) == {chr(c) for c in range(0x10000) if REMOVED.match(chr(c))}
+    assert set(CONTROLS) == {chr(c) for c in range(0x110000) if REMOVED.match(chr(c))}
+
+
+def test_decode_removes_what_html_forbids_too():
+    text, problems = decode("a.md", "---\nx: 1\n---\nDel\x7f, \ufdd0 and \U0001fffe here\n".encode())
+    assert text == "---\nx: 1\n---\nDel,  and  here\n"  # HTML's parser errs on DEL and on noncharacters
+    assert [(p.line, p.message) for p in problems] == [(4, "control character U+007F, U+FDD0, U+1FFFE removed")]

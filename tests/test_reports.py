@@ -160,7 +160,7 @@ def test_a_control_character_in_the_body_is_removed_with_a_warning():
     raw = b"---\ntitle: T\ndate: 2016-01-12\nregion: W\nactors: []\n---\nPasted\x0btext.\n"
     result = read_report("t.md", raw, CONFIG, Registry())
     assert result.report is not None and "Pasted" in result.report.body_html and "\x0b" not in result.report.body_html
-    hint = "delete it: it came with pasted text, and feeds or YAML cannot carry it"
+    hint = "delete it: it came with pasted text, and pages, feeds or YAML cannot carry it"
     assert [p.format() for p in result.problems] == [f"t.md:7: warning: control character U+000B removed ({hint})"]
 
 

@@ -10,8 +10,11 @@ from .yamltree import YamlDoc, parse
 
 FENCE = "---"
 CLOSERS = ("---", "...")
-ASCII_CONTROLS = "".join(chr(c) for c in [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)])  # XML forbids them
-OTHER_CONTROLS = "".join(chr(c) for c in [*range(0x80, 0xA0), 0xFFFE, 0xFFFF])  # YAML refuses C1, XML the last two
+# XML forbids the C0 controls but tab and newlines; HTML's parser errs on them and on DEL.
+ASCII_CONTROLS = "".join(chr(c) for c in [*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
+PLANE_ENDS = [plane + end for plane in range(0, 0x110000, 0x10000) for end in (0xFFFE, 0xFFFF)]
+# YAML refuses C1; HTML's parser errs on C1 and on noncharacters; XML forbids U+FFFE and U+FFFF too.
+OTHER_CONTROLS = "".join(chr(c) for c in [*range(0x80, 0xA0), *range(0xFDD0, 0xFDF0), *PLANE_ENDS])
 CONTROLS = ASCII_CONTROLS + OTHER_CONTROLS
 REMOVED = re.compile(f"[{re.escape(CONTROLS)}]")  # a feed or front matter carrying one would not parse
 _OTHERS = re.compile(f"[{re.escape(OTHER_CONTROLS)}]")
@@ -47,7 +50,7 @@ def _without_controls(path: str, text: str) -> tuple[str, list[Problem]]:
     lines: dict[int, list[str]] = {}
     for found in REMOVED.finditer(text):
         lines.setdefault(text.count("\n", 0, found.start()) + 1, []).append(f"U+{ord(found[0]):04X}")
-    hint = "delete it: it came with pasted text, and feeds or YAML cannot carry it"
+    hint = "delete it: it came with pasted text, and pages, feeds or YAML cannot carry it"
     problems = [
         warning(path, line, f"control character {', '.join(dict.fromkeys(codes))} removed", hint)
         for line, codes in lines.items()
