@@ -42,6 +42,11 @@ def test_tables_strikethrough_footnotes_and_heading_anchors():
     assert 'class="footnote-ref"' in html and '<li id="fn1" class="footnote-item">' in html
 
 
+def test_the_footnotes_section_is_named():
+    html = render("Note[^1].\n\n[^1]: Source.\n").html
+    assert '<section class="footnotes" aria-label="Notes">\n<ol class="footnotes-list">' in html  # it has no heading
+
+
 def test_first_paragraph_is_plain_text():
     rendered = render("# Heading\n\nThe **IS** attack on <b>Es Sider</b>[^1]\ncontinued.\n\nMore.\n\n[^1]: x\n")
     assert rendered.first_paragraph == "The IS attack on <b>Es Sider</b> continued."

@@ -28,6 +28,7 @@ REPORT_LINK = "sitrep-report:"  # then a number: a link to another report's file
 UNREAD_MARK = re.compile(r"\[\^[^\]\s]+\]|\[[^\]]*\]\([^)\s]*\s[^)]*\)")  # a footnote mark, or a link with a space
 ID_HINT = "a heading's id is 'h-' and its text in lower case, with hyphens for spaces: #h-background"
 ANCHORED = frozenset({"h2", "h3", "h4"})  # headings given an id, by the level written
+FOOTNOTES_NAME = "Notes"  # a section needs a heading or a name, else assistive technology cannot tell what it is
 TITLE_LEVEL = "h1"  # the page's title: body headings at this level are moved down one
 Env = dict[str, object]
 
@@ -68,6 +69,7 @@ def parser() -> MarkdownIt:
     md.add_render_rule("image", _image)
     md.add_render_rule("footnote_ref", _footnote_ref)
     md.add_render_rule("footnote_anchor", _footnote_anchor)
+    md.add_render_rule("footnote_block_open", _footnote_block_open)
     return md
 
 
@@ -174,6 +176,12 @@ def _footnote_anchor(renderer: RendererHTML, tokens: list[Token], idx: int, opti
     ident = renderer.rules["footnote_anchor_name"](tokens, idx, options, env)
     ident += f":{tokens[idx].meta['subId']}" if tokens[idx].meta["subId"] > 0 else ""
     return f' <a href="{_fragment(env, "fnref" + ident)}" class="footnote-backref">\u21a9\ufe0e</a>'  # no emoji on iOS
+
+
+def _footnote_block_open(renderer: RendererHTML, tokens: list[Token], idx: int, options: object, env: Env) -> str:
+    """Open the footnotes as the footnote plugin does, their section named: it has no heading to name it."""
+    section = f'<section class="footnotes" aria-label="{FOOTNOTES_NAME}">'
+    return f'<hr class="footnotes-sep" />\n{section}\n<ol class="footnotes-list">\n'
 
 
 def _fragment(env: Env, name: str) -> str:
