@@ -508,6 +508,21 @@ def test_a_build_with_bad_content_ends_the_search_process_started_ahead(small_si
     assert len(spawned) == 1 and spawned[0].poll() is not None
 
 
+def test_a_full_disk_names_the_file_it_could_not_write(small_site, tmp_path, monkeypatch):
+    assert run_build(small_site, tmp_path / "out")[0] == 0
+    before = tree(tmp_path / "out")
+    (small_site / "reports/2016/01/cabinet.md").write_text(report_text("Cabinet", body="New words."), encoding="utf-8")
+
+    def full(path, *args, **options):  # as on a full disk: the write fails when the file is closed
+        return open("/dev/full", *args, **options)
+
+    monkeypatch.setattr(sitrep.generator, "open", full, raising=False)
+    code, messages = run_build(small_site, tmp_path / "out")
+    said = re.escape(str(tmp_path)) + r"/\.out\.build-\w+/\S+\.html: No space left on device; out/ left as it was\n"
+    assert code == 1 and re.search(r"build failed: " + said + r"\Z", messages), messages
+    assert tree(tmp_path / "out") == before
+
+
 def test_a_build_that_fails_while_writing_stops_its_search_run(small_site, tmp_path, monkeypatch):
     runs, calls = [], []
     start, write = sitrep.generator.start_index, SitrepGenerator.write_or_link

@@ -392,8 +392,12 @@ def write_file(output: Path, save_as: str, text: str) -> None:
     except FileNotFoundError:  # its folder is not made yet
         os.makedirs(os.path.dirname(path), exist_ok=True)
         stream = open(path, "w", encoding="utf-8", newline="\n")
-    with stream:
-        stream.write(text)
+    try:
+        with stream:
+            stream.write(text)
+    except OSError as failure:  # a full disk names no file: say which one, so the line says which disk
+        failure.filename = failure.filename or path
+        raise
 
 
 def get_generators(pelican: object) -> type[Generator]:
