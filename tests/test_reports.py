@@ -6,6 +6,7 @@ import pytest
 
 from conftest import FIXTURES, report_text
 from sitrep.entities import Entity, Registry, load_registry
+from sitrep.problems import as_github
 from sitrep.reports import read_report
 from sitrep.schema import site_urls
 from sitrep.settings import load
@@ -147,6 +148,15 @@ def test_a_value_with_a_line_break_is_still_a_one_line_problem():
         "summary, sources, author, status, slug, updated, redirect_from)",
         "t.md:6: status must be 'published' or 'draft', not 'pub\\nlished'",
     ]
+
+
+def test_a_value_with_a_terminal_escape_or_another_line_end_is_shown_escaped():
+    raw = b'---\ntitle: T\ndate: 2016-01-12\nregion: W\nactors: []\nstatus: "\\e[31mred\\N\\L"\n---\n'
+    problem = read_report("t.md", raw, CONFIG, Registry()).problems[0]
+    assert problem.format() == "t.md:6: status must be 'published' or 'draft', not '\\x1b[31mred\\x85\\u2028'"
+    assert as_github(problem) == (
+        "::error file=t.md,line=6::status must be 'published' or 'draft', not '\\x1b[31mred\\x85\\u2028'"
+    )
 
 
 def test_unknown_field_is_a_warning_with_suggestion():

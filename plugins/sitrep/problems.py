@@ -8,7 +8,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TypeVar
 
-ONE_LINE = str.maketrans({"\n": "\\n", "\r": "\\r"})  # a value quoted in a message may hold line breaks
+# A value quoted in a message may hold control characters: each is shown as its escape, so a problem
+# stays one line (NEL and U+2028 end lines too) and cannot recolour or retitle the terminal showing it.
+_CONTROLS = [c for c in (*range(0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029) if c not in (0x09, 0x0A, 0x0D)]
+CONTROLS = {c: f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}" for c in _CONTROLS}  # tabs and line breaks kept
+ONE_LINE = {**CONTROLS, ord("\n"): "\\n", ord("\r"): "\\r"}
 
 
 class Severity(StrEnum):
@@ -98,8 +102,8 @@ def as_github(problem: Problem) -> str:
     """Format a problem as a GitHub Actions annotation."""
     level = "error" if problem.is_error else "warning"
     hint = f" ({problem.hint})" if problem.hint else ""
-    where = f"file={_github_escape(problem.path, prop=True)},line={problem.line or 1}"
-    return f"::{level} {where}::{_github_escape(problem.message + hint)}"
+    where = f"file={_github_escape(problem.path.translate(CONTROLS), prop=True)},line={problem.line or 1}"
+    return f"::{level} {where}::{_github_escape((problem.message + hint).translate(CONTROLS))}"
 
 
 def as_record(problem: Problem) -> dict[str, object]:
