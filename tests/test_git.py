@@ -200,6 +200,18 @@ def test_cli_ends_quietly_when_what_reads_its_output_stops(repo):
     assert running.stderr.read() == b""  # no BrokenPipeError traceback
 
 
+def test_cli_ends_without_a_traceback_on_ctrl_c(monkeypatch, capsys):
+    from sitrep import cli
+
+    def interrupted(*args):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "end_quietly_on_a_closed_pipe", lambda: None)  # leaves pytest's own SIGPIPE alone
+    monkeypatch.setattr(cli, "check", interrupted)
+    assert cli.main(["check"]) == 130
+    assert capsys.readouterr() == ("", "interrupted\n")
+
+
 def invoke(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "invoke", *args], cwd=ROOT, capture_output=True, text=True)
 

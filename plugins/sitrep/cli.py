@@ -48,4 +48,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     end_quietly_on_a_closed_pipe()
     args = parser().parse_args(argv)
     options = CheckOptions(args.changed, tuple(args.files), args.format, args.strict)
-    return check(args.content, args.settings, sys.stdout, options)
+    try:
+        return check(args.content, args.settings, sys.stdout, options)
+    except KeyboardInterrupt:  # Ctrl-C during a commit's hook: stop as invoke's commands do, not with a traceback
+        print("interrupted", file=sys.stderr)
+        return 130  # 128 + SIGINT, as shells report it
