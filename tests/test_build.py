@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from html.parser import HTMLParser
 from pathlib import Path
@@ -190,6 +191,30 @@ def test_an_interrupted_build_says_so_and_leaves_previous_output_untouched(small
     assert stream.getvalue().splitlines()[-1] == "interrupted; out/ left as it was"
     assert tree(out) == before
     assert sorted(p.name for p in out.parent.iterdir()) == [".out.cache", "out"]  # no staging folder left
+
+
+def test_a_stop_during_the_swap_waits_until_the_new_output_is_in_place(small_site, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    assert run_build(small_site, out)[0] == 0
+    (small_site / "reports/2016/01/new.md").write_text(report_text("New", "2016-01-20"))
+    keep_spare = sitrep.build._keep_spare
+
+    def stopped(output: Path) -> list[Path]:
+        moved = keep_spare(output)
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C just after the old output was moved away
+        return moved
+
+    monkeypatch.setattr(sitrep.build, "_keep_spare", stopped)
+    done = threading.Event()
+    other = threading.Thread(target=done.wait)  # the kernel may hand the signal to any thread
+    other.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            run_build(small_site, out)
+    finally:
+        done.set()
+        other.join()
+    assert (out / "reports/2016/01/new/index.html").is_file()
 
 
 def test_a_build_clears_the_folders_a_killed_build_left_beside_its_output(small_site, tmp_path):

@@ -485,15 +485,38 @@ def _swap(staging: Path, output: Path, keep: Path | None = None) -> None:
     """Replace output by staging with renames; the old copy is kept at `keep`, or thrown away."""
     os.chmod(staging, 0o755)
     old = []
-    if keep is not None and keep.exists():
-        old.append(_throw_away(keep, output))
-    if output.exists() and keep is not None:
-        output.rename(keep)
-    elif output.exists():
-        old += _keep_spare(output)
-    staging.rename(output)
+    with _signals_held():  # Ctrl-C between the renames left no output at all
+        if keep is not None and keep.exists():
+            old.append(_throw_away(keep, output))
+        if output.exists() and keep is not None:
+            output.rename(keep)
+        elif output.exists():
+            old += _keep_spare(output)
+        staging.rename(output)
     trash = cache_of(output) / "trash"
     _delete_detached(old + (list(trash.iterdir()) if trash.is_dir() else []))
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM back until the block ends: renames that belong together all happen.
+
+    Python's handlers are swapped, not the thread's signal mask: the kernel may hand a signal to any
+    thread that does not block it, and Python then runs its handler in the main thread all the same.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield  # only the main thread is stopped by a signal (a preview server builds in another)
+        return
+    held: list[int] = []
+    stops = (signal.SIGINT, signal.SIGTERM)
+    previous = {number: signal.signal(number, lambda number, frame: held.append(number)) for number in stops}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, signal.SIG_DFL if handler is None else handler)
+        if held:
+            signal.raise_signal(held[0])  # handled now as it would have been then
 
 
 def _keep_spare(output: Path) -> list[Path]:
@@ -562,9 +585,10 @@ def _swap_back(output: Path, previous: Path) -> int:
         previous.rename(output)
         return 0
     parked = output.with_name(f".{output.name}.rollback-{os.getpid()}")
-    output.rename(parked)
-    previous.rename(output)
-    parked.rename(previous)
+    with _signals_held():  # Ctrl-C between the renames left no output, or the old copy under a stray name
+        output.rename(parked)
+        previous.rename(output)
+        parked.rename(previous)
     return 0
 
 
