@@ -152,6 +152,32 @@ def test_unknown_base_is_a_clear_error(repo, monkeypatch):
     assert code == 2 and out.startswith("check: cannot list changed files: ")
 
 
+def test_changed_outside_git_says_so(tmp_path, monkeypatch):
+    content = write_tree(tmp_path / "content", {"reports/2016/01/a.md": report_text("Alpha")})
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GIT_CEILING_DIRECTORIES", str(tmp_path))  # whatever holds the temporary folder
+    code, out = run_check(content, changed="HEAD")
+    assert (code, out) == (
+        2,
+        "check: cannot list changed files: fatal: not a git repository (or any of the parent directories): .git\n",
+    )
+
+
+def test_changed_before_the_first_commit_checks_every_file(tmp_path, monkeypatch):
+    content = write_tree(
+        tmp_path / "content", {"reports/2016/01/a.md": report_text("Alpha"), "reports/2016/01/b.md": "broken\n"}
+    )
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", "content/reports/2016/01/a.md")  # staged, and b.md untracked
+    monkeypatch.chdir(tmp_path)
+    code, out = run_check(content, changed="HEAD")
+    assert code == 1 and out.splitlines()[0] == (
+        "content/reports/2016/01/b.md:1: no front matter (start the file with a '---' line, the YAML fields, "
+        "then another '---')"
+    )
+    assert out.splitlines()[1].startswith("checked 2 report files: 1 error, 0 warnings")
+
+
 def test_github_and_json_formats_and_strict(repo, monkeypatch):
     monkeypatch.chdir(repo)
     content = repo / "content"

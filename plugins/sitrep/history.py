@@ -83,17 +83,24 @@ def changed_files(folder: Path, base: str) -> list[str]:
     """Return files under folder changed since base, committed or not, and untracked ones."""
     if base.startswith("-"):
         raise GitError(f"'{base}' is not a commit: a ref cannot start with '-'")  # git would read it as an option
+    _answered(git(folder, "rev-parse", "--is-inside-work-tree"))  # outside one, git diff compares files named HEAD
     commands = (  # -z: names as they are (quoted otherwise when they hold '"', '\\' or a tab)
         ("diff", "-z", "--name-only", "--relative", base, "--", "."),
         ("ls-files", "-z", "--others", "--exclude-standard", "--", "."),
     )
+    if base == "HEAD" and not head(folder):  # no commit yet: every file is new, staged or not
+        commands = (("ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", "."),)
     found: list[str] = []
     for command in commands:
-        done = git(folder, *command)
-        if done.returncode != 0:
-            raise GitError(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "git failed")
-        found += [name for name in done.stdout.split("\0") if name]
+        found += [name for name in _answered(git(folder, *command)).split("\0") if name]
     return sorted(set(found))
+
+
+def _answered(done: subprocess.CompletedProcess[str]) -> str:
+    """Return what git printed; raise GitError with its last word when it failed."""
+    if done.returncode != 0:
+        raise GitError(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "git failed")
+    return done.stdout
 
 
 class GitError(Exception):
