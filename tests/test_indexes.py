@@ -79,6 +79,21 @@ def test_names_that_look_alike_are_one_entity():
 
 
 @pytest.mark.parametrize(
+    "plain, written",
+    [
+        ("داعش", "داعـــش"),  # tatweel, a stretch of the line
+        ("طرابلس", "طَرَابُلُس"),  # short vowel marks, optional in Arabic writing
+        ("طرابلس", "طرابلس\u0670"),  # a superscript alef
+    ],
+)
+def test_arabic_names_with_and_without_tatweel_or_vowel_marks_are_one_entity(plain, written):
+    reports = newest_first(report("a.md", "2016-01-01", [plain]), report("b.md", "2016-01-02", [plain, written]))
+    index, problems = build_index(reports, REGISTRY, CONFIG)
+    assert problems == []  # they were two entities, or one URL claimed by two names
+    assert [(e.ref.name, e.count, e.spellings) for e in index.facets["actors"]] == [(plain, 2, (written,))]
+
+
+@pytest.mark.parametrize(
     "name, registered",
     [
         ("ISIS!", "alias 'ISIS'"),  # would take the alias's pointer page
