@@ -42,6 +42,25 @@ def test_decode_removes_c1_control_characters_too():
     ]
 
 
+def test_decode_removes_bidi_controls_with_a_warning_a_line():
+    raw = "---\nactors: [Haf\u202eratl\u202c]\n---\nمرحبا \u2067Tripoli\u2069 ok\u200f.\n".encode()
+    text, problems = decode("a.md", raw)
+    assert text == "---\nactors: [Hafratl]\n---\nمرحبا Tripoli ok\u200f.\n"  # the right-to-left mark stays
+    hint = "(delete it: it can show text in another order than it is written)"
+    assert [p.format() for p in problems] == [
+        f"a.md:2: warning: bidi control character U+202E, U+202C removed {hint}",
+        f"a.md:4: warning: bidi control character U+2067, U+2069 removed {hint}",
+    ]
+
+
+def test_decode_warns_of_control_characters_before_bidi_controls():
+    _, problems = decode("a.md", "a\x07\u202eb\n".encode())
+    assert [p.message for p in problems] == [
+        "control character U+0007 removed",
+        "bidi control character U+202E removed",
+    ]
+
+
 def test_line_and_paragraph_separators_do_not_shift_front_matter_lines():
     source, problems = split("a.md", "---\ntitle: Pro\u2028be\nsummary: x\u2029y\ntitle: again\n---\n")
     assert [p.format() for p in problems] == ["a.md:4: duplicate field 'title'"]

@@ -45,6 +45,11 @@ INVALID = {
         "(remove the escape that makes it, e.g. \\a or \\x07)"
         for line, field, code in [(2, "title", "U+0007"), (5, "actors item 1", "U+001B"), (6, "summary", "U+0000")]
     ],
+    "escaped-bidi.md": [
+        f"{line}: {field} holds bidi control character {code}, which can show text in another order than it is "
+        "written (remove the escape that makes it, e.g. \\u202E)"
+        for line, field, code in [(2, "title", "U+202E"), (5, "actors item 1", "U+2066")]
+    ],
     "many-problems.md": [
         "2: title must be text, not a list",
         f"3: date '12/01/2016' is not a date {DATE_HINT}",

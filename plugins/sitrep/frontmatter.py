@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from .problems import Problem, error, warning
@@ -18,6 +19,13 @@ OTHER_CONTROLS = "".join(chr(c) for c in [*range(0x80, 0xA0), *range(0xFDD0, 0xF
 CONTROLS = ASCII_CONTROLS + OTHER_CONTROLS
 REMOVED = re.compile(f"[{re.escape(CONTROLS)}]")  # a feed or front matter carrying one would not parse
 _OTHERS = re.compile(f"[{re.escape(OTHER_CONTROLS)}]")
+# Bidi embeddings, overrides and isolates show text in another order than it is written ("Trojan source"):
+# a name or a sentence would read as another. The marks U+200E, U+200F and U+061C stay; pages give each
+# paragraph and name its own direction (dir="auto").
+BIDI_CONTROLS = "".join(chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+BIDI = re.compile(f"[{BIDI_CONTROLS}]")
+CONTROL_HINT = "delete it: it came with pasted text, and pages, feeds or YAML cannot carry it"
+BIDI_HINT = "delete it: it can show text in another order than it is written"
 
 
 @dataclass(frozen=True)
@@ -40,22 +48,23 @@ def decode(path: str, raw: bytes) -> tuple[str | None, list[Problem]]:
         line = raw.count(b"\n", 0, exc.start) + 1
         message = f"file is not UTF-8 (byte 0x{raw[exc.start]:02x} cannot be decoded)"
         return None, [error(path, line, message, "save the file as UTF-8")]
-    return _without_controls(path, text.replace("\r\n", "\n").replace("\r", "\n"))
+    return _without_unwanted(path, text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def _without_controls(path: str, text: str) -> tuple[str, list[Problem]]:
-    """Remove control characters (pasted text brings them; feeds would not parse), warning once a line."""
-    if not _has_controls(text):
-        return text, []
-    lines: dict[int, list[str]] = {}
-    for found in REMOVED.finditer(text):
-        lines.setdefault(text.count("\n", 0, found.start()) + 1, []).append(f"U+{ord(found[0]):04X}")
-    hint = "delete it: it came with pasted text, and pages, feeds or YAML cannot carry it"
-    problems = [
-        warning(path, line, f"control character {', '.join(dict.fromkeys(codes))} removed", hint)
-        for line, codes in lines.items()
-    ]
-    return REMOVED.sub("", text), problems
+def _without_unwanted(path: str, text: str) -> tuple[str, list[Problem]]:
+    """Remove control and bidi control characters (pasted text brings them), warning once a line for each kind."""
+    problems: list[Problem] = []
+    for present, found_by, what, hint in _UNWANTED:
+        if present(text):
+            lines: dict[int, list[str]] = {}
+            for found in found_by.finditer(text):
+                lines.setdefault(text.count("\n", 0, found.start()) + 1, []).append(f"U+{ord(found[0]):04X}")
+            problems += [
+                warning(path, n, f"{what} {', '.join(dict.fromkeys(codes))} removed", hint)
+                for n, codes in lines.items()
+            ]
+            text = found_by.sub("", text)
+    return text, problems
 
 
 def _has_controls(text: str) -> bool:
@@ -63,6 +72,18 @@ def _has_controls(text: str) -> bool:
     if any(control in text for control in ASCII_CONTROLS):
         return True
     return not text.isascii() and _OTHERS.search(text) is not None
+
+
+def _has_bidi_controls(text: str) -> bool:
+    """Say whether text holds a bidi control character (ASCII text, most reports, holds none)."""
+    return not text.isascii() and BIDI.search(text) is not None
+
+
+# What is removed from a file: (quick test, pattern, what it is, hint).
+_UNWANTED: tuple[tuple[Callable[[str], bool], re.Pattern[str], str, str], ...] = (
+    (_has_controls, REMOVED, "control character", CONTROL_HINT),
+    (_has_bidi_controls, BIDI, "bidi control character", BIDI_HINT),
+)
 
 
 def split(path: str, text: str) -> tuple[Source | None, list[Problem]]:

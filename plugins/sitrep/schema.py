@@ -10,7 +10,7 @@ from datetime import date, datetime
 from types import MappingProxyType
 
 from .dates import FORMAT_HINT, parse_moment
-from .frontmatter import REMOVED as CONTROL
+from .frontmatter import BIDI, REMOVED
 from .problems import Problem, error, warning
 from .slugs import is_slug, slugify
 from .yamltree import Path, YamlDoc
@@ -63,11 +63,22 @@ def text(name: str, value: object) -> object:
 
 def _without_escaped_controls(name: str, value: str) -> str | Invalid:
     """Refuse a control character that a YAML escape made (the file's own were removed before parsing)."""
-    found = CONTROL.search(value)
-    if found is None:
-        return value
-    message = f"{name} holds control character U+{ord(found[0]):04X}, which feeds cannot carry"
-    return Invalid(message, "remove the escape that makes it, e.g. \\a or \\x07")
+    for found_by, what, example in _ESCAPED:
+        found = found_by.search(value)
+        if found is not None:
+            return Invalid(
+                f"{name} holds {what.format(f'U+{ord(found[0]):04X}')}",
+                f"remove the escape that makes it, e.g. {example}",
+            )
+    return value
+
+
+# Characters a file's own text has removed before parsing, so only a YAML escape can bring them:
+# (pattern, what, an escape that makes one).
+_ESCAPED = (
+    (REMOVED, "control character {}, which feeds cannot carry", "\\a or \\x07"),
+    (BIDI, "bidi control character {}, which can show text in another order than it is written", "\\u202E"),
+)
 
 
 def names(name: str, value: object) -> object:
