@@ -9,7 +9,7 @@ import sitrep.cores
 import sitrep.related
 from conftest import CONFIG, REGISTRY, newest_first, report
 from sitrep.dates import parse_moment
-from sitrep.entities import load_registry
+from sitrep.entities import initial, load_registry
 from sitrep.indexes import MonthCount, build_index, monthly
 from sitrep.related import related_key, related_reports
 
@@ -91,6 +91,31 @@ def test_arabic_names_with_and_without_tatweel_or_vowel_marks_are_one_entity(pla
     index, problems = build_index(reports, REGISTRY, CONFIG)
     assert problems == []  # they were two entities, or one URL claimed by two names
     assert [(e.ref.name, e.count, e.spellings) for e in index.facets["actors"]] == [(plain, 2, (written,))]
+
+
+@pytest.mark.parametrize(
+    "name, letter",
+    [
+        ("Es Sider", "E"),
+        ("Ōbari", "O"),  # a Latin letter with an accent is filed under its letter
+        ("Æsir", "A"),
+        ("'Ayn Zara", "A"),
+        ("طرابلس", "ط"),  # other scripts under their own letter, not their transliteration's (T)
+        ("أحمد", "ا"),  # alef with hamza is alef
+        ("Ελλάδα", "Ε"),
+        ("116 Brigade", "#"),
+        ("١٢ كتيبة", "#"),  # Arabic-Indic digits are digits
+    ],
+)
+def test_a_name_is_filed_under_its_own_initial(name, letter):
+    assert initial(name) == letter
+
+
+def test_entities_are_in_a_to_z_order_whatever_their_accents_or_vowel_marks():
+    said = ["Ozone", "Ōbari", "Obari", "أحمد", "ابراهيم", "Zliten"]
+    reports = [report(f"{n}.md", "2016-01-01", [name]) for n, name in enumerate(said)]
+    index, _ = build_index(reports, REGISTRY, CONFIG)
+    assert [e.ref.name for e in index.facets["actors"]] == ["Obari", "Ōbari", "Ozone", "Zliten", "ابراهيم", "أحمد"]
 
 
 @pytest.mark.parametrize(

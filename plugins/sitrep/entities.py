@@ -7,6 +7,8 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from unidecode import unidecode
+
 from .problems import Problem, error, warning
 from .schema import Field, check_mapping, names, number_between, text
 from .slugs import slug_fault, slugify
@@ -46,6 +48,21 @@ LOOKALIKES = str.maketrans(
 def name_key(name: str) -> str:
     """Return the matching key of a name: one Unicode form (NFKC), look-alike dashes and quotes one, case-folded."""
     return unicodedata.normalize("NFKC", " ".join(name.translate(LOOKALIKES).split())).casefold()
+
+
+def sort_key(name: str) -> tuple[str, str]:
+    """Return a name's place in A–Z order: accents and Arabic vowel marks aside ("Ōbari" by O, "أحمد" by ا)."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold(), name
+
+
+def initial(name: str) -> str:
+    """Return the letter a name is filed under: A–Z for Latin letters, others as written; '#' for anything else."""
+    first = next((c for c in sort_key(name)[0] if c.isalnum()), "")
+    if not first.isalpha():
+        return "#"
+    if unicodedata.name(first, "").startswith("LATIN"):  # "ß", "Ø", "Æ": their letter in A–Z
+        return unidecode(first)[:1].upper()
+    return first.upper()  # Arabic, Greek...: their own letter, as readers look for them (not "طرابلس" under T)
 
 
 @dataclass(frozen=True)

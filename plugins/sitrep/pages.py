@@ -12,6 +12,7 @@ from functools import cached_property
 
 from .cache import Fingerprints
 from .charts import monthly_chart
+from .entities import initial, sort_key
 from .exports import entities_json, generated_at, report_record, reports_csv, reports_json
 from .facets import FACETS, Facet
 from .feeds import Entries, Entry, Feed, entity_feed, site_feed
@@ -20,7 +21,7 @@ from .maps import MapView, Place, geojson, locator, map_view, places
 from .model import Redirect, Report, Site
 from .problems import Problem, clashes, error
 from .settings import Config, Pattern
-from .slugs import NAME_MAX, fits_a_folder, slugify
+from .slugs import NAME_MAX, fits_a_folder
 from .timeline import Year, group, oldest_first, overview
 from .urls import saved_as
 
@@ -359,17 +360,11 @@ def _groupings(entries: Sequence[EntityEntry]) -> dict[str, object]:
     letters: dict[str, list[EntityEntry]] = {}
     for entry in entries:
         letters.setdefault(initial(entry.ref.name), []).append(entry)
-    by_count = sorted(entries, key=lambda e: (-e.count, e.ref.name.casefold()))
+    by_count = sorted(entries, key=lambda e: (-e.count, *sort_key(e.ref.name)))
     return {
         "letters": [(letter, initial_id(letter), group) for letter, group in sorted(letters.items())],
         "by_count": by_count,
     }
-
-
-def initial(name: str) -> str:
-    """Return the A–Z letter a name is filed under ('#' for anything else)."""
-    first = slugify(name)[:1].upper()
-    return first if first.isalpha() else "#"
 
 
 def initial_id(letter: str) -> str:
