@@ -97,6 +97,21 @@ def test_a_body_h1_is_shown_as_an_h2_under_the_title_in_pages_and_feeds(site_dir
     assert "&lt;h2 id=&#34;h-background&#34;&gt;Background&lt;/h2&gt;" in feed and "&lt;h1" not in feed
 
 
+def test_arabic_titles_summaries_and_names_show_in_their_own_direction(site_dir, tmp_path):
+    fields = {"summary": '"هاجم داعش السدرة يوم 4 يناير."', "actors": "[المجلس الرئاسي, Italy]"}
+    content = site_dir({"reports/2016/01/a.md": report_text("داعش يهاجم السدرة", "2016-01-05", **fields)})
+    assert run_build(content, tmp_path / "out")[0] == 0
+    page = (tmp_path / "out/reports/2016/01/dsh-yhjm-lsdr/index.html").read_text()
+    assert '<h1 data-pagefind-meta="title" dir="auto">داعش يهاجم السدرة</h1>' in page
+    assert '<p class="lede" dir="auto">هاجم داعش السدرة يوم 4 يناير.</p>' in page
+    assert '<a href="../../../../actors/lmjls-lrysy/" dir="auto">المجلس الرئاسي</a>' in page
+    assert '<a href="../../../../actors/italy/">Italy</a>' in page
+    home = (tmp_path / "out/index.html").read_text()
+    assert '<h2 dir="auto"><a href="./reports/2016/01/dsh-yhjm-lsdr/">داعش يهاجم السدرة</a></h2>' in home
+    actors = (tmp_path / "out/actors/index.html").read_text()
+    assert '<a href="../actors/lmjls-lrysy/" dir="auto">المجلس الرئاسي</a> <span class="count">1</span>' in actors
+
+
 def test_aliases_are_shown_by_canonical_name(small_site, tmp_path):
     run_build(small_site, tmp_path / "out")
     page = (tmp_path / "out/reports/2016/01/zliten-script-alert-1-script-bomb/index.html").read_text()

@@ -146,3 +146,23 @@ def test_links_to_report_files_are_marked_until_every_report_is_read_and_kept_as
     assert 'href="sitrep-report:0">a' in rendered.feed_html  # not made absolute: crosslinks does that
     assert rendered.reports == ((0, "../01/a.md#h-x"), (0, "D.MD"))
     assert [href for _, href in rendered.links] == ["https://x.org/b.md", "/c.md", "../01/a/"]
+
+
+@pytest.mark.parametrize(
+    "body, html",
+    [
+        ("هاجم داعش (IS) يوم 4.\n", '<p dir="auto">هاجم داعش (IS) يوم 4.</p>\n'),
+        ("English with عربي inside.\n", '<p dir="auto">English with عربي inside.</p>\n'),  # the first letter decides
+        ("- طرابلس: 3\n- Tripoli\n", '<ul>\n<li dir="auto">طرابلس: 3</li>\n<li>Tripoli</li>\n</ul>\n'),  # tight
+        ("## السدرة\n", '<h2 id="h-lsdr" dir="auto">السدرة</h2>\n'),
+        ("> שלום\n", '<blockquote>\n<p dir="auto">שלום</p>\n</blockquote>\n'),
+        (
+            "| a | ب |\n|---|---|\n",
+            '<table>\n<thead>\n<tr>\n<th>a</th>\n<th dir="auto">ب</th>\n</tr>\n</thead>\n</table>\n',
+        ),
+        ("Tripoli, Misrātah.\n", "<p>Tripoli, Misrātah.</p>\n"),  # no right-to-left letter: as before
+    ],
+)
+def test_blocks_with_right_to_left_letters_set_their_own_direction(body, html):
+    rendered = render(body)
+    assert (rendered.html, rendered.feed_html) == (html, html)

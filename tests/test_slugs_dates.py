@@ -6,7 +6,7 @@ import pytest
 from sitrep.charts import Bar, Chart, Point, Tick
 from sitrep.dates import Moment, parse_moment
 from sitrep.slugs import is_slug, slugify
-from sitrep.templating import longdate, reports, svg_marks
+from sitrep.templating import direction, isolated, longdate, reports, svg_marks
 
 
 @pytest.mark.parametrize(
@@ -95,3 +95,17 @@ def test_svg_marks_draws_linked_bars_and_ticks_escaped():
         '  <text x="0" y="116">2016</text>'
     )
     assert chart.linked and not replace(chart, bars=chart.bars[1:]).linked
+
+
+@pytest.mark.parametrize(
+    "text, attribute, shown",
+    [
+        ("المجلس الرئاسي", ' dir="auto"', "<bdi>المجلس الرئاسي</bdi>"),
+        ("Zliten <b> & طرابلس", ' dir="auto"', "<bdi>Zliten &lt;b&gt; &amp; طرابلس</bdi>"),
+        ("Misrātah", "", "Misrātah"),  # no right-to-left letter: the page is as it was
+        ("١٢", "", "١٢"),  # Arabic-Indic digits alone take the direction around them
+        (None, "", "None"),
+    ],
+)
+def test_text_with_right_to_left_letters_gets_its_own_direction(text, attribute, shown):
+    assert (direction(text), isolated(text)) == (attribute, shown)

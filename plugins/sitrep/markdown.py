@@ -18,6 +18,7 @@ from markupsafe import Markup
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .autolink import ENV_KEY, Target, autolink_plugin
+from .bidi import has_rtl
 from .slugs import slugify
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -63,6 +64,7 @@ def parser() -> MarkdownIt:
     md.use(heading_levels_plugin)  # after the ids: they follow the levels written, so moving keeps them
     md.use(autolink_plugin)
     md.use(report_links_plugin)
+    md.use(direction_plugin)
     md.validateLink = is_safe_link  # type: ignore[method-assign]
     for kind, attribute in URL_ATTRIBUTES.items():
         md.add_render_rule(kind, _absolute(attribute, md.renderer.rules.get(kind)))
@@ -219,6 +221,30 @@ def _shift_heading_levels(state: StateCore) -> None:
     if any(token.tag == TITLE_LEVEL for token in headings):
         for token in headings:
             token.tag = f"h{min(int(token.tag[1:]) + 1, 6)}"
+
+
+def direction_plugin(md: MarkdownIt) -> None:
+    """Let each block holding right-to-left letters (a paragraph, heading, list item, cell) set its own direction."""
+    md.core.ruler.push("sitrep_direction", _set_directions)
+
+
+def _set_directions(state: StateCore) -> None:
+    """Give `dir="auto"` to the shown block around each inline text with right-to-left letters.
+
+    Without it an Arabic paragraph in the page's left-to-right flow starts at the left and its
+    punctuation and numbers land on the wrong side. A tight list's paragraphs are not shown: their
+    item takes it. Blocks without such letters get nothing, so a Latin body renders as it did.
+    """
+    openers: list[Token] = []
+    for token in state.tokens:
+        if token.nesting == 1:
+            openers.append(token)
+        elif token.nesting == -1:
+            openers.pop()
+        elif token.type == "inline" and has_rtl(token.content):
+            shown = next((opener for opener in reversed(openers) if not opener.hidden), None)
+            if shown is not None:
+                shown.attrSet("dir", "auto")
 
 
 def _heading_title(inline: Token) -> str:

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from markdown_it.common.normalize_url import normalizeLink
 from markupsafe import Markup, escape
 
+from .bidi import has_rtl
 from .charts import Bar, Chart
 from .dates import Moment, long_date
 
@@ -98,6 +99,22 @@ def _names_a_host(address: str) -> bool:
         return False
 
 
+def direction(text: object) -> Markup:
+    """Return ` dir="auto"` for an element showing text with right-to-left letters, else nothing.
+
+    The browser then sets its direction from its first letter and keeps it apart from its neighbours:
+    in the page's left-to-right flow, "المجلس الرئاسي 2" would otherwise show its number on the wrong side.
+    Text without such letters gets nothing, so its pages are as they were.
+    """
+    return Markup(' dir="auto"') if has_rtl(str(text or "")) else Markup("")
+
+
+def isolated(text: object) -> Markup:
+    """Return text escaped, inside `<bdi>` when it has right-to-left letters (within a sentence, as direction does)."""
+    shown = escape(str(text))
+    return Markup(f"<bdi>{shown}</bdi>") if has_rtl(str(text)) else shown
+
+
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 FILTERS: dict[str, Callable[..., str]] = {
     "isodate": isodate,
@@ -108,4 +125,6 @@ FILTERS: dict[str, Callable[..., str]] = {
     "svg_marks": svg_marks,
     "reports": reports,
     "source_href": source_href,
+    "direction": direction,
+    "isolated": isolated,
 }
