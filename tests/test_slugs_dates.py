@@ -53,6 +53,16 @@ def test_parse_day_and_offset_datetime():
         ("2016-01-12T10:00", "'2016-01-12T10:00' has no UTC offset"),
         ("0016-01-12", "'0016-01-12' is in the year 16, outside 1900-2199 (a typo?)"),
         ("2301-01-12T10:00+01:00", "'2301-01-12T10:00+01:00' is in the year 2301, outside 1900-2199 (a typo?)"),
+        (
+            "٢٠١٦-٠١-٠٥",
+            "'٢٠١٦-٠١-٠٥' is written with digits other than 0-9 (write '2016-01-05')",
+        ),  # not "not a real day"
+        (
+            "۲۰۱۶-01-05T10:00+01:00",
+            "'۲۰۱۶-01-05T10:00+01:00' is written with digits other than 0-9 (write '2016-01-05T10:00+01:00')",
+        ),
+        ("２０１６-01-05", "'２０１６-01-05' is written with digits other than 0-9 (write '2016-01-05')"),  # fullwidth
+        ("“2016-01-12”", "'“2016-01-12”' is not a date"),  # other letters than digits: as before
     ],
 )
 def test_parse_moment_refuses(text, message):

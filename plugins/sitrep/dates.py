@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time, tzinfo
 
-DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?\s*(Z|[+-]\d{2}:?\d{2})?$")
+DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)  # digits 0-9: \d alone takes ٢٠١٦ too
+DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?\s*(Z|[+-]\d{2}:?\d{2})?$", re.ASCII)
 YEARS = range(1900, 2200)  # the years a report can be dated in
 MONTHS = (
     "January", "February", "March", "April", "May", "June", "July",
@@ -43,11 +44,19 @@ class Moment:
 def parse_moment(text: str) -> Moment | str:
     """Parse a date or an offset date-time; return an error message if invalid."""
     text = text.strip()
+    if not text.isascii() and any(c.isdecimal() and not c.isascii() for c in text):
+        return _other_digits(text)
     if DATE_RE.match(text):
         return _in_years(text, _parse_day(text))
     if not DATETIME_RE.match(text):
         return f"'{text}' is not a date"
     return _in_years(text, _parse_datetime(text))
+
+
+def _other_digits(text: str) -> str:
+    """Name a date written with digits other than 0-9 (Arabic-Indic ٢٠١٦), and its form in 0-9."""
+    plain = "".join(str(unicodedata.decimal(c)) if c.isdecimal() else c for c in text)
+    return f"'{text}' is written with digits other than 0-9 (write '{plain}')"
 
 
 def _in_years(text: str, parsed: Moment | str) -> Moment | str:
