@@ -221,6 +221,7 @@ EDITS = {
     "registry": ("entities/actors.yaml", "- name: Islamic State\n  aliases: [IS, Daesh]\n- name: Presidency Council\n"),
     "deleted": ("reports/2016/01/talks.md", None),
     "date": ("reports/2016/01/zliten.md", SITE["reports/2016/01/zliten.md"].replace("2016-01-07", "2016-01-09")),
+    "link added": ("reports/2016/01/zliten.md", SITE["reports/2016/01/zliten.md"] + "\n\nSee [talks](talks.md).\n"),
 }
 
 
