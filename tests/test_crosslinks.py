@@ -66,3 +66,18 @@ def test_a_link_to_a_heading_the_other_report_lacks_is_a_warning():
         "content/reports/2016/02/b.md:7: warning: link '../01/a.md#h-deaths' points to no heading or footnote of "
         "that report (a heading's id is 'h-' and its text in lower case, with hyphens for spaces: #h-background)"
     ]
+
+
+def test_a_link_in_an_inline_note_points_at_its_page_and_later_links_at_theirs():
+    first = read("reports/2016/01/a.md", "Oil crescent", "2016-01-05")
+    second = read("reports/2016/01/c.md", "Zliten", "2016-01-07")
+    body = "Intro.\n\nA^[see [first](../01/a.md)] B[^1].\n\n[^1]: Also [second](../01/c.md) and [gone](../01/x.md).\n"
+    linking = read("reports/2016/02/b.md", "Sirte", "2016-02-03", body=body)
+    (linked, *_), _, problems = link_reports([linking, second, first], [], "")
+    assert '<a href="../../../../reports/2016/01/oil-crescent/">first</a>' in linked.body_html
+    assert '<a href="../../../../reports/2016/01/zliten/">second</a>' in linked.body_html
+    assert "sitrep-report:" not in linked.body_html + linked.feed_html
+    assert [p.format() for p in problems] == [
+        "content/reports/2016/02/b.md:11: warning: link '../01/x.md' points to no report "
+        "(link to a report's file by its path from this one, e.g. ../02/2016-02-01-slug.md)"
+    ]

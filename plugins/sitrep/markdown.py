@@ -122,11 +122,19 @@ BREAKS = ("softbreak", "hardbreak")
 def body_marks(tokens: list[Token]) -> tuple[Marks, Marks, Marks, Marks]:
     """Return a body's images, links, marks left as text (`[x](a b)`, `[^x]`) and links to reports, in one pass."""
     found: dict[str, list[tuple[int, str]]] = {"image": [], "link_open": [], "text": [], "report": []}
+    # An inline note (`^[see [x](a.md)]`) has no line of its own: it is counted at its mark's. Skipping
+    # it would leave its links unresolved, and shift every later link to a report onto the wrong page.
+    marks: dict[int, int] = {}  # footnote id -> line of its first mark
+    noted = 0
     for token in tokens:
-        if token.type != "inline" or not token.map:
+        if token.type == "footnote_open":
+            noted = marks.get(token.meta["id"], noted)
+        if token.type != "inline":
             continue
-        line = token.map[0]  # counted on from the paragraph's first line at each break
+        line = token.map[0] if token.map else noted  # counted on from the paragraph's first line at each break
         for child in token.children or ():
+            if child.type == "footnote_ref":
+                marks.setdefault(child.meta["id"], line)
             if child.type in MARKED:
                 written = child.meta.get(WRITTEN) or str(child.attrGet(MARKED[child.type]) or "")
                 found["report" if WRITTEN in child.meta else child.type].append((line, written))
