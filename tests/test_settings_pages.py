@@ -25,7 +25,18 @@ def test_defaults_are_valid():
             "settings: REPORT_SAVE_AS '../{slug}.html' must be a relative path inside the output",
         ),
         ({"REPORT_SAVE_AS": "{slug}/"}, "settings: REPORT_SAVE_AS '{slug}/' must end in .html"),
-        ({"REPORT_URL": "{title}/"}, "settings: REPORT_URL '{title}/' cannot be formatted: 'title'"),
+        (
+            {"REPORT_URL": "{title}/"},
+            "settings: REPORT_URL '{title}/' cannot be formatted: 'title' (it takes {slug} and {date})",
+        ),
+        (
+            {"NOT_FOUND_SAVE_AS": "{slug}.html"},
+            "settings: NOT_FOUND_SAVE_AS '{slug}.html' cannot be formatted: 'slug' (it is one page: it takes no {slug})",
+        ),
+        (
+            {"YEAR_ARCHIVE_URL": "archives/{number}/"},
+            "settings: YEAR_ARCHIVE_URL 'archives/{number}/' cannot be formatted: 'number' (it takes {date})",
+        ),
         ({"SITREP_HOME_PER_PAGE": 0}, "settings: SITREP_HOME_PER_PAGE must be a whole number above 0"),
         ({"SITREP_TIMELINE_LIMIT": "all"}, "settings: SITREP_TIMELINE_LIMIT must be a whole number above 0"),
         ({"TIMEZONE": "Mars/Olympus"}, "settings: TIMEZONE 'Mars/Olympus' is not a known time zone"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from string import Formatter
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -193,6 +194,19 @@ _PATTERN_NAMES = [
 _ENDINGS = {"_SAVE_AS": ".html", "_ATOM": ".xml", "_RSS": ".xml", "_OPML": ".opml"}
 
 
+def _fields_of(pattern: str) -> tuple[str, ...]:
+    """Return the fields a pattern names ('{date:%Y}' names date), in SAMPLE's order."""
+    named = {field.split(".")[0].split("[")[0] for _, field, _, _ in Formatter().parse(pattern) if field}
+    return tuple(name for name in SAMPLE if name in named)
+
+
+# The fields each pattern is formatted with, as its default shows: one checked with every field
+# passed the check and then failed the build (NOT_FOUND_SAVE_AS = "{slug}.html", a page with no slug).
+_FIELDS = {name: _fields_of(str(DEFAULTS[name])) for name in _PATTERN_NAMES}
+_FIELDS.update(HOME_URL=("number",), HOME_SAVE_AS=("number",))  # the first page of the home's pages
+_FIELDS.update({f"{f.setting}_RSS": ("slug",) for f in FACETS})  # off by default, so its default is ""
+
+
 def _site_url(values: Mapping[str, object]) -> str:
     """Return the absolute site URL feeds use, ending in '/'."""
     url = str(values["SITEURL"] or values["SITREP_LOCAL_SITEURL"])
@@ -205,10 +219,13 @@ def _check_pattern(name: str, value: object) -> list[Problem]:
         return [error(SETTINGS_LABEL, 0, f"{name} must be text")]
     if value == "" and name.endswith("_RSS") and name != "SITREP_FEED_RSS":
         return []  # an entity RSS feed that is switched off
+    fields = _FIELDS[name]
     try:
-        sample = value.format(**SAMPLE)
+        sample = value.format(**{field: SAMPLE[field] for field in fields})
     except (KeyError, IndexError, ValueError) as exc:
-        return [error(SETTINGS_LABEL, 0, f"{name} '{value}' cannot be formatted: {exc}")]
+        taken = " and ".join(f"{{{field}}}" for field in fields)
+        hint = f"it takes {taken}" if fields else "it is one page: it takes no {slug}"
+        return [error(SETTINGS_LABEL, 0, f"{name} '{value}' cannot be formatted: {exc}", hint)]
     if sample.startswith("/") or ".." in sample.split("/") or "\\" in sample:
         return [error(SETTINGS_LABEL, 0, f"{name} '{value}' must be a relative path inside the output")]
     ending = next((e for suffix, e in _ENDINGS.items() if name.endswith(suffix)), None)
