@@ -176,3 +176,15 @@ def test_a_missing_page_is_answered_with_the_sites_404_page_linking_from_the_roo
     page = answer.value.read().decode()
     assert answer.value.code == 404 and "<h1>Page not found</h1>" in page
     assert '<head>\n<base href="/">' in page and 'href="./theme/css/sitrep.css"' in page
+
+
+@pytest.mark.parametrize("path", ["/reports/2016/", "/pagefind/"])
+def test_a_folder_without_an_index_page_is_answered_with_the_404_page_not_a_listing(preview, path):
+    server = start_server(preview, 0)
+    try:
+        with pytest.raises(urllib.error.HTTPError) as answer:
+            urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}{path}")
+    finally:
+        server.shutdown()
+    page = answer.value.read().decode()
+    assert answer.value.code == 404 and "<h1>Page not found</h1>" in page and "Directory listing" not in page

@@ -188,6 +188,11 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             self.send_error(404, "File not found")
             return None
 
+    def list_directory(self, path: str | os.PathLike[str]):  # type: ignore[no-untyped-def]
+        """Answer a folder without an index page as a published site does (no listing): with its 404 page."""
+        self.send_error(404, "File not found")
+        return None
+
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """Answer a missing page with the site's 404 page, as a web server set up for it does."""
         missing = Path(str(self.directory)) / self.preview.not_found
