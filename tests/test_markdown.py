@@ -161,6 +161,14 @@ def test_links_to_report_files_are_marked_until_every_report_is_read_and_kept_as
             '<table>\n<thead>\n<tr>\n<th>a</th>\n<th dir="auto">ب</th>\n</tr>\n</thead>\n</table>\n',
         ),
         ("Tripoli, Misrātah.\n", "<p>Tripoli, Misrātah.</p>\n"),  # no right-to-left letter: as before
+        (
+            "[Tripoli](https://x.org/طرابلس).\n",
+            '<p><a href="https://x.org/%D8%B7%D8%B1%D8%A7%D8%A8%D9%84%D8%B3">Tripoli</a>.</p>\n',
+        ),
+        (
+            "See ![طرابلس](https://x.org/m.png).\n",
+            '<p dir="auto">See <a class="remote-image" href="https://x.org/m.png">Image: طرابلس</a>.</p>\n',
+        ),
     ],
 )
 def test_blocks_with_right_to_left_letters_set_their_own_direction(body, html):

@@ -249,10 +249,18 @@ def _set_directions(state: StateCore) -> None:
             openers.append(token)
         elif token.nesting == -1:
             openers.pop()
-        elif token.type == "inline" and has_rtl(token.content):
+        elif token.type == "inline" and has_rtl(_shown_text(token)):
             shown = next((opener for opener in reversed(openers) if not opener.hidden), None)
             if shown is not None:
                 shown.attrSet("dir", "auto")
+
+
+def _shown_text(inline: Token) -> str:
+    """Return the text an inline token shows: not its source, whose link addresses (`../01/طرابلس.md`) show nowhere."""
+    return "".join(child.content if child.type in SHOWN else _shown_text(child) for child in inline.children or ())
+
+
+SHOWN = ("text", "code_inline")  # the inline tokens whose content is shown as it is (an image's alt is its children)
 
 
 def _heading_title(inline: Token) -> str:
