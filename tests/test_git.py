@@ -121,6 +121,25 @@ def test_changed_reports_only_changed_and_untracked_files(repo, monkeypatch):
     assert code == 0 and out.startswith("checked 1 report file: 0 errors")  # a.md changed in the last commit
 
 
+@pytest.mark.parametrize("staged", [True, False])  # git mv (a rename to git diff), or mv (a deletion and a new file)
+def test_changed_warns_of_links_from_unchanged_reports_to_a_report_renamed_or_deleted(repo, monkeypatch, staged):
+    monkeypatch.chdir(repo)
+    content = repo / "content"
+    write_tree(content, {"reports/2016/01/c.md": report_text("Charlie", "2016-01-08", body="See [Bravo](b.md).\n")})
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "link")
+    if staged:
+        git(repo, "mv", "content/reports/2016/01/b.md", "content/reports/2016/01/bravo.md")
+    else:
+        (content / "reports/2016/01/b.md").rename(content / "reports/2016/01/bravo.md")
+    code, out = run_check(content, changed="HEAD")
+    assert code == 0 and out.splitlines() == [
+        "content/reports/2016/01/c.md:7: warning: link 'b.md' points to no report "
+        "(link to a report's file by its path from this one, e.g. ../02/2016-02-01-slug.md)",
+        "checked 1 report file: 0 errors, 1 warning in " + out.split(" in ")[-1].strip(),
+    ]
+
+
 def test_changed_files_with_quotes_backslashes_or_tabs_in_their_names_are_checked(repo, monkeypatch):
     monkeypatch.chdir(repo)
     names = ['q"uote.md', "back\\slash.md", "tab\there.md"]  # git quotes these names unless asked for -z

@@ -10,7 +10,7 @@ works in a git host's view of the content too.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import replace
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -66,6 +66,16 @@ def target_path(source: str, href: str) -> tuple[str, str]:
     parts = urlsplit(href)
     path = posixpath.normpath(posixpath.join(posixpath.dirname(source), unquote(parts.path)))
     return path, f"#{parts.fragment}" if parts.fragment else ""
+
+
+def links_to(reports: Iterable[Report], paths: Collection[str]) -> set[tuple[str, int, str]]:
+    """Return (source, line, link as shown in warnings) of each link to a report's file at one of paths."""
+    return {
+        (report.source, line, unquote(written))
+        for report in reports
+        for line, written in report.report_links
+        if target_path(report.path, written)[0] in paths
+    }
 
 
 def _unreached(report: Report, line: int, written: str, target: Report | None, to_draft: bool) -> list[Problem]:

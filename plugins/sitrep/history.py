@@ -85,7 +85,7 @@ def changed_files(folder: Path, base: str) -> list[str]:
         raise GitError(f"'{base}' is not a commit: a ref cannot start with '-'")  # git would read it as an option
     _answered(git(folder, "rev-parse", "--is-inside-work-tree"))  # outside one, git diff compares files named HEAD
     commands = (  # -z: names as they are (quoted otherwise when they hold '"', '\\' or a tab)
-        ("diff", "-z", "--name-only", "--relative", base, "--", "."),
+        ("diff", "-z", "--name-only", "--no-renames", "--relative", base, "--", "."),  # a rename: both names
         ("ls-files", "-z", "--others", "--exclude-standard", "--", "."),
     )
     if base == "HEAD" and not head(folder):  # no commit yet: every file is new, staged or not
