@@ -19,7 +19,7 @@ from typing import TextIO
 
 from . import build as sitrep_build
 from .cache import write_whole
-from .crosslinks import link_reports
+from .crosslinks import resolve
 from .generator import SitrepGenerator, site_written
 from .model import Report
 from .pages import Page
@@ -149,7 +149,9 @@ class Preview:
             return None  # the full build that follows reports it, moves it, or takes it down
         previous: Report = old.variables["report"]  # type: ignore[assignment]
         report = replace(report, created=previous.created, author=report.author or previous.author)
-        report = link_reports([report, *site.reports], site.drafts, outcome.config.site_url)[0][0]  # type: ignore[union-attr]
+        targets = {other.path: other for other in site.reports}
+        drafted = frozenset(draft.path for draft in site.drafts)
+        report = resolve(report, targets, drafted, outcome.config.site_url)[0]  # type: ignore[union-attr]
         return old, replace(old, variables={**old.variables, "report": report})
 
 
