@@ -227,12 +227,21 @@ def test_no_serious_accessibility_violations(page, site_url, path):
     assert serious_violations(page) == []
 
 
-@pytest.mark.parametrize("width", [360, 1280])
-def test_no_horizontal_scroll_at_phone_and_desktop_width(browser, site_url, width):
+# WCAG 1.4.12's spacing: a reader's style sheet may set it, and the page must still fit (1.4.10 at 320 px).
+TEXT_SPACING = (
+    "* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; }"
+    " p { margin-bottom: 2em !important; }"
+)
+
+
+@pytest.mark.parametrize("width, spacing", [(320, False), (320, True), (1280, False)])
+def test_no_horizontal_scroll_at_phone_and_desktop_width(browser, site_url, width, spacing):
     context = browser.new_context(viewport={"width": width, "height": 800})
     page = context.new_page()
-    for path in ("", ZLITEN, "actors/islamic-state/", "timeline/"):
+    for path in ("", ZLITEN, "actors/islamic-state/", "timeline/", "actors/", "map/", "feeds/"):
         page.goto(site_url + path)
+        if spacing:
+            page.add_style_tag(content=TEXT_SPACING)
         assert page.evaluate("document.documentElement.scrollWidth") <= width, path
     context.close()
 
