@@ -1,3 +1,5 @@
+import re
+
 import pytest
 
 from sitrep.markdown import BASE_KEY, ENV_KEY, is_safe_link, parser, render
@@ -47,6 +49,12 @@ def test_the_footnotes_section_is_named():
     assert '<section class="footnotes" aria-label="Notes">\n<ol class="footnotes-list">' in html  # it has no heading
 
 
+def test_a_footnote_links_back_to_each_of_its_marks_by_name():
+    html = render("One[^1], two[^1], three[^2].\n\n[^1]: Source.\n[^2]: Other.\n").html
+    names = re.findall(r'class="footnote-backref" aria-label="([^"]+)">\u21a9\ufe0e</a>', html)
+    assert names == ["Back to reference 1", "Back to reference 1 (2)", "Back to reference 2"]  # not just an arrow
+
+
 def test_first_paragraph_is_plain_text():
     rendered = render("# Heading\n\nThe **IS** attack on <b>Es Sider</b>[^1]\ncontinued.\n\nMore.\n\n[^1]: x\n")
     assert rendered.first_paragraph == "The IS attack on <b>Es Sider</b> continued."
@@ -70,7 +78,7 @@ def test_feeds_get_the_page_render_with_absolute_urls():
     assert '<sup class="footnote-ref"><a href="#fn1" id="fnref1">[1]</a></sup>' in rendered.html  # as the plugin
     mark = '<sup class="footnote-ref"><a href="https://sitrep.example/reports/2016/01/a/#fn1" id="fnref1">[1]</a></sup>'
     assert mark in rendered.feed_html  # a reader resolves #fn1 against the feed, not the report
-    assert '<a href="https://sitrep.example/reports/2016/01/a/#fnref1" class="footnote-backref">' in rendered.feed_html
+    assert '<a href="https://sitrep.example/reports/2016/01/a/#fnref1" class="footnote-backref"' in rendered.feed_html
 
 
 def heading_ids(body):

@@ -184,8 +184,12 @@ def _footnote_ref(renderer: RendererHTML, tokens: list[Token], idx: int, options
 def _footnote_anchor(renderer: RendererHTML, tokens: list[Token], idx: int, options: object, env: Env) -> str:
     """Render a footnote's link back to its mark as the footnote plugin does, absolute in feeds."""
     ident = renderer.rules["footnote_anchor_name"](tokens, idx, options, env)
-    ident += f":{tokens[idx].meta['subId']}" if tokens[idx].meta["subId"] > 0 else ""
-    return f' <a href="{_fragment(env, "fnref" + ident)}" class="footnote-backref">\u21a9\ufe0e</a>'  # no emoji on iOS
+    sub = tokens[idx].meta["subId"]
+    ident += f":{sub}" if sub > 0 else ""
+    # The arrow alone told assistive technology nothing (WCAG 2.4.4): the link says which mark it returns to.
+    name = f"Back to reference {tokens[idx].meta['id'] + 1}" + (f" ({sub + 1})" if sub > 0 else "")
+    link = f'<a href="{_fragment(env, "fnref" + ident)}" class="footnote-backref" aria-label="{name}">'
+    return f" {link}\u21a9\ufe0e</a>"  # no emoji on iOS
 
 
 def _footnote_block_open(renderer: RendererHTML, tokens: list[Token], idx: int, options: object, env: Env) -> str:
