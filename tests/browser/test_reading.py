@@ -259,6 +259,20 @@ def test_dark_mode_has_no_serious_accessibility_violations(browser, site_url, pa
     assert serious == []
 
 
+ROME = "reports/2016/02/rome-counter-daesh-coalition-ministers-discuss-libya/"  # its sources include a URL
+
+
+def test_print_shows_no_navigation_and_each_web_address_once(page, site_url):
+    page.emulate_media(media="print")
+    for path in ("actors/", "timeline/", "archives/2016/01/", "page/2/", ROME):  # the report last: its sources
+        page.goto(site_url + path)
+        shown = page.eval_on_selector_all("nav", "navs => navs.filter(n => n.offsetParent !== null).length")
+        assert shown == 0, path
+    source = page.locator(".sources a").first
+    assert source.inner_text().startswith("https://")
+    assert source.evaluate("a => getComputedStyle(a, '::after').content") == "none"  # not its URL twice
+
+
 def test_the_search_page_of_a_site_with_no_reports_yet_says_so(browser, tmp_path):
     content = tmp_path / "content"
     (content / "reports").mkdir(parents=True)
