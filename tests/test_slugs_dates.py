@@ -1,8 +1,10 @@
+import unicodedata
 from dataclasses import replace
 from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
+from sitrep.bidi import RTL_BLOCKS
 from sitrep.charts import Bar, Chart, Point, Tick
 from sitrep.dates import Moment, parse_moment
 from sitrep.slugs import is_slug, slugify
@@ -119,3 +121,9 @@ def test_svg_marks_draws_linked_bars_and_ticks_escaped():
 )
 def test_text_with_right_to_left_letters_gets_its_own_direction(text, attribute, shown):
     assert (direction(text), isolated(text)) == (attribute, shown)
+
+
+def test_every_right_to_left_letter_is_in_the_blocks_searched_first():
+    # may_have_rtl rules text out by these blocks alone: a letter outside them would lose its direction.
+    letters = (chr(c) for c in range(0x110000) if unicodedata.bidirectional(chr(c)) in ("R", "AL"))
+    assert [f"U+{ord(c):04X}" for c in letters if not RTL_BLOCKS.match(c)] == []

@@ -18,7 +18,10 @@ PLANE_ENDS = [plane + end for plane in range(0, 0x110000, 0x10000) for end in (0
 OTHER_CONTROLS = "".join(chr(c) for c in [*range(0x80, 0xA0), *range(0xFDD0, 0xFDF0), *PLANE_ENDS])
 CONTROLS = ASCII_CONTROLS + OTHER_CONTROLS
 REMOVED = re.compile(f"[{re.escape(CONTROLS)}]")  # a feed or front matter carrying one would not parse
-_OTHERS = re.compile(f"[{re.escape(OTHER_CONTROLS)}]")
+# Searched in two: a class holding characters beyond U+FFFF is searched 10 times slower, and a
+# search for one of them in text without any such character ends at once.
+_OTHERS_BMP = re.compile(f"[{re.escape(''.join(c for c in OTHER_CONTROLS if c <= chr(0xFFFF)))}]")
+_ASTRAL_ENDS = [c for c in OTHER_CONTROLS if c > chr(0xFFFF)]
 # Bidi embeddings, overrides and isolates show text in another order than it is written ("Trojan source"):
 # a name or a sentence would read as another. The marks U+200E, U+200F and U+061C stay; pages give each
 # paragraph and name its own direction (dir="auto").
@@ -71,7 +74,9 @@ def _has_controls(text: str) -> bool:
     """Say whether text holds a control character (a search for each ASCII one is 3 times faster than the regex)."""
     if any(control in text for control in ASCII_CONTROLS):
         return True
-    return not text.isascii() and _OTHERS.search(text) is not None
+    if text.isascii():
+        return False
+    return _OTHERS_BMP.search(text) is not None or any(end in text for end in _ASTRAL_ENDS)
 
 
 def _has_bidi_controls(text: str) -> bool:

@@ -18,7 +18,7 @@ from markupsafe import Markup
 from mdit_py_plugins.footnote import footnote_plugin
 
 from .autolink import ENV_KEY, Target, autolink_plugin
-from .bidi import has_rtl
+from .bidi import has_rtl, may_have_rtl
 from .slugs import slugify
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -247,6 +247,8 @@ def _set_directions(state: StateCore) -> None:
     punctuation and numbers land on the wrong side. A tight list's paragraphs are not shown: their
     item takes it. Blocks without such letters get nothing, so a Latin body renders as it did.
     """
+    if not may_have_rtl(state.src):  # most bodies: no block to mark
+        return
     openers: list[Token] = []
     for token in state.tokens:
         if token.nesting == 1:

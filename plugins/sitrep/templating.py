@@ -99,6 +99,9 @@ def _names_a_host(address: str) -> bool:
         return False
 
 
+AUTO, NOTHING = Markup(' dir="auto"'), Markup("")  # made once: the filter runs for every name on every page
+
+
 def direction(text: object) -> Markup:
     """Return ` dir="auto"` for an element showing text with right-to-left letters, else nothing.
 
@@ -106,7 +109,7 @@ def direction(text: object) -> Markup:
     in the page's left-to-right flow, "المجلس الرئاسي 2" would otherwise show its number on the wrong side.
     Text without such letters gets nothing, so its pages are as they were.
     """
-    return Markup(' dir="auto"') if has_rtl(str(text or "")) else Markup("")
+    return AUTO if has_rtl(str(text or "")) else NOTHING
 
 
 def isolated(text: object) -> Markup:
