@@ -40,7 +40,8 @@ import sitrep.cores
 sitrep.cores.os.cpu_count = lambda: 2
 def task(share, shares):
     if share == 1:
-        open({str(tmp_path / "worker")!r}, "w").write(str(os.getpid()))
+        open({str(tmp_path / "worker.tmp")!r}, "w").write(str(os.getpid()))
+        os.replace({str(tmp_path / "worker.tmp")!r}, {str(tmp_path / "worker")!r})  # seen whole, or not at all
         time.sleep(60)
     else:
         while not os.path.exists({str(tmp_path / "worker")!r}):
