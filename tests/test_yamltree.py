@@ -89,6 +89,7 @@ def test_deep_nesting_is_an_issue_not_a_crash(depth):
     [
         ("title: Libya: weekly brief\n", 1, "a value holding ': ' must be quoted, e.g. title: \"Libya: weekly brief\""),
         ("title: x\n\tregion: W\n", 1, "indent with spaces: YAML does not allow tabs"),
+        ("title: x\nactors:\n\t- ISIS\n", 3, "indent with spaces: YAML does not allow tabs"),  # libyaml's wording
         (
             "title: x\nregion: W\n\nTripoli clashes resumed overnight\n## Assessment\n",
             4,

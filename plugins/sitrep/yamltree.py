@@ -93,7 +93,7 @@ def _compose(loader: _Loader, text: str, first_line: int, doc: YamlDoc) -> Node 
     try:
         return loader.get_single_node()
     except yaml.MarkedYAMLError as exc:
-        doc.issues.append(_syntax_issue(exc, first_line))
+        doc.issues.append(_syntax_issue(exc, first_line, text))
     except yaml.reader.ReaderError as exc:  # a character YAML does not allow
         line = first_line + text.count("\n", 0, exc.position)
         doc.issues.append(YamlIssue(line, f"invalid YAML: character U+{exc.character:04X} is not allowed"))
@@ -128,7 +128,15 @@ def one_line(exc: Exception) -> str:
     return first_line(str(exc)) or type(exc).__name__
 
 
-def _syntax_issue(exc: yaml.MarkedYAMLError, first_line: int) -> YamlIssue:
+def _at_tab(mark: yaml.Mark | None, text: str) -> bool:
+    """Say whether a syntax error's mark is at a tab in text."""
+    if mark is None or mark.line < 0 or mark.column < 0:
+        return False
+    lines = text.split("\n")
+    return mark.line < len(lines) and lines[mark.line][mark.column : mark.column + 1] == "\t"
+
+
+def _syntax_issue(exc: yaml.MarkedYAMLError, first_line: int, text: str = "") -> YamlIssue:
     """Turn a PyYAML syntax error into a one-line issue."""
     # An unclosed quote or bracket is found later, often at the end; where it began is what to fix.
     unclosed = any(word in (exc.context or "") for word in ("flow", "scanning"))
@@ -136,6 +144,8 @@ def _syntax_issue(exc: yaml.MarkedYAMLError, first_line: int) -> YamlIssue:
     line = first_line + (mark.line if mark else 0)
     problem = (exc.problem or "syntax error").strip()
     context = f" {exc.context.strip()}" if exc.context else ""
+    if _at_tab(exc.problem_mark, text):  # libyaml, unlike PyYAML, does not name the character
+        problem = problem.replace("found character that", "found character '\\t' that")
     hint = next((hint for found, hint in SYNTAX_HINTS if found in problem), "")
     return YamlIssue(line, f"invalid YAML: {problem}{context}", hint)
 
