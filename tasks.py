@@ -108,7 +108,8 @@ def new(c, title, region, actors="", locations="", category=None, date=None, con
     path = Path(content) / "reports" / made.path
     if path.exists():
         raise Exit(f"{path}: already exists; not overwritten", code=1)
-    if bad := sitrep_build.check_new(str(path), made.text, config, registry):  # as the build would refuse it
+    # as the build would refuse it, beside the reports already there
+    if bad := sitrep_build.check_new(str(path), made.text, config, registry, Path(content)):
         raise Exit("\n".join([*(p.format() for p in bad), f"{path}: not written"]), code=2)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -434,3 +434,24 @@ def test_git_times_are_read_in_the_sites_zone_whoever_committed():
         found = with_history(report, history, ZoneInfo("Africa/Tripoli"))  # UTC+2 in 2016
         seen.add((found.created.iso(), found.updated.iso()))
     assert seen == {("2016-01-10T01:30:00+02:00", "2016-01-10T01:30:00+02:00")}
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        ([], "2016-01-20-zliten-bomb.md:2: URL reports/2016/01/zliten-bomb/ is also used by "),
+        (
+            ["--actors", "Misrata-Brigade"],
+            "'Misrata Brigade' and 'Misrata-Brigade' would share the URL actors/misrata-brigade/",
+        ),
+    ],
+)
+def test_new_refuses_a_url_another_report_has_and_writes_nothing(tmp_path, args, said):
+    content = write_tree(
+        tmp_path / "c",
+        {"reports/2016/01/2016-01-08-zliten.md": report_text("Zliten bomb", "2016-01-08", actors="[Misrata Brigade]")},
+    )
+    title = "Zliten bomb" if not args else "Another"
+    made = invoke("new", title, "--region", "Western", "--date", "2016-01-20", *args, "--content", str(content))
+    assert made.returncode == 2 and said in made.stderr and made.stderr.strip().endswith(": not written")
+    assert len(list(content.rglob("*.md"))) == 1

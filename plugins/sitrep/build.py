@@ -220,16 +220,26 @@ def read_for_new(content: Path, settings_file: Path) -> tuple[sitrep_settings.Co
     return config, read_registry(content, config)[0] if config and content.is_dir() else Registry()
 
 
-def check_new(label: str, text: str, config: sitrep_settings.Config | None, registry: Registry) -> list[Problem]:
-    """Return the errors a report not written yet would have in a build: its fields, its entities' URLs."""
+def check_new(
+    label: str, text: str, config: sitrep_settings.Config | None, registry: Registry, content: Path | None = None
+) -> list[Problem]:
+    """Return the errors a report not written yet would have in a build: its fields, its URL, its entities' URLs.
+
+    content: the folder whose reports it joins (their URLs and names may clash with its own).
+    """
     from .indexes import build_index
     from .reports import read_report
+    from .site import load_site, url_collisions
 
     if config is None:
         return []  # the settings' problems are the build's to say
     read = read_report(label, text.encode(), config, registry, render_body=False)
-    found = read.problems + (build_index([read.report], registry, config)[1] if read.report else [])
-    return errors(found)
+    if read.report is None:
+        return errors(read.problems)
+    others = load_site(content, config, render=False)[0].reports if content and content.is_dir() else []
+    reports = [*others, read.report]
+    found = read.problems + build_index(reports, registry, config)[1] + url_collisions(reports)
+    return errors(p for p in found if p.path == label)  # the other reports' own problems are theirs to fix
 
 
 def build(
