@@ -182,7 +182,7 @@ def bench(c, reports=1000, tools="sitrep,pelican,hugo", runs=1):
     c.run(shlex.join([*command, "--runs", str(int(runs))]), pty=False)
 
 
-@task
+@task(help={"output": "output folder to remove, with its build cache (default: output)"})
 def clean(c, output="output"):
     """Remove the output folder and its build cache (the next build is a cold one)."""
     _exit(sitrep_build.clean(Path(output), {"the content": ROOT / "content", "the settings": SETTINGS}))

@@ -455,3 +455,17 @@ def test_new_refuses_a_url_another_report_has_and_writes_nothing(tmp_path, args,
     made = invoke("new", title, "--region", "Western", "--date", "2016-01-20", *args, "--content", str(content))
     assert made.returncode == 2 and said in made.stderr and made.stderr.strip().endswith(": not written")
     assert len(list(content.rglob("*.md"))) == 1
+
+
+def test_every_option_of_every_command_is_explained_in_its_help():
+    import inspect
+
+    from invoke import Task
+
+    import tasks
+
+    commands = {name: t for name, t in vars(tasks).items() if isinstance(t, Task)}
+    unexplained = {
+        name: sorted(set(list(inspect.signature(t.body).parameters)[1:]) - set(t.help)) for name, t in commands.items()
+    }
+    assert "clean" in commands and not any(unexplained.values()), unexplained
