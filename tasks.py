@@ -1,4 +1,4 @@
-"""Sitrep commands: `invoke build`, `invoke check`, `invoke serve`, `invoke clean`."""
+"""Sitrep commands (`invoke --list`): build, check, serve, new, publish, rollback, clean, screenshots, bench."""
 
 from __future__ import annotations
 

@@ -320,7 +320,8 @@ class SitrepGenerator(Generator):
                 write_file(Path(self.output_path), data.save_as, data.text)
         self.save_reads()  # here, not after reading: while Pagefind runs, off a warm build's critical path
         seconds = time.perf_counter() - started
-        what = f"{len(pages) - reused:,} pages rendered, {reused:,} unchanged kept, {len(self.outcome.data)} data files"
+        rendered, data = plural(len(pages) - reused, "page"), plural(len(self.outcome.data), "data file")
+        what = f"{rendered} rendered, {reused:,} unchanged kept, {data}"
         log.info("wrote %s in %.1f s (%d MB)", what, seconds, _peak_mb())
         assert site is not None
         html = sum(1 for page in pages if page.save_as.endswith(".html"))
