@@ -95,7 +95,8 @@ def new(c, title, region, actors="", locations="", category=None, date=None, con
     try:
         day = datetime.date.fromisoformat(date) if date else datetime.date.today()
     except ValueError:
-        raise Exit(f"--date {date!r} is not YYYY-MM-DD", code=2) from None
+        shaped = len(date) == 10 and date[4] == date[7] == "-" and (date[:4] + date[5:7] + date[8:]).isdigit()
+        raise Exit(f"--date {date!r} is {'not a real day' if shaped else 'not YYYY-MM-DD'}", code=2) from None
     try:
         author = subprocess.run(["git", "config", "user.name"], capture_output=True, text=True).stdout.strip() or None
     except OSError:  # no git: no author, which the front matter may then give

@@ -289,6 +289,12 @@ def test_new_writes_nothing_the_build_would_refuse(tmp_path, args, said):
     assert not list((tmp_path / "c").rglob("*.md"))
 
 
+@pytest.mark.parametrize(("date", "said"), [("2016-02-30", "is not a real day"), ("30/02/2016", "is not YYYY-MM-DD")])
+def test_new_says_what_is_wrong_with_its_date(tmp_path, date, said):
+    made = invoke("new", "Far", "--region", "Western", "--date", date, "--content", str(tmp_path / "c"))
+    assert (made.returncode, made.stderr.strip()) == (2, f"--date '{date}' {said}")
+
+
 @pytest.mark.parametrize(
     ("given", "names"),
     [("A, B", ["A", "B"]), ('"Smith, John", ISIS', ["Smith, John", "ISIS"]), ("A,,B, ", ["A", "B"]), ("", [])],
