@@ -85,18 +85,16 @@ def new(c, title, region, actors="", locations="", category=None, date=None, con
     import datetime
     import subprocess
 
-    from sitrep.scaffold import not_text, scaffold, split_names, title_problem
+    from sitrep.scaffold import new_day, not_text, scaffold, split_names, title_problem
 
     if not_text(title, region, actors, locations, category or ""):
         raise Exit("the title and names must be UTF-8 text (a byte of another encoding came in)", code=2)
     if problem := title_problem(title):
         raise Exit(problem, code=2)
 
-    try:
-        day = datetime.date.fromisoformat(date) if date else datetime.date.today()
-    except ValueError:
-        shaped = len(date) == 10 and date[4] == date[7] == "-" and (date[:4] + date[5:7] + date[8:]).isdigit()
-        raise Exit(f"--date {date!r} is {'not a real day' if shaped else 'not YYYY-MM-DD'}", code=2) from None
+    day = new_day(date, datetime.date.today())
+    if isinstance(day, str):
+        raise Exit(day, code=2)
     try:
         author = subprocess.run(["git", "config", "user.name"], capture_output=True, text=True).stdout.strip() or None
     except OSError:  # no git: no author, which the front matter may then give

@@ -5,11 +5,14 @@ from __future__ import annotations
 import csv
 import difflib
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 
 from .entities import Registry, name_key
 from .slugs import NAME_MAX, fits_a_folder, slugify
+
+DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)  # the form --date takes
 
 BODY = """{lede}
 
@@ -111,3 +114,13 @@ def suggestions(facet: str, label: str, names: list[str], registry: Registry) ->
             )  # type: ignore[union-attr]
             notes.append(f"{label} '{name}' is not in entities/{facet}.yaml: {hint}")
     return notes
+
+
+def new_day(given: str | None, today: date) -> date | str:
+    """Return the day `invoke new --date` names (today without one), or what is wrong with it."""
+    if not given:
+        return today
+    try:
+        return date.fromisoformat(given)
+    except ValueError:
+        return f"--date {given!r} is {'not a real day' if DAY.fullmatch(given) else 'not YYYY-MM-DD'}"
