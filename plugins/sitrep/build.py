@@ -36,11 +36,9 @@ from .cache import (
     save_sources,
     source_digests,
 )
-from .crosslinks import links_to
 from .entities import Registry
 from .failures import SettingsError, in_one_line, settings_problem, shown_path, template_problem
 from .history import GitError, changed_files, head
-from .model import Site
 from .problems import ContentError, Problem, as_github, as_record, error, errors
 from .progress import plural
 from .site import labels
@@ -189,25 +187,15 @@ def _selected(content: Path, outcome: pipeline.Outcome, options: CheckOptions) -
     inside = content.resolve()  # a README or a deleted file is no report to count as checked
     kept = [p for p in paths if p.suffix in (".md", ".yaml") and p.is_file() and p.resolve().is_relative_to(inside)]
     chosen = labels(content, kept)
-    broken = _links_to(content, paths, outcome.site)
-    problems = [p for p in outcome.problems if p.path in chosen or _about(p, broken)]
+    targets = _in_content(content, paths)  # deleted ones too: a rename breaks links from other reports
+    problems = [p for p in outcome.problems if p.path in chosen or (p.about and p.about in targets)]
     return problems, len([c for c in chosen if c.endswith(".md")])
 
 
-def _links_to(content: Path, paths: list[Path], site: Site | None) -> set[tuple[str, int, str]]:
-    """Return the links of any report to the chosen files, deleted ones too: renaming one breaks links elsewhere."""
+def _in_content(content: Path, paths: list[Path]) -> set[str]:
+    """Return the paths inside the content folder, relative to it."""
     inside = content.resolve()
-    within = [p.resolve() for p in paths if p.resolve().is_relative_to(inside)]
-    relative = {p.relative_to(inside).as_posix() for p in within}
-    return links_to((*site.reports, *site.drafts), relative) if site else set()
-
-
-def _about(problem: Problem, links: set[tuple[str, int, str]]) -> bool:
-    """Say whether a problem is the warning about one of these links (path, line, link as shown)."""
-    return any(
-        (problem.path, problem.line) == (path, line) and problem.message.startswith(f"link '{shown}' ")
-        for path, line, shown in links
-    )
+    return {p.resolve().relative_to(inside).as_posix() for p in paths if p.resolve().is_relative_to(inside)}
 
 
 def read_for_new(content: Path, settings_file: Path) -> tuple[sitrep_settings.Config | None, Registry]:

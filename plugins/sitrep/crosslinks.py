@@ -10,7 +10,7 @@ works in a git host's view of the content too.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from urllib.parse import unquote, urljoin, urlsplit
 
@@ -68,25 +68,16 @@ def target_path(source: str, href: str) -> tuple[str, str]:
     return path, f"#{parts.fragment}" if parts.fragment else ""
 
 
-def links_to(reports: Iterable[Report], paths: Collection[str]) -> set[tuple[str, int, str]]:
-    """Return (source, line, link as shown in warnings) of each link to a report's file at one of paths."""
-    return {
-        (report.source, line, unquote(written))
-        for report in reports
-        for line, written in report.report_links
-        if target_path(report.path, written)[0] in paths
-    }
-
-
 def _unreached(report: Report, line: int, written: str, target: Report | None, to_draft: bool) -> list[Problem]:
     """Say why a link to a report's file reaches no page, or no part of it ([] when it does)."""
     shown, fragment = unquote(written), unquote(urlsplit(written).fragment)
+    about = target_path(report.path, written)[0]  # so `check --changed` on that file shows it
     if to_draft:
-        return [warning(report.source, line, f"link '{shown}' points to a draft, which is not published", DRAFT_HINT)]
-    if target is None:
-        return [warning(report.source, line, f"link '{shown}' points to no report", MISSING_HINT)]
-    if fragment and fragment not in target.ids:
-        return [
-            warning(report.source, line, f"link '{shown}' points to no heading or footnote of that report", ID_HINT)
-        ]
-    return []
+        message, hint = f"link '{shown}' points to a draft, which is not published", DRAFT_HINT
+    elif target is None:
+        message, hint = f"link '{shown}' points to no report", MISSING_HINT
+    elif fragment and fragment not in target.ids:
+        message, hint = f"link '{shown}' points to no heading or footnote of that report", ID_HINT
+    else:
+        return []
+    return [warning(report.source, line, message, hint, about)]

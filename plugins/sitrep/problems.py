@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TypeVar
 
@@ -31,6 +31,7 @@ class Problem:
     message: str
     hint: str = ""
     severity: Severity = Severity.ERROR
+    about: str = field(default="", compare=False)  # another file it concerns (a link's target): `check --changed`
 
     def format(self) -> str:
         """Return the one-line `path:line: message` form."""
@@ -50,9 +51,9 @@ def error(path: str, line: int, message: str, hint: str = "") -> Problem:
     return Problem(path, line, message, hint, Severity.ERROR)
 
 
-def warning(path: str, line: int, message: str, hint: str = "") -> Problem:
-    """Make a warning problem."""
-    return Problem(path, line, message, hint, Severity.WARNING)
+def warning(path: str, line: int, message: str, hint: str = "", about: str = "") -> Problem:
+    """Make a warning problem (about: another file it concerns, by its path in the content)."""
+    return Problem(path, line, message, hint, Severity.WARNING, about)
 
 
 def errors(problems: Iterable[Problem]) -> list[Problem]:
