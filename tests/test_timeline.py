@@ -148,6 +148,29 @@ def test_long_timelines_list_the_newest_reports_and_point_to_the_rest(site_dir, 
     assert "Report 0" in (out / "archives/2015/index.html").read_text()
 
 
+def counts(page: str) -> list[tuple[str, str]]:
+    """Return each year's and month's heading on a timeline page with the count beside it."""
+    return re.findall(r'<h[23] id="[^"]+"><a href="[^"]+">([^<]+)</a> <span class="count">([^<]+)</span>', page)
+
+
+def test_a_cut_timeline_says_how_many_its_oldest_year_and_month_hold(site_dir, tmp_path):
+    # The newest 2 of these: the oldest year and month shown have reports left out, which their counts said nothing of.
+    days = ["2015-12-30", "2016-01-02", "2016-01-05", "2016-03-01"]
+    content = site_dir(
+        {f"reports/r{n}.md": report_text(f"Report {n}", day, actors="[LNA]") for n, day in enumerate(days)}
+    )
+    conf = settings_file(tmp_path, "SITREP_TIMELINE_LIMIT = 2")
+    assert build(content, tmp_path / "out", conf, io.StringIO()) == 0
+    cut = [("2016", "2 of 3 reports"), ("January 2016", "1 of 2 reports"), ("March 2016", "1 report")]
+    for page in ("timeline/index.html", "actors/lna/timeline/index.html"):
+        assert counts((tmp_path / "out" / page).read_text()) == cut, page
+    conf.write_text(conf.read_text().replace("LIMIT = 2", "LIMIT = 3"))  # cut where a year begins: nothing to say
+    assert build(content, tmp_path / "out3", conf, io.StringIO()) == 0
+    whole = [("2016", "3 reports"), ("January 2016", "2 reports"), ("March 2016", "1 report")]
+    assert counts((tmp_path / "out3/timeline/index.html").read_text()) == whole
+    assert counts((tmp_path / "out3/archives/2016/index.html").read_text()) == whole
+
+
 def test_archive_pages_without_other_periods_have_no_period_navigation(site_dir, tmp_path):
     content = site_dir({"reports/2016/01/a.md": report_text("Only", "2016-01-02")})
     out = tmp_path / "out"

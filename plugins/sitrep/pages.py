@@ -22,7 +22,7 @@ from .model import Redirect, Report, Site
 from .problems import Problem, clashes, error
 from .settings import Config, Pattern
 from .slugs import NAME_MAX, fits_a_folder
-from .timeline import Year, group, oldest_first, overview
+from .timeline import Year, group, group_newest, oldest_first, overview
 from .urls import saved_as
 
 
@@ -249,7 +249,7 @@ def timeline_pages(newest_first: Sequence[Report], config: Config) -> list[Page]
     years = group(reports)
     common = {"years": years, "archive_urls": archive_urls(years, config)}
     chart = Lazy(month_overview, (newest_first, config))
-    shown = Lazy(group, (newest_first[: config.timeline_limit][::-1],))
+    shown = Lazy(group_newest, (newest_first, config.timeline_limit))
     variables = {**common, "years": shown, "total": len(reports), "chart": chart, "heading": "Timeline"}
     variables["archives_url"] = _at(config.archives)[1]
     pages = [
@@ -297,7 +297,7 @@ def _period_pages(found: Sequence[Period], urls: Mapping[str, str]) -> list[Page
 def entity_timeline_page(facet: Facet, entry: EntityEntry, config: Config) -> Page:
     """Plan the timeline of one entity's reports."""
     url, save_as = config.facets[facet.key].timeline.format(slug=entry.ref.slug)
-    years = Lazy(group, (Lazy(oldest_first, (entry.reports[: config.timeline_limit],)),))
+    years = Lazy(group_newest, (entry.reports, config.timeline_limit))
     variables = {"years": years, "archive_urls": Lazy(archive_urls, (years, config)), "entry": entry}
     variables["total"] = entry.count
     variables["chart"] = Lazy(month_overview, (entry.reports, config))

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from itertools import groupby
+from itertools import groupby, takewhile
 
 from .charts import Chart, Point, bar_chart, month_label
 from .dates import month_name
@@ -31,6 +31,7 @@ class Month:
     year: int
     month: int
     days: tuple[Day, ...]
+    whole: int = 0  # its reports in all when a timeline shows only its newest (0: all are shown)
 
     @property
     def name(self) -> str:
@@ -54,6 +55,7 @@ class Year:
 
     year: int
     months: tuple[Month, ...]
+    whole: int = 0  # its reports in all when a timeline shows only its newest (0: all are shown)
 
     @property
     def anchor(self) -> str:
@@ -77,6 +79,26 @@ def oldest_first(newest_first: Sequence[Report]) -> Sequence[Report]:
 def group(reports: Sequence[Report]) -> tuple[Year, ...]:
     """Group chronological reports into years, months and days; empty ones are skipped."""
     return tuple(Year(year, _months(year, found)) for year, found in groupby(reports, key=lambda r: r.date.day.year))
+
+
+def group_newest(newest_first: Sequence[Report], limit: int) -> tuple[Year, ...]:
+    """Group the newest limit reports oldest first; the oldest year and month shown, if cut short, give their total.
+
+    Their counts are then of the reports shown, not of the year or month: a timeline cut at 1,000
+    reports showed '2023: 74 reports' for a year of 96.
+    """
+    years = group(oldest_first(newest_first[:limit]))
+    if len(newest_first) <= limit:
+        return years
+    oldest = newest_first[limit - 1].date.day
+    left_out = newest_first[limit:]  # newest first: those of the oldest month and year shown come first
+    in_year = sum(1 for _ in takewhile(lambda r: r.date.day.year == oldest.year, left_out))
+    in_month = sum(1 for _ in takewhile(lambda r: r.date.day.month == oldest.month, left_out[:in_year]))
+    first, *months = years[0].months
+    if in_month:
+        first = replace(first, whole=first.count + in_month)
+    cut = replace(years[0], months=(first, *months), whole=years[0].count + in_year) if in_year else years[0]
+    return (cut, *years[1:])
 
 
 def _months(year: int, reports: Iterable[Report]) -> tuple[Month, ...]:
