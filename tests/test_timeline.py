@@ -7,6 +7,7 @@ from dataclasses import replace
 from conftest import newest_first, report, report_text, run_build, settings_file
 from sitrep.build import build
 from sitrep.model import Report
+from sitrep.templating import reports
 from sitrep.timeline import group, oldest_first, overview
 
 
@@ -55,6 +56,14 @@ def test_weekly_overview_links_bars_to_the_month_of_their_reports():
     assert [p.url for p in points] == ["archives/2016/02/", None, "archives/2016/03/"]
     assert points[0].label == "Week of 29 February 2016: 2 reports"
     assert chart.summary == "Reports per week, 3 in all"
+
+
+def test_counts_of_a_thousand_and_more_are_written_with_a_comma():
+    # The timeline of a 1,000-report site said '1000 reports, oldest first' and '1000 in all' under
+    # its chart, while its note on the limit says 'The newest 1,000 of 1,200 reports'.
+    reports_ = chronological([report(f"r{n}.md", "2016-01-12") for n in range(1000)])
+    assert overview(reports_, lambda day: "").summary == "Reports per week, 1,000 in all"
+    assert [reports(1), reports(999), reports(1000)] == ["1 report", "999 reports", "1,000 reports"]
 
 
 def test_long_spans_are_charted_by_month():

@@ -137,7 +137,7 @@ def _weekly_overview(reports: Sequence[Report], month_url: Callable[[date], str]
         label = f"Week of {week.day} {month_name(week.month)} {week.year}: {n} report{'' if n == 1 else 's'}"
         points.append(Point(n, label, month_url(first_day[week]) if n else None, tick, week.month == 1))
         week += timedelta(days=7)
-    return bar_chart(points, f"Reports per week, {len(reports)} in all")
+    return bar_chart(points, f"Reports per week, {len(reports):,} in all")
 
 
 def _monthly_overview(reports: Sequence[Report], month_url: Callable[[date], str]) -> Chart:
@@ -152,7 +152,7 @@ def _monthly_overview(reports: Sequence[Report], month_url: Callable[[date], str
         )
         for index, month in enumerate(monthly(reports))
     ]
-    return bar_chart(points, f"Reports per month, {len(reports)} in all")
+    return bar_chart(points, f"Reports per month, {len(reports):,} in all")
 
 
 def _week_tick(week: date, first: bool, quarterly: bool) -> str | None:
