@@ -371,9 +371,11 @@ def test_a_search_from_the_address_shows_every_filter_group_when_filters_load_la
     served: list[str] = []
     with built_and_served(tmp_path / "www", serve=late_filters(served)) as url, opened_page(browser, url) as page:
         page.goto(url + "search/?q=Tripoli")
+        page.wait_for_selector(".search-loading:not([hidden])")  # said while the filters come in
         page.wait_for_selector(".pagefind-ui__result-link")
         names = page.eval_on_selector_all(FILTER_GROUPS, "els => els.map(e => e.textContent.trim())")
         assert len(served) == 5 and names == ["Actor", "Category", "Location", "Region", "Year"]
+        assert page.locator(".search-loading").is_hidden()
 
 
 def test_filter_values_show_as_text_and_still_filter(browser, tmp_path):

@@ -10,7 +10,11 @@ window.addEventListener("DOMContentLoaded", function () {
   var parts = (window.sitrepSearchParts || []).map(function (folder) {
     return new URL(folder, bundle).pathname;
   });
+  // Say the index is loading until the UI starts: a large site's index takes a while on a slow network.
+  var loading = document.querySelector(".search-loading");
+  loading.hidden = false;
   var start = function () {
+    loading.hidden = true;
     var ui = new PagefindUI({
       element: "#search",
       showSubResults: true,
