@@ -7,7 +7,7 @@ from dataclasses import replace
 from conftest import newest_first, report, report_text, run_build, settings_file
 from sitrep.build import build
 from sitrep.model import Report
-from sitrep.templating import reports
+from sitrep.templating import number, reports
 from sitrep.timeline import group, oldest_first, overview
 
 
@@ -64,6 +64,7 @@ def test_counts_of_a_thousand_and_more_are_written_with_a_comma():
     reports_ = chronological([report(f"r{n}.md", "2016-01-12") for n in range(1000)])
     assert overview(reports_, lambda day: "").summary == "Reports per week, 1,000 in all"
     assert [reports(1), reports(999), reports(1000)] == ["1 report", "999 reports", "1,000 reports"]
+    assert [number(999), number(1000), number(12345)] == ["999", "1,000", "12,345"]  # lists, tables, pagers
 
 
 def test_long_spans_are_charted_by_month():

@@ -49,6 +49,11 @@ def rfc822(when: datetime) -> str:
     return format_datetime(when)
 
 
+def number(count: int) -> str:
+    """Write a count with its thousands grouped: '1,000', as counts in words are (reports)."""
+    return f"{count:,}"
+
+
 def reports(count: int) -> str:
     """Count reports in words: '1 report', '12 reports', '1,000 reports' (as the timeline's note on its limit counts).
 
@@ -127,6 +132,7 @@ FILTERS: dict[str, Callable[..., str]] = {
     "rfc822": rfc822,
     "svg_marks": svg_marks,
     "reports": reports,
+    "number": number,
     "source_href": source_href,
     "direction": direction,
     "isolated": isolated,
