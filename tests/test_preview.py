@@ -110,15 +110,20 @@ def test_a_file_put_in_place_with_the_same_size_and_time_is_seen(tmp_path):
     assert changed(before, snapshot([tmp_path])) == [str(tmp_path / "a.md"), str(tmp_path / "b.md")]
 
 
-@pytest.mark.parametrize("path", ["/" + "a" * 1000, "/index.html%00"])
-def test_a_request_for_an_impossible_file_name_is_a_404(preview, path):
+def refused(preview: Preview, path: str) -> urllib.error.HTTPError:
+    """Request path from a preview server; return the error it answers with."""
     server = start_server(preview, 0)
     try:
         with pytest.raises(urllib.error.HTTPError) as answer:
             urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}{path}")
     finally:
         server.shutdown()
-    assert answer.value.code == 404
+    return answer.value
+
+
+@pytest.mark.parametrize("path", ["/" + "a" * 1000, "/index.html%00"])
+def test_a_request_for_an_impossible_file_name_is_a_404(preview, path):
+    assert refused(preview, path).code == 404
 
 
 def test_the_theme_watched_is_the_one_the_settings_name(preview, tmp_path):
@@ -167,24 +172,14 @@ def test_a_preview_of_an_up_to_date_site_can_still_rerender_at_once(tmp_path):
 
 
 def test_a_missing_page_is_answered_with_the_sites_404_page_linking_from_the_root(preview):
-    server = start_server(preview, 0)
-    try:
-        with pytest.raises(urllib.error.HTTPError) as answer:
-            urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}/reports/2016/01/no-such-report/")
-    finally:
-        server.shutdown()
-    page = answer.value.read().decode()
-    assert answer.value.code == 404 and "<h1>Page not found</h1>" in page
+    answer = refused(preview, "/reports/2016/01/no-such-report/")
+    page = answer.read().decode()
+    assert answer.code == 404 and "<h1>Page not found</h1>" in page
     assert '<head>\n<base href="/">' in page and 'href="./theme/css/sitrep.css"' in page
 
 
 @pytest.mark.parametrize("path", ["/reports/2016/", "/pagefind/"])
 def test_a_folder_without_an_index_page_is_answered_with_the_404_page_not_a_listing(preview, path):
-    server = start_server(preview, 0)
-    try:
-        with pytest.raises(urllib.error.HTTPError) as answer:
-            urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}{path}")
-    finally:
-        server.shutdown()
-    page = answer.value.read().decode()
-    assert answer.value.code == 404 and "<h1>Page not found</h1>" in page and "Directory listing" not in page
+    answer = refused(preview, path)
+    page = answer.read().decode()
+    assert answer.code == 404 and "<h1>Page not found</h1>" in page and "Directory listing" not in page

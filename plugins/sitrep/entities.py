@@ -50,14 +50,14 @@ def name_key(name: str) -> str:
     return unicodedata.normalize("NFKC", " ".join(name.translate(LOOKALIKES).split())).casefold()
 
 
-def sort_key(name: str) -> tuple[str, str]:
+def name_order(name: str) -> tuple[str, str]:
     """Return a name's place in A–Z order: accents and Arabic vowel marks aside ("Ōbari" by O, "أحمد" by ا)."""
     return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold(), name
 
 
 def initial(name: str) -> str:
     """Return the letter a name is filed under: A–Z for Latin letters, others as written; '#' for anything else."""
-    first = next((c for c in sort_key(name)[0] if c.isalnum()), "")
+    first = next((c for c in name_order(name)[0] if c.isalnum()), "")
     if not first.isalpha():
         return "#"
     if unicodedata.name(first, "").startswith("LATIN"):  # "ß", "Ø", "Æ": their letter in A–Z

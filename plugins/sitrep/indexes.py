@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from .dates import Moment
-from .entities import Entity, Registry, name_key, sort_key
+from .entities import Entity, Registry, name_key, name_order
 from .facets import BY_KEY, FACETS
 from .model import Redirect, Report
 from .problems import Problem, error
@@ -117,7 +117,7 @@ def build_index(reports: Sequence[Report], registry: Registry, config: Config) -
         facet.key: tuple(
             sorted(
                 (_entry(k, refs, groups[k], registry, co_counts) for k in refs if k[0] == facet.key),
-                key=lambda e: sort_key(e.ref.name),
+                key=lambda e: name_order(e.ref.name),
             )
         )
         for facet in FACETS

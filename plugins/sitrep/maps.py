@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from .charts import svg_number, text_width
-from .entities import Registry, sort_key
+from .entities import Registry, name_order
 from .indexes import EntityEntry, EntityIndex
 from .slugs import slugify
 
@@ -50,7 +50,7 @@ def places(registry: Registry, index: EntityIndex) -> list[Place]:
         for e in registry.entities.get("locations", ())
         if e.lat is not None and e.lon is not None
     ]
-    return sorted(found, key=lambda p: sort_key(p.name))
+    return sorted(found, key=lambda p: name_order(p.name))
 
 
 def geojson(found: Sequence[Place], generated: str) -> str:

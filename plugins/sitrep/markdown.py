@@ -162,8 +162,7 @@ def _mark_report_links(state: StateCore) -> None:
 
 def is_report_file(href: str) -> bool:
     """Say whether a link points to a Markdown file beside the report's own (relative, no scheme, no host)."""
-    parts = urlsplit(href)
-    return not (parts.scheme or parts.netloc or href.startswith("/")) and parts.path.lower().endswith(".md")
+    return not (is_remote(href) or href.startswith("/")) and urlsplit(href).path.lower().endswith(".md")
 
 
 def body_ids(tokens: list[Token]) -> frozenset[str]:

@@ -12,7 +12,7 @@ from functools import cached_property
 
 from .cache import Fingerprints
 from .charts import monthly_chart
-from .entities import initial, sort_key
+from .entities import initial, name_order
 from .exports import entities_json, generated_at, report_record, reports_csv, reports_json
 from .facets import FACETS, Facet
 from .feeds import Entries, Entry, Feed, entity_feed, site_feed
@@ -360,7 +360,7 @@ def _groupings(entries: Sequence[EntityEntry]) -> dict[str, object]:
     letters: dict[str, list[EntityEntry]] = {}
     for entry in entries:
         letters.setdefault(initial(entry.ref.name), []).append(entry)
-    by_count = sorted(entries, key=lambda e: (-e.count, *sort_key(e.ref.name)))
+    by_count = sorted(entries, key=lambda e: (-e.count, *name_order(e.ref.name)))
     return {
         "letters": [(letter, initial_id(letter), group) for letter, group in sorted(letters.items())],
         "by_count": by_count,

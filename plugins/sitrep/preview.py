@@ -183,8 +183,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             path = Path(self.translate_path(self.path))
             page = path / "index.html" if path.is_dir() and self.path.split("?")[0].endswith("/") else path
             if page.suffix == ".html" and page.is_file():
-                html = page.read_text(encoding="utf-8").replace("</body>", RELOAD_SCRIPT + "</body>", 1)
-                return self._send(html.encode(), "text/html; charset=utf-8")
+                return self._send(_reloading(page.read_text(encoding="utf-8")), "text/html; charset=utf-8")
             return super().send_head()
         except (OSError, ValueError):  # a name too long for a file, a NUL byte: no such page
             self.send_error(404, "File not found")
@@ -202,24 +201,25 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             return super().send_error(code, message, explain)
         # Served at the root here: its links, relative to the root, must not follow the missing address.
         html = missing.read_text(encoding="utf-8").replace("<head>", '<head>\n<base href="/">', 1)
-        body = html.replace("</body>", RELOAD_SCRIPT + "</body>", 1).encode()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
+        answer = self._send(_reloading(html), "text/html; charset=utf-8", 404)
         if self.command != "HEAD":
-            self.wfile.write(body)
+            self.wfile.write(answer.getvalue())
 
-    def _send(self, body: bytes, kind: str):  # type: ignore[no-untyped-def]
-        """Send a small generated response."""
+    def _send(self, body: bytes, kind: str, status: int = 200):  # type: ignore[no-untyped-def]
+        """Send a small generated response's headers; return its body to copy."""
         import io
 
-        self.send_response(200)
+        self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
         return io.BytesIO(body)
+
+
+def _reloading(html: str) -> bytes:
+    """Return a served page with the live-reload script before its end."""
+    return html.replace("</body>", RELOAD_SCRIPT + "</body>", 1).encode()
 
 
 def _wait_for(folder: Path, seconds: float = 1.0) -> None:
