@@ -282,6 +282,8 @@ def test_a_site_built_without_search_has_a_search_page_that_says_so(small_site, 
     page = (tmp_path / "out" / "search" / "index.html").read_text(encoding="utf-8")
     assert "This site is built without its search index." in page and '<a href="../timeline/">Timeline</a>' in page
     assert "pagefind" not in page and not (tmp_path / "out" / "pagefind").exists()
+    home = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert 'href="./search/"' not in home and 'href="./feeds/">Feeds</a>' in home  # no header link to it
 
 
 def test_only_a_source_that_is_one_web_address_is_a_link(site_dir, tmp_path):

@@ -305,10 +305,11 @@ def entity_timeline_page(facet: Facet, entry: EntityEntry, config: Config) -> Pa
 
 
 def navigation(config: Config) -> tuple[tuple[str, str], ...]:
-    """Return the site navigation as (label, url) pairs."""
+    """Return the site navigation as (label, url) pairs; Search only when the site has its index."""
     first = (("Latest", config.home.format(number=1)[0]), ("Timeline", config.timeline.format()[0]))
     facets = tuple((f.plural, config.facets[f.key].listing.format()[0]) for f in FACETS)
-    last = (("Archives", config.archives), ("Map", config.map), ("Search", config.search), ("Feeds", config.feeds))
+    search = (("Search", config.search),) if config.indexed else ()  # its page stays: old links to it still land
+    last = (("Archives", config.archives), ("Map", config.map), *search, ("Feeds", config.feeds))
     return first + facets + tuple((label, pattern.format()[0]) for label, pattern in last)
 
 
