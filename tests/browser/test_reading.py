@@ -378,6 +378,42 @@ def test_a_search_from_the_address_shows_every_filter_group_when_filters_load_la
         assert page.locator(".search-loading").is_hidden()
 
 
+def test_the_search_page_opened_as_a_file_says_search_needs_a_web_server(browser, parted_site):
+    # The browser refuses the index's module from file://: Pagefind's UI, started anyway, said "Searching..." for ever.
+    folder = parted_site[1]
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto((folder / "search/index.html").as_uri())
+    page.wait_for_selector(".search-failed:not([hidden])")
+    assert page.is_visible("text=Search works only when the site is served by a web server")
+    assert page.locator(".pagefind-ui__search-input").count() == 0 and page.locator(".search-loading").is_hidden()
+    page.click(".search-failed a:has-text('Timeline')")
+    assert page.url == (folder / "timeline").as_uri() + "/"
+    context.close()
+
+
+class NoSearchModule(_Quiet):
+    """Refuse Pagefind's module, as a server or proxy that blocks it does."""
+
+    def do_GET(self) -> None:
+        if self.path.endswith("/pagefind/pagefind.js"):
+            self.send_error(403)
+        else:
+            super().do_GET()
+
+
+def test_the_search_page_says_so_when_its_index_cannot_load(browser, tmp_path):
+    with built_and_served(tmp_path / "www", serve=NoSearchModule) as url:
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(url + "search/?q=Tripoli")
+        page.wait_for_selector(".search-failed:not([hidden])")
+        assert page.is_visible("text=The search index could not be loaded")
+        assert page.locator(".search-failed-file").is_hidden()  # served, not opened as a file
+        assert page.locator(".pagefind-ui__search-input").count() == 0 and page.locator(".search-loading").is_hidden()
+        context.close()
+
+
 def test_filter_values_show_as_text_and_still_filter(browser, tmp_path):
     content = write_tree(tmp_path / "content", HOSTILE_SITE)
     with built_and_served(tmp_path / "www", content) as url, opened_page(browser, url) as page:

@@ -26,6 +26,13 @@ window.addEventListener("DOMContentLoaded", function () {
     var query = new URLSearchParams(window.location.search).get("q");
     if (query) ui.triggerSearch(query);
   };
+  // Without its index the UI would say "Searching..." for ever: say what failed, and the other ways in.
+  // Opened as a file (file://), the browser refuses the index's module: search needs a web server.
+  var failed = function () {
+    loading.hidden = true;
+    document.querySelector(".search-failed").hidden = false;
+    document.querySelector(".search-failed-file").hidden = window.location.protocol !== "file:";
+  };
   // Tie the page's label to Pagefind's input, which has no id of its own, and show it: hidden, and
   // tied to nothing, until there is an input to label (without JavaScript there is none, and a `for`
   // naming an absent id is invalid HTML).
@@ -45,6 +52,5 @@ window.addEventListener("DOMContentLoaded", function () {
       }, Promise.resolve());
       return merged.then(function () { return pagefind.filters(); });
     })
-    .catch(function () {}) // the UI, started anyway, says what failed
-    .then(start);
+    .then(start, failed);
 });
