@@ -124,6 +124,17 @@ def test_drafts_appear_nowhere(small_site, tmp_path):
     assert not any(b"Secret draft" in data for data in tree(tmp_path / "out").values())
 
 
+def test_drafts_are_not_kept_beside_the_output_either(small_site, tmp_path):
+    # Published into a web server's tree (/var/www/briefs/libya), the cache beside it was served too:
+    # briefs/.libya.cache/reports.pickle held every draft's title and text.
+    www = tmp_path / "www"
+    for edit in ("", "Edited."):  # a cold build, then a warm one that reads the cache
+        (small_site / "reports/2016/01/cabinet.md").write_text(report_text("Cabinet named", "2016-01-19", body=edit))
+        code, messages = run_build(small_site, www / "desk")
+        assert code == 0 and "(1 draft left out)" in messages, messages
+        assert [name for name, data in tree(www).items() if b"Secret draft" in data] == []
+
+
 def test_all_same_site_links_are_relative_and_resolve(small_site, tmp_path):
     out = tmp_path / "out"
     run_build(small_site, out)

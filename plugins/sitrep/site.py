@@ -81,8 +81,16 @@ def _read_cached(jobs: list[tuple[object, ...]], keys: list[str], cache: ReadCac
     fresh = dict(zip(missing, _read_all([jobs[i] for i in missing]), strict=True))
     reads = [fresh[i] if i in fresh else cache.known[key] for i, key in enumerate(keys)]
     reads = [_stamped(read, key) for read, key in zip(reads, keys, strict=True)]
-    cache.used.update(zip(keys, reads, strict=True))
+    cache.used.update((key, read) for key, read in zip(keys, reads, strict=True) if _cacheable(read))
     return reads
+
+
+def _cacheable(read: Read) -> bool:
+    """Say whether a read may be kept in the build cache: not a draft's, as the cache sits beside the output.
+
+    Published into a folder of a web server's tree, the output's neighbours are served too.
+    """
+    return read.report is None or not read.report.is_draft
 
 
 def _stamped(read: Read, key: str) -> Read:
