@@ -355,7 +355,12 @@ def run_check_plain(content: Path) -> int:
 def test_publish_swaps_and_rollback_restores(tmp_path):
     content = write_tree(tmp_path / "content", {"reports/2016/01/a.md": report_text("First", "2016-01-05")})
     dest = tmp_path / "www" / "site"
-    assert invoke("publish", "--content", str(content), "--dest", str(dest)).returncode == 0
+    published = invoke("publish", "--content", str(content), "--dest", str(dest))
+    assert (
+        published.returncode == 0
+        and "settings: warning: SITEURL 'https://sitrep.example.internal' is a placeholder"
+        in published.stdout + published.stderr
+    )
     first = tree(dest)
     assert "https://sitrep.example.internal/reports/2016/01/first/" in (dest / "feeds/all.atom.xml").read_text()
     (content / "reports/2016/01/b.md").write_text(report_text("Second", "2016-01-06"))

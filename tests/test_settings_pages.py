@@ -103,3 +103,23 @@ def test_a_planned_path_with_a_name_too_long_to_write_is_a_problem():
         " (shorten the entity's name (its slug comes from it) or the URL pattern in the settings)"
     ]
     assert long_names(pages[:1]) == []
+
+
+@pytest.mark.parametrize(
+    "siteurl, said",
+    [
+        ("https://intranet.corp/briefs/libya", []),
+        ("https://examples.corp/", []),
+        (
+            "https://sitrep.example.internal",  # publishconf.py's stand-in when SITREP_SITEURL is unset
+            [
+                "settings: warning: SITEURL 'https://sitrep.example.internal' is a placeholder: feeds, the OPML file"
+                " and the 404 page link to a host that is not there"
+                " (set SITREP_SITEURL in the environment, or SITEURL in publishconf.py)"
+            ],
+        ),
+    ],
+)
+def test_a_placeholder_site_url_is_a_warning_not_an_error(siteurl, said):
+    config, problems = load({"SITEURL": siteurl})
+    assert config is not None and [p.format() for p in problems] == said

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .facets import FACETS
-from .problems import Problem, error
+from .problems import Problem, error, errors, warning
 
 SETTINGS_LABEL = "settings"
 
@@ -138,9 +138,9 @@ def load(settings: Mapping[str, object]) -> tuple[Config | None, list[Problem]]:
     values = with_defaults(settings)
     problems = [p for name, check in CHECKS.items() for p in check(name, values[name])]
     zone = _zone(values["TIMEZONE"], problems)
-    if problems or zone is None:
+    if errors(problems) or zone is None:
         return None, problems
-    return _config(values, zone), []
+    return _config(values, zone), problems
 
 
 def _config(values: dict[str, object], zone: ZoneInfo) -> Config:
@@ -284,6 +284,16 @@ def _check_site_url(name: str, value: object) -> list[Problem]:
     return [error(SETTINGS_LABEL, 0, f"{name} {value!r} is not a site's address", hint)]
 
 
+def _check_public_url(name: str, value: object) -> list[Problem]:
+    """Check SITEURL as a site URL, and warn of a placeholder's host (publishconf.py's, when unset)."""
+    found = _check_site_url(name, value)
+    host = urlsplit(value).hostname or "" if isinstance(value, str) and not found else ""
+    if "example" not in host.split("."):  # RFC 2606 names, as in publishconf.py's stand-in
+        return found
+    said = f"{name} {value!r} is a placeholder: feeds, the OPML file and the 404 page link to a host that is not there"
+    return [warning(SETTINGS_LABEL, 0, said, "set SITREP_SITEURL in the environment, or SITEURL in publishconf.py")]
+
+
 LAST_EPOCH = 253_402_300_799  # 9999-12-31T23:59:59Z, the last moment Python's datetime holds
 POSITIVE = ("SITREP_HOME_PER_PAGE", "SITREP_ENTITY_PER_PAGE", "SITREP_FEED_MAX_ITEMS", "SITREP_TIMELINE_LIMIT")
 FOLDERS = ("SITREP_REPORTS_DIR", "SITREP_ENTITIES_DIR", "SITREP_DATA_DIR")
@@ -294,7 +304,7 @@ CHECKS = {
     "SITREP_SEARCH": _check_switch,
     "SITREP_FEED_ID_PREFIX": _check_text,
     "SITREP_LOCAL_SITEURL": _check_site_url,
-    "SITEURL": _check_site_url,
+    "SITEURL": _check_public_url,
     "SOURCE_DATE_EPOCH": _check_epoch,
 }
 
