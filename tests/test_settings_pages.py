@@ -60,6 +60,11 @@ def test_defaults_are_valid():
             "settings: SITREP_LOCAL_SITEURL 'localhost' is not a site's address "
             "(e.g. https://intranet.example/briefs/: every feed link starts with it)",
         ),
+        (
+            {"SITEURL": "https://[::1/briefs"},
+            "settings: SITEURL 'https://[::1/briefs' is not a site's address "
+            "(e.g. https://intranet.example/briefs/: every feed link starts with it)",
+        ),
         ({"SITREP_FEED_ID_PREFIX": None}, "settings: SITREP_FEED_ID_PREFIX must be text"),
         (
             {"SOURCE_DATE_EPOCH": "99999999999999"},

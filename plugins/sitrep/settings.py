@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from string import Formatter
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .facets import FACETS
@@ -268,11 +268,19 @@ def _check_epoch(name: str, value: object) -> list[Problem]:
     return [error(SETTINGS_LABEL, 0, f"{name} '{value}' is not a time in seconds since 1970", hint)]
 
 
+def _split(value: object) -> SplitResult | None:
+    """Return a URL's parts, or None for what is no URL (not text, or an unclosed '[' of an IPv6 host)."""
+    try:
+        return urlsplit(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
+
+
 def _check_site_url(name: str, value: object) -> list[Problem]:
     """Check a site URL: empty (SITEURL: local), or http(s) with a host, no query, fragment or space."""
     if value == "" and name == "SITEURL":
         return []
-    parts = urlsplit(value) if isinstance(value, str) else None
+    parts = _split(value)
     if (
         parts
         and parts.scheme in ("http", "https")
@@ -287,7 +295,7 @@ def _check_site_url(name: str, value: object) -> list[Problem]:
 def _check_public_url(name: str, value: object) -> list[Problem]:
     """Check SITEURL as a site URL, and warn of a placeholder's host (publishconf.py's, when unset)."""
     found = _check_site_url(name, value)
-    host = urlsplit(value).hostname or "" if isinstance(value, str) and not found else ""
+    host = (urlsplit(value).hostname or "") if isinstance(value, str) and not found else ""
     if "example" not in host.split("."):  # RFC 2606 names, as in publishconf.py's stand-in
         return found
     said = f"{name} {value!r} is a placeholder: feeds, the OPML file and the 404 page link to a host that is not there"
