@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 import pickle
 import random
 import re
@@ -12,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SETTINGS, report_text, run_build, tree, write_tree
+from conftest import ROOT, SETTINGS, report_text, run_build, settings_file, tree, write_tree
 from sitrep import cache, pipeline, search
-from sitrep.build import read_settings
+from sitrep.build import build, read_settings
 from sitrep.cache import (
     Fingerprints,
     Manifest,
@@ -25,6 +26,7 @@ from sitrep.cache import (
     remembered,
     save_manifest,
     save_reads,
+    settings_digest,
     source_digests,
     template_cache,
 )
@@ -144,6 +146,39 @@ def test_compiled_templates_are_kept_only_for_the_current_theme_code_and_setting
     (tmp_path / "jinja-fedcba9876543210" / "__jinja2_y.cache").write_bytes(b"current")
     assert template_cache(tmp_path, "fedcba9876543210" * 4) is not None
     assert [path.name for path in (tmp_path / "jinja-fedcba9876543210").iterdir()] == ["__jinja2_y.cache"]
+
+
+def test_a_function_in_the_settings_is_digested_by_what_it_does():
+    def shout(text):
+        return text.upper()
+
+    def whisper(text):
+        return text.lower()
+
+    def countdown(n):  # in its own closure: digested without recursing for ever
+        return countdown(n - 1) if n else 0
+
+    whisper.__name__ = whisper.__qualname__ = shout.__qualname__  # one name, as after an edit of the settings
+    assert settings_digest({"JINJA_FILTERS": {"shout": shout}}) != settings_digest(
+        {"JINJA_FILTERS": {"shout": whisper}}
+    )
+    assert settings_digest({"F": lambda s: s + "!"}) != settings_digest({"F": lambda s: s + "?"})
+    assert settings_digest({"F": lambda s: s + "!"}) == settings_digest({"F": lambda s: s + "!"})
+    assert settings_digest({"F": countdown}) == settings_digest({"F": countdown})
+
+
+def test_a_jinja_filter_edited_in_the_settings_renders_the_pages_again(tmp_path):
+    content = write_tree(tmp_path / "content", SITE)
+    theme = shutil.copytree(ROOT / "themes/sitrep", tmp_path / "theme")
+    base = theme / "templates/base.html"
+    base.write_text(base.read_text().replace("</body>", "{{ SITENAME|shout }}</body>"))
+    out = tmp_path / "warm" / "out"
+    for ending in ("!", "?"):  # the settings file is edited: the filter's name stays, what it does changes
+        conf = settings_file(
+            tmp_path, f"THEME = {str(theme)!r}", f'JINJA_FILTERS = {{"shout": lambda s: s + "{ending}"}}'
+        )
+        assert build(content, out, conf, stream=io.StringIO()) == 0
+    assert "Sitrep: Libya security and politics?</body>" in (out / "index.html").read_text()
 
 
 def test_stamp_of_a_missing_file_is_none(tmp_path):

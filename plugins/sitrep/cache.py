@@ -16,6 +16,7 @@ import os
 import pickle
 import re
 import shutil
+import types
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -91,6 +92,7 @@ class Fingerprints:
 
     def _compound(self, value: object) -> bytes:
         """Return the framed digest of a container, dataclass or other object, and remember it for the object."""
+        self.memo[id(value)] = (value, _framed(b"cycle"))  # a function in its own closure or globals: no recursion
         parts = b"".join([self._bytes(part) for part in self._parts(value)])
         made = hashlib.blake2b(type(value).__qualname__.encode() + parts, digest_size=16).digest()
         self.memo[id(value)] = (value, _framed(b"c" + made))
@@ -111,6 +113,48 @@ class Fingerprints:
         if isinstance(value, set | frozenset):
             return sorted(self.of(item) for item in value)
         return (_ADDRESS.sub("", repr(value)),)
+
+
+def by_code(value: object) -> object:
+    """Stand for a function by what it does, and for compiled code by what it runs (None for other values).
+
+    A function's repr is only its name: a Jinja filter in the settings (JINJA_FILTERS) edited to do
+    something else left every page that uses it as it was ("nothing changed"). Sitrep's own functions
+    need none of this: its code is digested whole (code_digest).
+    """
+    if isinstance(value, types.FunctionType):
+        return _function_parts(value)
+    if isinstance(value, types.CodeType):
+        return _code_parts(value)
+    return None
+
+
+def _function_parts(function: types.FunctionType) -> tuple[object, ...]:
+    """Return what a function does: its code, defaults, the values it closes over and the globals it names."""
+    names = _code_names(function.__code__)
+    used = {name: value for name, value in function.__globals__.items() if name in names}
+    cells = tuple(_cell_contents(cell) for cell in function.__closure__ or ())
+    kept = {name: value for name, value in sorted(used.items()) if not isinstance(value, types.ModuleType)}
+    return (function.__qualname__, function.__code__, function.__defaults__, function.__kwdefaults__, cells, kept)
+
+
+def _code_parts(code: types.CodeType) -> tuple[object, ...]:
+    """Return what compiled code does: its bytecode, constants and names (not its file and lines: where it is)."""
+    return (code.co_code, code.co_consts, code.co_names, code.co_varnames, code.co_freevars, code.co_cellvars)
+
+
+def _code_names(code: types.CodeType) -> set[str]:
+    """Return the global names code and the code nested in it use."""
+    nested = (const for const in code.co_consts if isinstance(const, types.CodeType))
+    return set(code.co_names).union(*(_code_names(inner) for inner in nested))
+
+
+def _cell_contents(cell: types.CellType) -> object:
+    """Return the value a closure cell holds (None while it holds none)."""
+    try:
+        return cell.cell_contents
+    except ValueError:  # not assigned yet
+        return None
 
 
 def _framed(data: bytes) -> bytes:
@@ -156,7 +200,7 @@ DEPENDENCIES = ("pelican", "jinja2", "markdown-it-py", "mdit-py-plugins", "pyyam
 
 def settings_digest(settings: Mapping[str, object]) -> str:
     """Digest the settings that shape the output (not the folders the build reads from and writes to)."""
-    return Fingerprints().of({k: v for k, v in sorted(settings.items()) if k not in VOLATILE})
+    return Fingerprints(by_code).of({k: v for k, v in sorted(settings.items()) if k not in VOLATILE})
 
 
 def versions() -> str:
