@@ -79,6 +79,20 @@ def test_a_shallow_clone_is_warned_about_as_its_git_dates_may_be_wrong(repo, tmp
     )
 
 
+def test_fetching_the_rest_of_a_shallow_clones_history_builds_its_git_dates_again(repo, tmp_path):
+    shallow = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow)], check=True)
+    assert run_build(shallow / "content", tmp_path / "warm/out")[0] == 0
+    page = tmp_path / "warm/out/reports/2016/01/alpha/index.html"
+    assert "<dt>Author</dt><dd>Bob Editor</dd>" in page.read_text()  # the one commit the clone has
+    git(shallow, "fetch", "-q", "--unshallow")  # as the warning says: HEAD stays, the history grows
+    code, said = run_build(shallow / "content", tmp_path / "warm/out")
+    assert code == 0 and "nothing changed" not in said and "cut short" not in said
+    assert "<dt>Author</dt><dd>Ann Analyst</dd>" in page.read_text()
+    assert run_build(shallow / "content", tmp_path / "cold/out")[0] == 0
+    assert tree(tmp_path / "warm/out") == tree(tmp_path / "cold/out")
+
+
 def test_git_dates_and_author_on_pages_and_feeds(repo, tmp_path):
     assert run_build(repo / "content", tmp_path / "out")[0] == 0
     page = (tmp_path / "out/reports/2016/01/alpha/index.html").read_text()

@@ -38,7 +38,7 @@ from .cache import (
 )
 from .entities import Registry
 from .failures import SettingsError, in_one_line, settings_problem, shown_path, template_problem
-from .history import GitError, changed_files, head
+from .history import GitError, changed_files, history_state
 from .problems import ContentError, Problem, as_github, as_record, error, errors
 from .progress import plural
 from .site import labels
@@ -342,7 +342,7 @@ def _build_locked(
     """Build and swap in, holding the output's lock; how: (keep_previous, force)."""
     keep_previous, force = how
     settings = read_settings(settings_file, content, output)
-    inputs = inputs_digest(_sources(content, output), settings, Path(str(settings["THEME"])), head(content))
+    inputs = inputs_digest(_sources(content, output), settings, Path(str(settings["THEME"])), history_state(content))
     last = load_manifest(cache_of(output))
     if not force and last.inputs == inputs and last.intact(output):
         return _unchanged(last, stream, time.perf_counter() - started, output)

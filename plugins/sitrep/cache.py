@@ -326,7 +326,10 @@ def save_sources(folder: Path, sources: Mapping[str, list[object]]) -> None:
 
 
 def inputs_digest(sources: Mapping[str, list[object]], settings: Mapping[str, object], theme: Path, commit: str) -> str:
-    """Digest everything a build reads: content (source_digests), settings, theme, code, git commit, environment."""
+    """Digest everything a build reads: content (source_digests), settings, theme, code, git history, environment.
+
+    commit: the git commit checked out, and where a shallow clone's history stops (history.history_state).
+    """
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     content = digest_bytes(*(part for name, (_, digest) in sorted(sources.items()) for part in (name, str(digest))))
     return digest_bytes(content, settings_digest(settings), code_digest([theme]), commit, epoch)

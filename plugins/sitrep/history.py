@@ -79,6 +79,23 @@ def head(folder: Path) -> str:
     return _answer(folder, "rev-parse", "HEAD").strip()
 
 
+def history_state(folder: Path) -> str:
+    """Return what the files' history depends on: the commit checked out and where a shallow clone's history stops.
+
+    `git fetch --unshallow` (what the shallow clone warning says to do) keeps HEAD but changes the
+    dates and authors taken from git: a build that compared HEAD alone said "nothing changed" and
+    kept the wrong ones. One git call; '' outside git, or before the first commit.
+    """
+    found = _answer(folder, "rev-parse", "HEAD", "--git-path", "shallow").splitlines()
+    if len(found) != 2:
+        return ""
+    try:
+        shallow = (folder / found[1]).read_text(encoding="utf-8")  # the commits the history stops at
+    except OSError:  # none: the whole history
+        shallow = ""
+    return f"{found[0]}\n{shallow}"
+
+
 def changed_files(folder: Path, base: str) -> list[str]:
     """Return files under folder changed since base, committed or not, and untracked ones."""
     if base.startswith("-"):
