@@ -12,6 +12,7 @@ import urllib.request
 import pytest
 
 from conftest import ROOT, SETTINGS, report_text, settings_file, tree, write_tree
+from sitrep.generator import site_written
 from sitrep.preview import RELOAD_SCRIPT, VERSION_PATH, Preview, changed, snapshot, start_server, watch_once
 
 SITE = {
@@ -78,6 +79,35 @@ def test_watching_rebuilds_after_a_change_and_bumps_the_version(preview):
     assert "reports/2016/01/cabinet-sworn-in/index.html" in tree(preview.output)
     assert b"Cabinet sworn in" in (preview.output / "index.html").read_bytes()
     assert "preview: reports/2016/01/cabinet-named/" not in preview.stream.getvalue()  # it moved: no quick path
+
+
+def test_an_edit_saved_while_the_site_builds_is_built_at_the_next_look(preview):
+    roots = [preview.content]
+    seen = snapshot(roots)
+    edit(preview, "reports/2016/01/zliten.md", SITE["reports/2016/01/zliten.md"].replace("Old", "First"))
+
+    def save_again(sender: object, written: object) -> None:  # after the build read the file, before it swaps
+        site_written.disconnect(save_again)
+        edit(preview, "reports/2016/01/zliten.md", SITE["reports/2016/01/zliten.md"].replace("Old", "Second"))
+
+    site_written.connect(save_again)
+    seen = watch_once(preview, roots, seen)
+    assert b"First words" in (preview.output / PAGE).read_bytes()
+    watch_once(preview, roots, seen)
+    assert b"Second words" in (preview.output / PAGE).read_bytes()
+
+
+def test_the_site_built_inside_the_content_is_no_edit_to_build_again(tmp_path, monkeypatch):
+    content = write_tree(tmp_path / "desk", SITE)
+    monkeypatch.chdir(tmp_path)  # the output may not hold the current folder
+    preview = Preview(content, content / "output", SETTINGS, io.StringIO())
+    assert preview.rebuild() == 0
+    roots = [preview.content]
+    seen = snapshot(roots, preview.output)
+    edit(preview, "reports/2016/01/cabinet.md", report_text("Cabinet sworn in", "2016-01-19"))
+    seen = watch_once(preview, roots, seen)
+    version = preview.version
+    assert watch_once(preview, roots, seen) == seen and preview.version == version
 
 
 def test_a_broken_edit_keeps_the_last_good_site_served(preview):

@@ -39,11 +39,15 @@ RELOAD_SCRIPT = (
 Snapshot = Mapping[str, tuple[int, ...]]
 
 
-def snapshot(roots: list[Path]) -> dict[str, tuple[int, ...]]:
-    """Return every file under the roots with its stamp: a file put in place by rename or `cp -p` changes it too."""
+def snapshot(roots: list[Path], skip: Path | None = None) -> dict[str, tuple[int, ...]]:
+    """Return every file under the roots with its stamp: a file put in place by rename or `cp -p` changes it too.
+
+    skip: the output folder, left out when it is inside the content (`--content . --output output`):
+    the site a build writes is no edit to build again.
+    """
     found = {}
     for root in roots:
-        for path in _files(root):
+        for path in _files(root, skip):
             try:
                 stat = os.stat(path)
             except OSError:
@@ -52,13 +56,14 @@ def snapshot(roots: list[Path]) -> dict[str, tuple[int, ...]]:
     return found
 
 
-def _files(root: Path) -> Iterator[str]:
-    """List the files under root (or root itself), skipping hidden ones."""
+def _files(root: Path, skip: Path | None = None) -> Iterator[str]:
+    """List the files under root (or root itself), skipping hidden ones and the folder skip."""
     if root.is_file():
         yield str(root)
         return
+    skipped = os.path.abspath(skip) if skip else None
     for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        dirs[:] = [d for d in dirs if not d.startswith(".") and os.path.abspath(os.path.join(folder, d)) != skipped]
         yield from (os.path.join(folder, f) for f in files if not f.startswith((".", "#", "~")))
 
 
@@ -240,8 +245,12 @@ def start_server(preview: Preview, port: int) -> http.server.ThreadingHTTPServer
 
 
 def watch_once(preview: Preview, roots: list[Path], before: Snapshot) -> Snapshot:
-    """Wait for a change, then update the preview: edited report pages first, then a full build."""
-    after = snapshot(roots)
+    """Wait for a change, then update the preview: edited report pages first, then a full build.
+
+    Return the files as they were before the build: one saved while it ran (after it read the old
+    text) is a change at the next look, not taken as built (the preview kept serving the old page).
+    """
+    after = snapshot(roots, preview.output)
     edits = changed(before, after)
     if not edits:
         return after
@@ -252,7 +261,7 @@ def watch_once(preview: Preview, roots: list[Path], before: Snapshot) -> Snapsho
     if preview.rebuild() != 0:
         preview.undo_quick()  # an edit the whole site rejects (a URL another report claims, say) is not shown
     preview.shown = []
-    return snapshot(roots)
+    return after
 
 
 def serve(preview: Preview, port: int) -> None:
@@ -261,7 +270,7 @@ def serve(preview: Preview, port: int) -> None:
     server = start_server(preview, port)
     where = f"http://127.0.0.1:{server.server_port}/"
     print(f"serving {preview.output}/ on {where}; watching for changes (Ctrl-C stops)", file=preview.stream)
-    seen = snapshot(preview.roots())
+    seen = snapshot(preview.roots(), preview.output)
     try:
         while True:
             time.sleep(POLL_SECONDS)
