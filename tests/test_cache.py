@@ -181,6 +181,23 @@ def test_a_jinja_filter_edited_in_the_settings_renders_the_pages_again(tmp_path)
     assert "Sitrep: Libya security and politics?</body>" in (out / "index.html").read_text()
 
 
+def test_a_template_override_or_a_static_folder_outside_the_theme_edited_is_built_again(tmp_path):
+    content, out = write_tree(tmp_path / "content", SITE), tmp_path / "warm" / "out"
+    base = (ROOT / "themes/sitrep/templates/base.html").read_text()
+    overrides, brand = tmp_path / "overrides", tmp_path / "brand"  # beside the theme, which stays as it is
+    conf = settings_file(
+        tmp_path,
+        f"THEME_TEMPLATES_OVERRIDES = [{str(overrides)!r}]",
+        f'THEME_STATIC_PATHS = ["static", {str(brand)!r}]',
+    )
+    for mark in ("one", "two"):
+        write_tree(overrides, {"base.html": base.replace("</body>", f"<!-- {mark} --></body>")})
+        write_tree(brand, {"brand.css": f".{mark} {{}}\n"})
+        assert build(content, out, conf, stream=io.StringIO()) == 0
+    assert "<!-- two --></body>" in (out / "index.html").read_text()
+    assert (out / "theme/brand.css").read_text() == ".two {}\n"
+
+
 def test_stamp_of_a_missing_file_is_none(tmp_path):
     assert Stamp.of(tmp_path / "missing") is None
 

@@ -342,7 +342,7 @@ def _build_locked(
     """Build and swap in, holding the output's lock; how: (keep_previous, force)."""
     keep_previous, force = how
     settings = read_settings(settings_file, content, output)
-    inputs = inputs_digest(_sources(content, output), settings, Path(str(settings["THEME"])), history_state(content))
+    inputs = inputs_digest(_sources(content, output), settings, pipeline.theme_paths(settings), history_state(content))
     last = load_manifest(cache_of(output))
     if not force and last.inputs == inputs and last.intact(output):
         return _unchanged(last, stream, time.perf_counter() - started, output)

@@ -325,14 +325,17 @@ def save_sources(folder: Path, sources: Mapping[str, list[object]]) -> None:
     save_json(folder / SOURCES_FILE, sources)
 
 
-def inputs_digest(sources: Mapping[str, list[object]], settings: Mapping[str, object], theme: Path, commit: str) -> str:
+def inputs_digest(
+    sources: Mapping[str, list[object]], settings: Mapping[str, object], theme: list[Path], commit: str
+) -> str:
     """Digest everything a build reads: content (source_digests), settings, theme, code, git history, environment.
 
+    theme: the theme's folder and the other files it is read from (pipeline.theme_paths).
     commit: the git commit checked out, and where a shallow clone's history stops (history.history_state).
     """
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
     content = digest_bytes(*(part for name, (_, digest) in sorted(sources.items()) for part in (name, str(digest))))
-    return digest_bytes(content, settings_digest(settings), code_digest([theme]), commit, epoch)
+    return digest_bytes(content, settings_digest(settings), code_digest(theme), commit, epoch)
 
 
 T = TypeVar("T")

@@ -234,8 +234,8 @@ class SitrepGenerator(Generator):
 
     @cached_property
     def digest_base(self) -> str:
-        """Digest what every page is made from: the theme, Sitrep's code and the settings."""
-        return digest_bytes(code_digest([Path(self.theme)]), settings_digest(self.settings))
+        """Digest what every page is made from: the theme (with its overrides), Sitrep's code and the settings."""
+        return digest_bytes(code_digest(pipeline.theme_paths(self.settings)), settings_digest(self.settings))
 
     def write_pages(self, share: int, shares: int) -> int:
         """Render and write every shares-th page of the batch, starting at share; return how many."""

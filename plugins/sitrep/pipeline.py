@@ -81,6 +81,20 @@ def reserved(settings: Mapping[str, object]) -> tuple[str, ...]:
     return (theme_folder(settings), BUNDLE)
 
 
+def theme_paths(settings: Mapping[str, object]) -> list[Path]:
+    """Return what the theme is read from: its folder, template overrides and static paths outside it, as they exist.
+
+    Pelican reads templates from THEME_TEMPLATES_OVERRIDES before the theme's, and copies each of
+    THEME_STATIC_PATHS (one may lie outside the theme): a build that digested the theme's folder
+    alone said "nothing changed" after one of those was edited, and kept the old pages.
+    """
+    theme = Path(str(settings["THEME"]))
+    overrides = [Path(str(path)) for path in settings.get("THEME_TEMPLATES_OVERRIDES") or ()]  # type: ignore[attr-defined]
+    static = [theme / str(path) for path in settings.get("THEME_STATIC_PATHS") or ()]  # type: ignore[attr-defined]
+    outside = [path for path in static if not path.resolve().is_relative_to(theme.resolve())]
+    return [theme, *(path for path in (*overrides, *outside) if path.exists())]
+
+
 def theme_folder(settings: Mapping[str, object]) -> str:
     """Return the output folder of the theme's files, which Pelican copies whole (the spare's is cleared first)."""
     return str(settings.get("THEME_STATIC_DIR", "theme"))

@@ -23,6 +23,7 @@ from .crosslinks import resolve
 from .generator import SitrepGenerator, site_written
 from .model import Report
 from .pages import Page
+from .pipeline import theme_paths
 from .problems import Problem
 from .reports import read_report
 from .site import labels
@@ -86,7 +87,7 @@ class Preview:
 
     def roots(self) -> list[Path]:
         """Return what to watch: the content, the settings, and the theme the last build used (the settings name it)."""
-        theme = [Path(str(self.generator.settings["THEME"]))] if self.generator else []
+        theme = theme_paths(self.generator.settings) if self.generator else []
         return [self.content, self.settings_file, *theme]
 
     @property
