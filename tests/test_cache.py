@@ -198,6 +198,22 @@ def test_a_template_override_or_a_static_folder_outside_the_theme_edited_is_buil
     assert (out / "theme/brand.css").read_text() == ".two {}\n"
 
 
+@pytest.mark.parametrize("upgraded", ["unidecode", "cbor2", "pagefind-bin", "tzdata", "mdurl"])
+def test_a_new_version_of_a_library_that_shapes_the_output_changes_the_digests(monkeypatch, upgraded):
+    import importlib.metadata
+
+    installed = importlib.metadata.version
+    before = cache.versions()
+    monkeypatch.setattr(importlib.metadata, "version", lambda name: "99.0" if name == upgraded else installed(name))
+    assert cache.versions() != before  # Unidecode makes every slug: a new one moved URLs, warm builds kept the old
+    search.pagefind_version.cache_clear()
+    try:
+        moved = search.pagefind_version() != f"{installed('pagefind')} {installed('pagefind-bin')}"
+    finally:
+        search.pagefind_version.cache_clear()
+    assert moved == (upgraded == "pagefind-bin")  # the binary indexes the parts: a new one indexes them again
+
+
 def test_stamp_of_a_missing_file_is_none(tmp_path):
     assert Stamp.of(tmp_path / "missing") is None
 

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import pickle
+import platform
 import re
 import shutil
 import types
@@ -195,7 +196,13 @@ VOLATILE = (
     "SITREP_PREVIOUS_OUTPUT",
     "SITREP_SPARE",
 )  # where, not what, is built
-DEPENDENCIES = ("pelican", "jinja2", "markdown-it-py", "mdit-py-plugins", "pyyaml", "markupsafe", "pagefind")
+DEPENDENCIES = (  # a new version of any of these may change the output: every page is made again
+    *("pelican", "jinja2", "markdown-it-py", "mdit-py-plugins", "mdurl", "pyyaml", "markupsafe"),
+    "unidecode",  # slugs: every entity's and report's URL
+    "tzdata",  # local dates and times in TIMEZONE where the system has no time zone database
+    "cbor2",  # writes the search bundle's filter and metadata indexes
+    *("pagefind", "pagefind-bin"),  # the wrapper and the binary that indexes (upgraded apart, they differ)
+)
 
 
 def settings_digest(settings: Mapping[str, object]) -> str:
@@ -204,10 +211,10 @@ def settings_digest(settings: Mapping[str, object]) -> str:
 
 
 def versions() -> str:
-    """Return the installed versions of the libraries that shape the output."""
+    """Return the versions of Python (its Unicode tables fold names) and of the libraries that shape the output."""
     from importlib.metadata import PackageNotFoundError, version
 
-    found = []
+    found = [f"python=={platform.python_version()}"]
     for name in DEPENDENCIES:
         try:
             found.append(f"{name}=={version(name)}")

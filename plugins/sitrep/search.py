@@ -492,13 +492,20 @@ def part_key(glob: str, vocabulary: str, share: list[str], digests: dict[str, st
 
 @cache
 def pagefind_version() -> str:
-    """Return the installed Pagefind's version (a new one rebuilds every part)."""
+    """Return the installed Pagefind's version and its binary's (a new one rebuilds every part).
+
+    `pagefind_bin`, which holds the binary run (pagefind_executable), can be upgraded on its own:
+    parts indexed by the old one were kept.
+    """
     from importlib.metadata import PackageNotFoundError, version
 
-    try:
-        return version("pagefind")
-    except PackageNotFoundError:
-        return "unknown"
+    found = []
+    for name in ("pagefind", "pagefind-bin"):
+        try:
+            found.append(version(name))
+        except PackageNotFoundError:
+            found.append("unknown")
+    return " ".join(found)
 
 
 def part_keys(bundle: Path | None) -> list[str]:
