@@ -7,6 +7,7 @@ import pytest
 from sitrep.bidi import RTL_BLOCKS
 from sitrep.charts import Bar, Chart, Point, Tick
 from sitrep.dates import Moment, parse_moment
+from sitrep.entities import name_key
 from sitrep.slugs import is_slug, slugify
 from sitrep.templating import direction, isolated, longdate, reports, svg_marks
 
@@ -25,6 +26,21 @@ from sitrep.templating import direction, isolated, longdate, reports, svg_marks
 )
 def test_slugify(text, slug):
     assert slugify(text) == slug
+
+
+@pytest.mark.parametrize(
+    "spellings, slug",
+    [
+        (["طرابلس", "طَرَابُلُس", "طرابـــلس", "ﻃﺮﺍﺑﻠﺲ"], "trbls"),  # vowel marks, tatweel, presentation forms
+        (["O'Brien", "O’Brien", "O‘Brien", "O´Brien", "O`Brien"], "obrien"),
+        (["AbuSalim", "Abu\u200bSalim", "Abu\ufeffSalim"], "abusalim"),  # invisible characters
+        (["Abu-Salim", "Abu‑Salim", "Abu–Salim"], "abu-salim"),
+    ],
+)
+def test_spellings_of_one_name_give_one_slug(spellings, slug):
+    # An unregistered entity is filed under one spelling; a report's body links by its own.
+    assert len({name_key(s) for s in spellings}) == 1  # one entity
+    assert {slugify(s) for s in spellings} == {slug}
 
 
 @pytest.mark.parametrize("text", ["ok", "a-b-1"])

@@ -11,7 +11,7 @@ from unidecode import unidecode
 
 from .problems import Problem, error, warning
 from .schema import Field, check_mapping, names, number_between, text
-from .slugs import slug_fault, slugify
+from .slugs import LOOKALIKES, slug_fault, slugify
 from .yamltree import YamlDoc, parse
 
 FACETS = ("actors", "locations")
@@ -29,19 +29,6 @@ LOCATION_FIELDS = (
     Field("lon", number_between(-180, 180)),
 )
 FIELDS_BY_FACET = {"actors": ENTITY_FIELDS, "locations": LOCATION_FIELDS}
-
-
-# Characters that look alike in a name: every dash a hyphen, every apostrophe one, invisible ones gone.
-# Arabic tatweel (a stretch of the line) and short vowel marks are optional in writing, so gone too:
-# "داعـــش" and "طَرَابُلُس" are "داعش" and "طرابلس".
-ARABIC_OPTIONAL = "\u0640" + "".join(map(chr, range(0x064B, 0x0660))) + "\u0670"
-LOOKALIKES = str.maketrans(
-    {
-        **dict.fromkeys("‐‑‒–—―−", "-"),
-        **dict.fromkeys("’‘ʼ`´", "'"),
-        **dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff" + ARABIC_OPTIONAL),
-    }
-)
 
 
 @functools.cache  # the same few hundred names, 160,000 times at 10,000 reports

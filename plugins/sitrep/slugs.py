@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from unidecode import unidecode
 
@@ -10,6 +11,18 @@ _APOSTROPHES = re.compile(r"['’ʼ`]")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 NAME_MAX = 255  # bytes in one file or folder name on common file systems: a longer slug cannot be written
+
+# Characters that look alike in a name: every dash a hyphen, every apostrophe one, invisible ones gone.
+# Arabic tatweel (a stretch of the line) and short vowel marks are optional in writing, so gone too:
+# "داعـــش" and "طَرَابُلُس" are "داعش" and "طرابلس".
+ARABIC_OPTIONAL = "\u0640" + "".join(map(chr, range(0x064B, 0x0660))) + "\u0670"
+LOOKALIKES = str.maketrans(
+    {
+        **dict.fromkeys("‐‑‒–—―−", "-"),
+        **dict.fromkeys("’‘ʼ`´", "'"),
+        **dict.fromkeys("\u200b\u200c\u200d\u2060\ufeff" + ARABIC_OPTIONAL),
+    }
+)
 
 
 def fits_a_folder(name: str) -> bool:
@@ -28,7 +41,8 @@ def slug_fault(name: str, slug: str) -> tuple[str, str] | None:
 
 def slugify(text: str) -> str:
     """Return a lowercase ASCII slug with hyphens ("Es Sider" -> "es-sider")."""
-    ascii_text = unidecode(_APOSTROPHES.sub("", text)).lower()
+    # Folded as names are matched (entities.name_key): spellings of one entity must give its one URL.
+    ascii_text = unidecode(unicodedata.normalize("NFKC", text.translate(LOOKALIKES))).lower()
     return _NON_ALNUM.sub("-", _APOSTROPHES.sub("", ascii_text)).strip("-")
 
 
