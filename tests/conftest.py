@@ -40,6 +40,12 @@ def write_tree(root: Path, files: dict[str, str | bytes]) -> Path:
     return root
 
 
+@pytest.fixture(autouse=True)
+def in_tmp_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run each test from its tmp_path, as an author runs commands from the site's folder."""
+    monkeypatch.chdir(tmp_path)  # problem paths are named from the current folder
+
+
 @pytest.fixture
 def site_dir(tmp_path: Path) -> Callable[[dict[str, str | bytes]], Path]:
     """Return a function that writes a content folder and gives its path."""

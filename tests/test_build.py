@@ -425,7 +425,9 @@ def test_a_settings_file_that_cannot_be_read_is_one_line(small_site, tmp_path, l
     assert not (tmp_path / "out").exists()
 
 
-def test_a_template_error_in_the_theme_is_one_line_at_its_line(small_site, tmp_path):
+def test_a_template_error_in_the_theme_is_one_line_at_its_line(small_site, tmp_path, monkeypatch):
+    (tmp_path / "elsewhere").mkdir()
+    monkeypatch.chdir(tmp_path / "elsewhere")  # the theme is outside the current folder: named in full
     theme = tmp_path / "theme"
     shutil.copytree(ROOT / "themes/sitrep", theme)
     base = theme / "templates/base.html"
@@ -440,6 +442,16 @@ def test_a_template_error_in_the_theme_is_one_line_at_its_line(small_site, tmp_p
         stream.getvalue().endswith("build failed: 1 error; out/ left as it was\n")
         and "Traceback" not in stream.getvalue()
     )
+
+
+def test_problem_paths_are_named_from_the_current_folder_or_else_in_full(site_dir, tmp_path, monkeypatch):
+    content = site_dir({"reports/2016/01/a.md": report_text(date="2016-02-30")})
+    said = "reports/2016/01/a.md:3: date '2016-02-30' is not a real day"
+    assert run_check(content)[1].startswith(f"content/{said}")  # from tmp_path, which holds the content
+    (tmp_path / "elsewhere/content/reports/2016/01").mkdir(parents=True)  # its own content/: not to be named
+    monkeypatch.chdir(tmp_path / "elsewhere")
+    assert run_check(content)[1].startswith(f"{content}/{said}")
+    assert f"{content}/{said}" in run_build(content, tmp_path / "out")[1]
 
 
 def test_a_build_in_which_pelican_logs_an_error_fails(small_site, tmp_path):

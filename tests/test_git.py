@@ -74,7 +74,7 @@ def test_a_shallow_clone_is_warned_about_as_its_git_dates_may_be_wrong(repo, tmp
     assert "0 errors, 0 warnings" in run_check(repo / "content")[1]  # the whole history: no warning
     code, said = run_check(tmp_path / "shallow/content")
     assert code == 0 and said.splitlines()[0] == (
-        "content: warning: the git history is cut short (a shallow clone): dates and authors taken from git "
+        "shallow/content: warning: the git history is cut short (a shallow clone): dates and authors taken from git "
         "may be wrong (git fetch --unshallow, or fetch-depth: 0)"
     )
 
@@ -396,7 +396,7 @@ def test_rollback_after_the_site_was_removed_by_hand_puts_the_previous_copy_back
     stream = io.StringIO()
     assert rollback(dest, stream) == 0
     assert (dest / "index.html").read_text() == "the previous publish" and not previous.exists()
-    assert stream.getvalue() == f"rolled back {dest}/ to the previous publish (run again to undo)\n"
+    assert stream.getvalue() == "rolled back site/ to the previous publish (run again to undo)\n"  # from tmp_path
 
 
 def test_rollback_without_previous_copy(tmp_path):

@@ -28,10 +28,8 @@ LOOK_LIKE_REPORTS = (".md", ".markdown", ".mdown", ".mkd", ".mkdn")  # lower-cas
 
 
 def label_root(content_dir: Path) -> Path:
-    """Return the folder problem paths are relative to: the cwd if it holds the content."""
-    cwd = Path.cwd().resolve()
-    content = content_dir.resolve()
-    return cwd if content.is_relative_to(cwd) else content.parent
+    """Return the folder problem paths are relative to: the cwd (content outside it is named in full)."""
+    return Path.cwd().resolve()
 
 
 def report_files(content_dir: Path, config: Config) -> tuple[list[str], list[str]]:
@@ -221,8 +219,11 @@ def labels(content_dir: Path, paths: Iterable[Path]) -> set[str]:
 
 
 def _label(path: Path, root: Path) -> str:
-    """Return the path (absolute, or under the resolved content folder) as problems name it."""
-    return os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/")
+    """Return the path as problems name it: from root when under it, else in full (an editor opens either)."""
+    absolute = os.path.abspath(path)
+    relative = os.path.relpath(absolute, root)
+    outside = relative == os.pardir or relative.startswith(os.pardir + os.sep)
+    return (absolute if outside else relative).replace(os.sep, "/")
 
 
 def read_registry(content_dir: Path, config: Config, root: Path | None = None) -> tuple[Registry, list[Problem]]:
