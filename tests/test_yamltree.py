@@ -59,6 +59,13 @@ def test_non_scalar_key_is_an_issue():
             "author: 0x" + "f" * 5000,  # read, but too long to write as text
             f"invalid YAML value '0x{'f' * 38}...': not a valid !!int (quote it to keep it as text)",
         ),
+        ("author: !!int ''", "invalid YAML value '': not a valid !!int (quote it to keep it as text)"),
+        ("author: !!float _", "invalid YAML value '_': not a valid !!float (quote it to keep it as text)"),
+        ("author: !!timestamp x", "invalid YAML value 'x': not a valid !!timestamp (quote it to keep it as text)"),
+        (
+            "author: " + "1:" * 200 + "1.5",  # a sexagesimal float past the largest float
+            f"invalid YAML value '{'1:' * 20}...': not a valid !!float (quote it to keep it as text)",
+        ),
         ("author: !mytag x", "invalid YAML value 'x': could not determine a constructor for the tag '!mytag'"),
         ("!mytag author: x", "invalid YAML value 'author': could not determine a constructor for the tag '!mytag'"),
         (

@@ -16,7 +16,9 @@ MAX_DEPTH = 20
 MAX_NODES = 20_000
 MAX_BITS = 1_000  # an integer longer than 300 digits is no number a report needs
 DEEP_FROM = 8_000  # characters: a shorter document cannot nest deep enough to overflow the composer's stack
-UNREADABLE = (yaml.YAMLError, ValueError, KeyError, TypeError)  # what PyYAML's constructors raise on bad values
+# What PyYAML's constructors raise on bad values: `!!int ""` an IndexError, `!!timestamp x` an AttributeError,
+# a sexagesimal float past 1.8e308 (`1:1:...:1.5`) an OverflowError.
+UNREADABLE = (yaml.YAMLError, ValueError, LookupError, TypeError, AttributeError, ArithmeticError)
 
 Path = tuple[object, ...]
 TOO_BIG = "YAML too deep or too large"
