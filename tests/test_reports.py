@@ -339,3 +339,15 @@ def test_what_cannot_work_in_a_body_is_a_warning_at_its_line(body, problems, ren
     raw = report_text("T", "2016-01-09", body=body).encode()
     result = read_report("t.md", raw, CONFIG, Registry(), render_body=render_body)
     assert [p.format() for p in result.problems] == problems
+
+
+@pytest.mark.parametrize("render_body", [True, False], ids=["build", "check"])
+def test_a_mark_left_as_text_around_an_actor_s_name_is_a_warning_in_a_build_too(render_body):
+    body = "See [UNSMIL](https://x/a page) and\nnote[^UNSMIL].\n"  # a build links the name inside each mark
+    raw = report_text("T", "2016-01-09", body=body, actors="[UNSMIL]").encode()
+    result = read_report("t.md", raw, CONFIG, Registry(), render_body=render_body)
+    assert [p.format() for p in result.problems] == [
+        "t.md:7: warning: [UNSMIL](https://x/a page) is not read as a link "
+        "(an address may not hold spaces: write %20, or put it in <angle brackets>)",
+        "t.md:8: warning: footnote [^UNSMIL] has no note (add its note at the end: [^UNSMIL]: The note's text.)",
+    ]

@@ -10,6 +10,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 ENV_KEY = "sitrep_entity_links"
+MADE = "sitrep_entity_link"  # the meta of the tokens of a link made here, not written: a check never sees them
 
 
 @dataclass(frozen=True)
@@ -126,4 +127,6 @@ def _link(content: str, target: Target) -> list[Token]:
     """Make the three tokens of a link to an entity."""
     opening = Token("link_open", "a", 1)
     opening.attrs = {"href": target.href, "class": "entity", "title": target.title}
-    return [opening, _text(content), Token("link_close", "a", -1)]
+    closing = Token("link_close", "a", -1)
+    opening.meta = closing.meta = {MADE: True}
+    return [opening, _text(content), closing]

@@ -17,7 +17,7 @@ from markdown_it.token import Token
 from markupsafe import Markup
 from mdit_py_plugins.footnote import footnote_plugin
 
-from .autolink import ENV_KEY, Target, autolink_plugin
+from .autolink import ENV_KEY, MADE, Target, autolink_plugin
 from .bidi import has_rtl, may_have_rtl
 from .slugs import slugify
 
@@ -132,16 +132,28 @@ def body_marks(tokens: list[Token]) -> tuple[Marks, Marks, Marks, Marks]:
         if token.type != "inline":
             continue
         line = token.map[0] if token.map else noted  # counted on from the paragraph's first line at each break
+        # Text is read in runs: a build links an entity inside `[UNSMIL](a b)`, cutting it in three a check never cut.
+        run: list[str] = []
         for child in token.children or ():
+            if child.type == "text" or MADE in child.meta:
+                run.append(child.content)
+                continue
+            found["text"] += _left_as_text(line, run)
             if child.type == "footnote_ref":
                 marks.setdefault(child.meta["id"], line)
             if child.type in MARKED:
                 written = child.meta.get(WRITTEN) or str(child.attrGet(MARKED[child.type]) or "")
                 found["report" if WRITTEN in child.meta else child.type].append((line, written))
-            elif child.type == "text" and "[" in child.content:
-                found["text"] += [(line, mark[0]) for mark in UNREAD_MARK.finditer(child.content)]
             line += child.type in BREAKS
+        found["text"] += _left_as_text(line, run)
     return tuple(found["image"]), tuple(found["link_open"]), tuple(found["text"]), tuple(found["report"])
+
+
+def _left_as_text(line: int, run: list[str]) -> list[tuple[int, str]]:
+    """Return the link and footnote marks a run of text holds, each at line; empty the run."""
+    text = "".join(run)
+    run.clear()
+    return [(line, mark[0]) for mark in UNREAD_MARK.finditer(text)] if "[" in text else []
 
 
 WRITTEN = "sitrep_written"  # a report link token's meta: its href as written, before the mark replaced it
