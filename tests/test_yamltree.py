@@ -102,6 +102,16 @@ def test_deep_nesting_is_an_issue_not_a_crash(depth):
             4,
             "is the closing '---' of the front matter missing above this line?",
         ),
+        (  # the quote runs on to summary's opening one; the error is met after it, on line 3
+            'title: "Zliten truck bomb\nregion: W\nsummary: "Dozens killed."\n',
+            1,
+            "is its closing quote missing? A quoted value ends only at the next quote, lines below",
+        ),
+        (
+            "- name: 'Misrata\n  kind: city\n- name: 'Sirte'\n",
+            1,
+            "is its closing quote missing? A quoted value ends only at the next quote, lines below",
+        ),
     ],
 )
 def test_a_syntax_error_an_author_often_makes_comes_with_a_hint(text, line, hint):

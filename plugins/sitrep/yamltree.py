@@ -30,6 +30,9 @@ SYNTAX_HINTS = (  # what a message of PyYAML's means for someone writing a repor
     ("tab character", "indent with spaces: YAML does not allow tabs"),
     ("could not find expected ':'", "is the closing '---' of the front matter missing above this line?"),
 )
+QUOTES = ("'", '"')
+FIELD_LINE = re.compile(r"\s*(?:- )?\w[\w -]*:(?:\s|$)")  # `region: W`, `- name: X`: a line a quoted value swallowed
+RUN_ON_HINT = "is its closing quote missing? A quoted value ends only at the next quote, lines below"
 STARTS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
 ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
@@ -149,7 +152,34 @@ def _syntax_issue(exc: yaml.MarkedYAMLError, first_line: int, text: str = "") ->
     if _at_tab(exc.problem_mark, text):  # libyaml, unlike PyYAML, does not name the character
         problem = problem.replace("found character that", "found character '\\t' that")
     hint = next((hint for found, hint in SYNTAX_HINTS if found in problem), "")
+    begun = None if unclosed else _run_on_quote(text, exc.problem_mark)
+    if begun is not None:
+        line, hint = first_line + begun, RUN_ON_HINT
     return YamlIssue(line, f"invalid YAML: {problem}{context}", hint)
+
+
+def _run_on_quote(text: str, mark: yaml.Mark | None) -> int | None:
+    """Return the line (from 0) of a quoted value that ran on over field lines to a syntax error's line, else None.
+
+    `title: "Zliten` without its closing quote ends at the next quote, often a later field's: the error is met there.
+    """
+    if mark is None:
+        return None
+    lines, loader = text.split("\n"), _Loader(text)
+    try:
+        while loader.check_token():
+            token = loader.get_token()
+            start, end = token.start_mark.line, token.end_mark.line
+            if start > mark.line:
+                return None
+            swallowed = lines[start + 1 : end + 1]
+            if getattr(token, "style", None) in QUOTES and end == mark.line and any(map(FIELD_LINE.match, swallowed)):
+                return start
+    except yaml.YAMLError:
+        return None
+    finally:
+        loader.dispose()
+    return None
 
 
 class _Walker:
