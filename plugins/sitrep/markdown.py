@@ -26,7 +26,9 @@ BASE_KEY = "sitrep_link_base"  # env key: resolve links and images against this 
 URL_ATTRIBUTES = {"link_open": "href"}  # what feeds make absolute: render_twice renders these twice
 FOOTNOTE_LINKS = ("footnote_ref", "footnote_anchor")  # links to #fn1 and back: absolute in feeds too
 REPORT_LINK = "sitrep-report:"  # then a number: a link to another report's file, until every report is read
-UNREAD_MARK = re.compile(r"\[\^[^\]\s]+\]|\[[^\]]*\]\([^)\s]*\s[^)]*\)")  # a footnote mark, or a link with a space
+# A footnote mark, or a link with a space. No part runs past a '[' (the next mark's start): the search stays linear
+# ("[a](" 20,000 times took 11 s, each start scanning to the end).
+UNREAD_MARK = re.compile(r"\[\^[^\[\]\s]+\]|\[[^\[\]]*\]\([^)\s\[]*\s[^)\[]*\)")
 ID_HINT = "a heading's id is 'h-' and its text in lower case, with hyphens for spaces: #h-background"
 ANCHORED = frozenset({"h2", "h3", "h4"})  # headings given an id, by the level written
 FOOTNOTES_NAME = "Notes"  # a section needs a heading or a name, else assistive technology cannot tell what it is
