@@ -1,5 +1,7 @@
 import pytest
+import yaml
 
+from sitrep import yamltree
 from sitrep.yamltree import parse
 
 
@@ -126,3 +128,15 @@ def test_a_value_cut_short_by_a_comment_is_noted_but_a_comment_is_not():
         (1, "text after ' #' is a YAML comment: read as 'Report'")
     ]
     assert doc.plain == {("title",), ("region",)}
+
+
+def test_a_lone_surrogate_pyyamls_own_reader_lets_through_is_an_issue_at_its_line(monkeypatch):
+    class PurePython(yaml.SafeLoader):  # PyYAML without libyaml, which refuses `"\ud800"` itself
+        yaml_implicit_resolvers = yamltree._Loader.yaml_implicit_resolvers
+
+    monkeypatch.setattr(yamltree, "_Loader", PurePython)
+    doc = parse('title: x\nauthor: "a\\ud800b"\n"\\udfff": y\n', first_line=2)
+    assert [(i.line, i.message, i.hint) for i in doc.issues] == [
+        (3, "invalid YAML value 'a\\ud800b': U+D800 is half of a character", "remove its escape"),
+        (4, "invalid YAML value '\\udfff': U+DFFF is half of a character", "remove its escape"),
+    ]

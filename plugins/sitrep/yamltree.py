@@ -30,6 +30,7 @@ SYNTAX_HINTS = (  # what a message of PyYAML's means for someone writing a repor
     ("tab character", "indent with spaces: YAML does not allow tabs"),
     ("could not find expected ':'", "is the closing '---' of the front matter missing above this line?"),
 )
+SURROGATE = re.compile("[\ud800-\udfff]")  # half of a character: UTF-8 (a page, a terminal) cannot carry it alone
 QUOTES = ("'", '"')
 FIELD_LINE = re.compile(r"\s*(?:- )?\w[\w -]*:(?:\s|$)")  # `region: W`, `- name: X`: a line a quoted value swallowed
 RUN_ON_HINT = "is its closing quote missing? A quoted value ends only at the next quote, lines below"
@@ -234,6 +235,9 @@ class _Walker:
         if isinstance(value, int) and value.bit_length() > MAX_BITS:  # as text it would exceed Python's digit limit
             self.doc.issues.append(YamlIssue(line, _unreadable(node, ValueError("too long"))))
             return None
+        if isinstance(value, str) and SURROGATE.search(value):  # libyaml refuses `"\ud800"`, PyYAML's own reader not
+            self.doc.issues.append(_lone_surrogate(value, line))
+            return None
         return value
 
     def _mapping(self, node: MappingNode, path: Path, depth: int) -> dict[object, object]:
@@ -262,10 +266,22 @@ class _Walker:
             self.doc.issues.append(YamlIssue(line, "a field name must be plain text"))
             return None
         try:
-            return str(self.loader.construct_object(node))
+            key = str(self.loader.construct_object(node))
         except UNREADABLE as exc:
             self.doc.issues.append(YamlIssue(line, _unreadable(node, exc)))
             return None
+        if SURROGATE.search(key):
+            self.doc.issues.append(_lone_surrogate(key, line))
+            return None
+        return key
+
+
+def _lone_surrogate(value: str, line: int) -> YamlIssue:
+    """Say that a value holds half of a character (a lone surrogate escape), shown as its escape."""
+    shown = value.encode("utf-8", "backslashreplace").decode("utf-8")
+    shown = shown if len(shown) <= 40 else f"{shown[:40]}..."
+    code = ord(SURROGATE.search(value)[0])  # type: ignore[index]
+    return YamlIssue(line, f"invalid YAML value '{shown}': U+{code:04X} is half of a character", "remove its escape")
 
 
 def _unreadable(node: ScalarNode, exc: Exception) -> str:
