@@ -130,13 +130,23 @@ def test_a_value_cut_short_by_a_comment_is_noted_but_a_comment_is_not():
     assert doc.plain == {("title",), ("region",)}
 
 
-def test_a_lone_surrogate_pyyamls_own_reader_lets_through_is_an_issue_at_its_line(monkeypatch):
-    class PurePython(yaml.SafeLoader):  # PyYAML without libyaml, which refuses `"\ud800"` itself
-        yaml_implicit_resolvers = yamltree._Loader.yaml_implicit_resolvers
+class PurePython(yaml.SafeLoader):
+    """The loader parse uses where PyYAML comes without libyaml."""
 
-    monkeypatch.setattr(yamltree, "_Loader", PurePython)
+    yaml_implicit_resolvers = yamltree._Loader.yaml_implicit_resolvers
+
+
+def test_a_lone_surrogate_pyyamls_own_reader_lets_through_is_an_issue_at_its_line(monkeypatch):
+    monkeypatch.setattr(yamltree, "_Loader", PurePython)  # libyaml refuses `"\ud800"` itself
     doc = parse('title: x\nauthor: "a\\ud800b"\n"\\udfff": y\n', first_line=2)
     assert [(i.line, i.message, i.hint) for i in doc.issues] == [
         (3, "invalid YAML value 'a\\ud800b': U+D800 is half of a character", "remove its escape"),
         (4, "invalid YAML value '\\udfff': U+DFFF is half of a character", "remove its escape"),
     ]
+
+
+@pytest.mark.parametrize("depth", [30, 600, 100_000])  # PyYAML's own composer recurses in Python: 600 overflowed it
+def test_deep_nesting_is_an_issue_not_a_crash_without_libyaml_too(monkeypatch, depth):
+    monkeypatch.setattr(yamltree, "_Loader", PurePython)
+    doc = parse("title: x\nauthor: " + "[" * depth + "]" * depth + "\n", first_line=2)
+    assert [(i.line, i.message) for i in doc.issues] == [(3, "YAML too deep or too large")]

@@ -92,7 +92,7 @@ def parse(text: str, first_line: int = 1) -> YamlDoc:
 
 def _compose(loader: _Loader, text: str, first_line: int, doc: YamlDoc) -> Node | None:
     """Compose the document's node tree, or record why it cannot be (then return None)."""
-    deep = _too_deep(text) if len(text) >= DEEP_FROM else 0
+    deep = _too_deep(text) if len(text) >= _deep_from() else 0
     if deep:
         doc.issues.append(YamlIssue(first_line + deep, TOO_BIG))
         return None
@@ -106,6 +106,15 @@ def _compose(loader: _Loader, text: str, first_line: int, doc: YamlDoc) -> Node 
     except yaml.YAMLError as exc:
         doc.issues.append(YamlIssue(first_line, f"invalid YAML: {one_line(exc)}"))
     return None
+
+
+def _deep_from() -> int:
+    """Return the length from which a document is read as events first, for nesting that would overflow a stack.
+
+    libyaml's composer overflows the C stack only past DEEP_FROM characters; PyYAML's own (without libyaml)
+    recurses in Python, and 600 characters of brackets reach Python's recursion limit: every document, then.
+    """
+    return DEEP_FROM if issubclass(_Loader, getattr(yaml, "CSafeLoader", ())) else 0
 
 
 def _too_deep(text: str) -> int:
