@@ -150,3 +150,12 @@ def test_deep_nesting_is_an_issue_not_a_crash_without_libyaml_too(monkeypatch, d
     monkeypatch.setattr(yamltree, "_Loader", PurePython)
     doc = parse("title: x\nauthor: " + "[" * depth + "]" * depth + "\n", first_line=2)
     assert [(i.line, i.message) for i in doc.issues] == [(3, "YAML too deep or too large")]
+
+
+@pytest.mark.parametrize("loader", [yamltree._Loader, PurePython], ids=["libyaml", "pyyaml"])
+def test_an_escape_past_the_last_character_is_an_issue_at_its_line(monkeypatch, loader):
+    monkeypatch.setattr(yamltree, "_Loader", loader)  # PyYAML's own scanner raised a ValueError from chr()
+    doc = parse('title: x\nauthor: "a\\U00110000"\n', first_line=2)
+    assert [(i.line, i.message) for i in doc.issues] == [
+        (3, "invalid YAML: found invalid Unicode character escape code while parsing a quoted scalar")
+    ]

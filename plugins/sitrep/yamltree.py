@@ -34,6 +34,8 @@ SURROGATE = re.compile("[\ud800-\udfff]")  # half of a character: UTF-8 (a page,
 QUOTES = ("'", '"')
 FIELD_LINE = re.compile(r"\s*(?:- )?\w[\w -]*:(?:\s|$)")  # `region: W`, `- name: X`: a line a quoted value swallowed
 RUN_ON_HINT = "is its closing quote missing? A quoted value ends only at the next quote, lines below"
+UNSCANNABLE = (yaml.YAMLError, ValueError)  # PyYAML's own scanner raises a ValueError on an escape past U+10FFFF
+ESCAPE_PAST_UNICODE = "invalid YAML: found invalid Unicode character escape code while parsing a quoted scalar"
 STARTS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
 ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
@@ -105,6 +107,8 @@ def _compose(loader: _Loader, text: str, first_line: int, doc: YamlDoc) -> Node 
         doc.issues.append(YamlIssue(line, f"invalid YAML: character U+{exc.character:04X} is not allowed"))
     except yaml.YAMLError as exc:
         doc.issues.append(YamlIssue(first_line, f"invalid YAML: {one_line(exc)}"))
+    except ValueError:  # PyYAML's own scanner on `"\U00110000"`, past the last character; libyaml's words, its line
+        doc.issues.append(YamlIssue(first_line + getattr(loader, "line", 0), ESCAPE_PAST_UNICODE))
     return None
 
 
@@ -129,7 +133,7 @@ def _too_deep(text: str) -> int:
             depth += isinstance(event, STARTS) - isinstance(event, ENDS)
             if depth > MAX_DEPTH:
                 return event.start_mark.line
-    except yaml.YAMLError:
+    except UNSCANNABLE:
         return 0  # parsing it says what is wrong
     finally:
         loader.dispose()
@@ -185,7 +189,7 @@ def _run_on_quote(text: str, mark: yaml.Mark | None) -> int | None:
             swallowed = lines[start + 1 : end + 1]
             if getattr(token, "style", None) in QUOTES and end == mark.line and any(map(FIELD_LINE.match, swallowed)):
                 return start
-    except yaml.YAMLError:
+    except UNSCANNABLE:
         return None
     finally:
         loader.dispose()
