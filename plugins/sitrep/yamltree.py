@@ -94,8 +94,8 @@ def parse(text: str, first_line: int = 1) -> YamlDoc:
 
 def _compose(loader: _Loader, text: str, first_line: int, doc: YamlDoc) -> Node | None:
     """Compose the document's node tree, or record why it cannot be (then return None)."""
-    deep = _too_deep(text) if len(text) >= _deep_from() else 0
-    if deep:
+    deep = _too_deep(text) if len(text) >= _deep_from() else None
+    if deep is not None:  # 0 is the first line: `title: [[[...` there overflowed the stack
         doc.issues.append(YamlIssue(first_line + deep, TOO_BIG))
         return None
     try:
@@ -121,8 +121,8 @@ def _deep_from() -> int:
     return DEEP_FROM if issubclass(_Loader, getattr(yaml, "CSafeLoader", ())) else 0
 
 
-def _too_deep(text: str) -> int:
-    """Return the line (from 0) where collections nest deeper than MAX_DEPTH, else 0.
+def _too_deep(text: str) -> int | None:
+    """Return the line (from 0) where collections nest deeper than MAX_DEPTH, else None.
 
     Read as events, which never recurse: composing 30,000 nested brackets overflows the C stack.
     """
@@ -134,10 +134,10 @@ def _too_deep(text: str) -> int:
             if depth > MAX_DEPTH:
                 return event.start_mark.line
     except UNSCANNABLE:
-        return 0  # parsing it says what is wrong
+        return None  # parsing it says what is wrong
     finally:
         loader.dispose()
-    return 0
+    return None
 
 
 def one_line(exc: Exception) -> str:
