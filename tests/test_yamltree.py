@@ -33,6 +33,18 @@ def test_syntax_error_names_its_line():
     assert doc.issues[0].message.startswith("invalid YAML: ")
 
 
+NO_CONTENT = "invalid YAML: did not find expected node content while parsing a flow node"
+
+
+@pytest.mark.parametrize(  # libyaml meets them past the last line: the front matter's closing '---'
+    "text, line",
+    [("title: x\nactors: [\n", 3), ("title: x\nactors: [a,", 3), ("title: x\nregion: {", 3), ("[[[", 2)],
+)
+def test_a_bracket_left_open_at_the_end_is_reported_at_its_line(text, line):
+    doc = parse(text, first_line=2)
+    assert [(i.line, i.message) for i in doc.issues] == [(line, NO_CONTENT)]
+
+
 def test_recursive_alias_is_refused_not_looped():
     doc = parse("a: &x [*x]\n")
     assert [i.message for i in doc.issues] == ["YAML too deep or too large"]

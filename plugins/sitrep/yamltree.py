@@ -36,6 +36,8 @@ FIELD_LINE = re.compile(r"\s*(?:- )?\w[\w -]*:(?:\s|$)")  # `region: W`, `- name
 RUN_ON_HINT = "is its closing quote missing? A quoted value ends only at the next quote, lines below"
 UNSCANNABLE = (yaml.YAMLError, ValueError)  # PyYAML's own scanner raises a ValueError on an escape past U+10FFFF
 ESCAPE_PAST_UNICODE = "invalid YAML: found invalid Unicode character escape code while parsing a quoted scalar"
+OPENERS = (yaml.FlowSequenceStartToken, yaml.FlowMappingStartToken)
+CLOSERS = (yaml.FlowSequenceEndToken, yaml.FlowMappingEndToken)
 STARTS = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
 ENDS = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
 
@@ -161,6 +163,8 @@ def _syntax_issue(exc: yaml.MarkedYAMLError, first_line: int, text: str = "") ->
     unclosed = any(word in (exc.context or "") for word in ("flow", "scanning"))
     mark = (exc.context_mark if unclosed else None) or exc.problem_mark or exc.context_mark
     line = first_line + (mark.line if mark else 0)
+    if unclosed and mark is not None and mark.line >= len(text.rstrip().split("\n")):  # met past the last line
+        line = first_line + _first_unclosed(text, mark.line)
     problem = (exc.problem or "syntax error").strip()
     context = f" {exc.context.strip()}" if exc.context else ""
     if _at_tab(exc.problem_mark, text):  # libyaml, unlike PyYAML, does not name the character
@@ -170,6 +174,24 @@ def _syntax_issue(exc: yaml.MarkedYAMLError, first_line: int, text: str = "") ->
     if begun is not None:
         line, hint = first_line + begun, RUN_ON_HINT
     return YamlIssue(line, f"invalid YAML: {problem}{context}", hint)
+
+
+def _first_unclosed(text: str, end: int) -> int:
+    """Return the line (from 0) of the first bracket still open when the text ends (`actors: [a,`), else end."""
+    opened: list[int] = []
+    loader = _Loader(text)
+    try:
+        while loader.check_token():
+            token = loader.get_token()
+            if isinstance(token, OPENERS):
+                opened.append(token.start_mark.line)
+            elif isinstance(token, CLOSERS) and opened:
+                opened.pop()
+    except UNSCANNABLE:
+        pass  # the end of the text, where the scanner gave up
+    finally:
+        loader.dispose()
+    return opened[0] if opened else end
 
 
 def _run_on_quote(text: str, mark: yaml.Mark | None) -> int | None:
