@@ -89,7 +89,9 @@ def test_redirect_from_takes_paths_inside_the_site_as_urls(given, url):
     "given, message",
     [
         ("index.html", "is the site's home page"),
-        ("reports/../../etc/", "may not use '.' or '..'"),
+        ("reports/../../etc/", "may not use '.', '..' or a name starting with '.'"),
+        (".git/", "may not use '.', '..' or a name starting with '.'"),  # the README has servers refuse them
+        ("old/.well-known/x.html", "may not use '.', '..' or a name starting with '.'"),
         ("reports//old/", "is not a plain path inside the site"),
         ("reports/old?id=3", "is not a plain path inside the site"),
     ],

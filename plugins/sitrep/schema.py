@@ -167,8 +167,8 @@ def site_url(name: str, given: str) -> str | Invalid:
         return Invalid(f"{name} '{given}' is the site's home page", SITE_PATH_HINT)
     if not all(SITE_PATH_PART.fullmatch(part) for part in parts):
         return Invalid(f"{name} '{given}' is not a plain path inside the site", PLAIN_HINT)
-    if any(part in (".", "..") for part in parts):
-        return Invalid(f"{name} '{given}' may not use '.' or '..'", SITE_PATH_HINT)
+    if any(part.startswith(".") for part in parts):  # '..' leaves the site; web servers refuse hidden names
+        return Invalid(f"{name} '{given}' may not use '.', '..' or a name starting with '.'", SITE_PATH_HINT)
     return path if path.endswith((".html", ".htm")) else path.removesuffix("/") + "/"
 
 
