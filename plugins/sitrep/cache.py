@@ -93,7 +93,6 @@ class Fingerprints:
 
     def _compound(self, value: object) -> bytes:
         """Return the framed digest of a container, dataclass or other object, and remember it for the object."""
-        self.memo[id(value)] = (value, _framed(b"cycle"))  # a function in its own closure or globals: no recursion
         parts = b"".join([self._bytes(part) for part in self._parts(value)])
         made = hashlib.blake2b(type(value).__qualname__.encode() + parts, digest_size=16).digest()
         self.memo[id(value)] = (value, _framed(b"c" + made))
@@ -102,7 +101,8 @@ class Fingerprints:
     def _parts(self, value: object) -> Iterable[object]:
         """Return what a compound value is made of, in a stable order."""
         instead = self.substitute(value) if self.substitute else None
-        if instead is not None:
+        if instead is not None:  # a function stands for its closure and globals, which may hold it: no recursion
+            self.memo[id(value)] = (value, _framed(b"cycle"))
             return (instead,)
         names = _field_names(type(value))  # a dataclass instance (not class: its type is type)
         if names is not None:
