@@ -353,3 +353,16 @@ def test_a_mark_left_as_text_around_an_actor_s_name_is_a_warning_in_a_build_too(
         "(an address may not hold spaces: write %20, or put it in <angle brackets>)",
         "t.md:8: warning: footnote [^UNSMIL] has no note (add its note at the end: [^UNSMIL]: The note's text.)",
     ]
+
+
+@pytest.mark.parametrize(
+    "field, line, value",
+    [('title: !!int ""', 2, "''"), ("actors: [ISIS, !!int '']", 5, "''"), ("author: !!timestamp x", 6, "'x'")],
+)
+def test_a_value_yaml_cannot_make_is_said_once_not_also_as_missing(field, line, value):
+    name = field.split(":")[0]
+    text = report_text("T", actors="[ISIS]", author="Ann")
+    text = "\n".join(field if row.startswith(f"{name}:") else row for row in text.split("\n"))
+    read = read_report("a.md", text.encode(), CONFIG, Registry())
+    said = f"invalid YAML value {value}: not a valid !!{field.split('!!')[1].split()[0]} (quote it to keep it as text)"
+    assert [p.format() for p in read.problems] == [f"a.md:{line}: {said}"]

@@ -225,6 +225,8 @@ def _check_field(
     if field.name not in data:
         missing = error(path, missing_line, f"missing required field '{field.name}'")
         return (None, [missing]) if field.required else (field.default, [])
+    if doc.unread and doc.is_unread((*at, field.name)):
+        return None, []  # YAML could not make it (or an item): said once, as such, not as a value missing
     if data[field.name] is None:
         empty = error(path, doc.line((*at, field.name)), f"{field.name} has no value")
         return (None, [empty]) if field.required else (field.default, [])

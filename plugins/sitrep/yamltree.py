@@ -71,6 +71,11 @@ class YamlDoc:
     issues: list[YamlIssue] = field(default_factory=list)
     notes: list[YamlIssue] = field(default_factory=list)  # what was read, but perhaps not as meant: warnings
     plain: set[Path] = field(default_factory=set)  # values written without quotes
+    unread: set[Path] = field(default_factory=set)  # values YAML could not make (an issue says why): None in data
+
+    def is_unread(self, path: Path) -> bool:
+        """Say whether YAML could not make the value at path, or one inside it."""
+        return any(unread[: len(path)] == path for unread in self.unread)
 
     def line(self, path: Path, default: int = 0) -> int:
         """Return the line of the value at path, or of its nearest parent."""
@@ -241,7 +246,11 @@ class _Walker:
             return [self.build(n, (*path, i), depth + 1) for i, n in enumerate(node.value)]
         if not node.style:  # None from PyYAML's composer, '' from libyaml's
             self._plain(node, path)
-        return self._scalar(node, line)
+        issues = len(self.doc.issues)
+        value = self._scalar(node, line)
+        if value is None and len(self.doc.issues) > issues:
+            self.doc.unread.add(path)
+        return value
 
     def _plain(self, node: ScalarNode, path: Path) -> None:
         """Note a value written without quotes, and a comment that cut it short (`Report #12` is `Report`)."""
