@@ -43,7 +43,9 @@ def read(out, path):
 
 def test_aliases_fold_into_one_entity_page(built):
     page = read(built, "actors/islamic-state/index.html")
-    assert [t for t in re.findall(r'<h2><a href="[^"]+">(\w+)</a></h2>', page)] == ["Charlie", "Bravo", "Alpha"]
+    # Under the h2 "Reports, newest first", and at h2 on the home page, from one shared fragment:
+    assert [t for t in re.findall(r'<h3><a href="[^"]+">(\w+)</a></h3>', page)] == ["Charlie", "Bravo", "Alpha"]
+    assert '<h2><a href="./reports/2016/03/charlie/">Charlie</a></h2>' in read(built, "index.html")
     assert "<h1>Islamic State</h1>" in page and "Jihadist group holding Sirte." in page and "armed group" in page
     assert "<dt>Reports</dt><dd>3</dd>" in page
     assert '<dt>First</dt><dd><time datetime="2016-01-05">5 January 2016</time></dd>' in page

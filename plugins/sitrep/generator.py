@@ -70,6 +70,7 @@ if hasattr(log, "disable_filter"):  # Pelican's logger class drops repeated mess
 site_written = signal("sitrep-site-written")
 PARALLEL_FROM = 400  # pages; fewer render faster in one process than forking workers
 ROOT_MARK = "\x00sitrep-root\x00"  # SITEURL in shared fragments: no template or escaping changes it
+LEVEL_MARK = "\x00sitrep-level\x00"  # a shared fragment's heading level: each page lists reports at its own
 SHARED_PARTIALS = ("partials/report_item.html", "partials/timeline_entry.html")  # every report's, on many pages
 
 
@@ -149,21 +150,25 @@ class SitrepGenerator(Generator):
         self.env.auto_reload = False  # a build's templates do not change while it runs: no stat per include
 
     @pass_context
-    def fragment(self, context: Context, name: str, report: Report, entry: Entry | None = None) -> Markup:
+    def fragment(
+        self, context: Context, name: str, report: Report, entry: Entry | None = None, level: int = 2
+    ) -> Markup:
         """Render a report's partial once and reuse it on every page or feed that lists the report.
 
         It is rendered with a mark for SITEURL that each page replaces by its own relative root: the
         text a render at that depth gives, without rendering it again at every depth (60 % of renders).
         entry: the report's feed entry, the same in every feed carrying it (absolute URLs only).
+        level: its heading's level on this page (2 under the page's title, 3 under a section's).
         """
         key = (name, report.source)
         if key not in self.fragments:
             self.fragments[key] = self.render_fragment(name, report, entry)
-        return Markup(self.fragments[key].replace(ROOT_MARK, str(context["SITEURL"])))
+        made = self.fragments[key].replace(ROOT_MARK, str(context["SITEURL"]))
+        return Markup(made.replace(LEVEL_MARK, str(level)))
 
     def render_fragment(self, name: str, report: Report, entry: Entry | None = None) -> str:
-        """Render a report's partial with the mark for SITEURL (see fragment)."""
-        variables = {"SITEURL": ROOT_MARK, "report": report, "entry": entry}
+        """Render a report's partial with the marks for SITEURL and its heading's level (see fragment)."""
+        variables = {"SITEURL": ROOT_MARK, "report": report, "entry": entry, "level": LEVEL_MARK}
         return self.env.get_template(name).render({**self.context, **variables})
 
     def share_partials(self, reports: list[Report]) -> None:
