@@ -475,6 +475,19 @@ def test_a_build_in_which_sitreps_plugin_never_ran_fails():
     )
 
 
+@pytest.mark.parametrize("target", ["/nowhere/b.md", "b.md"], ids=["to-nothing", "to-itself"])
+def test_a_report_that_is_a_broken_link_is_an_error_not_a_report_gone(site_dir, tmp_path, target):
+    content = site_dir({"reports/2016/01/a.md": report_text()})
+    out = tmp_path / "out"
+    assert run_build(content, out)[0] == 0
+    (content / "reports/2016/01/b.md").symlink_to(target)  # its target moved, or a loop
+    why = "No such file or directory" if target.startswith("/") else "Too many levels of symbolic links"
+    said = f"content/reports/2016/01/b.md:1: cannot read the file: {why} (it is a link to {target}, which is not there)"
+    assert run_check(content)[1].splitlines()[0] == said
+    code, messages = run_build(content, out)  # not "nothing changed": the link is new content
+    assert code == 1 and messages.splitlines()[-2:] == [said, "build failed: 1 error; out/ left as it was"]
+
+
 def test_a_file_system_failure_is_one_line(small_site, tmp_path):
     (tmp_path / "a-file").write_text("not a folder")
     code, messages = run_build(small_site, tmp_path / "a-file" / "out")
@@ -485,7 +498,7 @@ def test_links_in_the_content_are_followed_once_and_odd_file_names_are_fine(site
     elsewhere = write_tree(tmp_path / "shared", {"2016/01/a.md": report_text("Before")})
     content = site_dir({"notes.txt": "x"})
     (content / "reports").symlink_to(elsewhere)  # the reports kept in another checkout
-    (elsewhere / "2016/01/loop.md").symlink_to("loop.md")  # a link in a loop: skipped, like a dangling one
+    (elsewhere / "2016/01/loop").symlink_to("loop")  # a link in a loop, not named like a report: skipped
     (elsewhere / "2016/up").symlink_to("..")  # a link to a folder above: not walked again
     (content / "caf\udce9.txt").write_text("a file name that is not UTF-8")
     out = tmp_path / "out"

@@ -236,8 +236,8 @@ def source_digests(
     nothing changed.
     """
     found, unread = {}, []
-    for name, entry in walk_files(content, skip=_built_by(output) if output else None):
-        stamp = source_stamp(entry.stat())
+    for name, entry in walk_files(content, skip=_built_by(output) if output else None, dangling=True):
+        stamp = source_stamp(_stat(entry))
         old = known.get(name)
         same = isinstance(old, list) and len(old) == 2 and old[0] == stamp
         found[name] = [stamp, old[1] if same else None]  # type: ignore[index]
@@ -246,6 +246,14 @@ def source_digests(
     for name, digest in digest_files(unread):
         found[name][1] = digest
     return found
+
+
+def _stat(entry: os.DirEntry[str]) -> os.stat_result:
+    """Return a file's stat, or a link's own when it leads nowhere (its stamp still tells when it changes)."""
+    try:
+        return entry.stat()
+    except OSError:
+        return entry.stat(follow_symlinks=False)
 
 
 def digest_files(files: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -288,23 +296,25 @@ def walk_files(
     prefix: str = "",
     above: frozenset[tuple[int, int]] = frozenset(),
     skip: Callable[[str], bool] | None = None,
+    dangling: bool = False,
 ) -> Iterator[tuple[str, os.DirEntry[str]]]:
     """Yield every file under folder with prefix and its path relative to it, in path order (parts compared).
 
     Links are followed, as the reports folder itself may be one (its files must count in the content's
     digest as they do when read); a link back to a folder above, or one in a loop, is skipped.
-    above: the folders this one is inside, by (device, inode); skip: a test for folders to leave out, by path.
+    above: the folders this one is inside, by (device, inode); skip: a test for folders to leave out, by path;
+    dangling: yield links to nothing too (content: a report whose link broke must not leave without a word).
     """
     above = above or frozenset({_identity(os.stat(folder))})
     for entry in sorted(os.scandir(folder), key=lambda found: found.name):
         try:
             inside = _identity(entry.stat()) if entry.is_dir() else None
             is_file = inside is None and entry.is_file()
-        except OSError:  # a link in a loop: skipped, like a link to nothing
-            continue
+        except OSError:  # a link in a loop: a link to nothing
+            inside, is_file = None, False
         if inside is not None and inside not in above and not (skip and skip(entry.path)):
-            yield from walk_files(entry.path, f"{prefix}{entry.name}/", above | {inside}, skip)
-        elif is_file:
+            yield from walk_files(entry.path, f"{prefix}{entry.name}/", above | {inside}, skip, dangling)
+        elif is_file or (dangling and inside is None and entry.is_symlink() and not os.path.exists(entry.path)):
             yield f"{prefix}{entry.name}", entry
 
 

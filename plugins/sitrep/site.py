@@ -42,7 +42,8 @@ def report_files(content_dir: Path, config: Config) -> tuple[list[str], list[str
     prefix = "" if folder == "." else f"{folder}/"
     if not (content_dir / folder).is_dir():
         return [], []
-    names = [name for name, _ in walk_files(content_dir / folder, prefix) if not _hidden(name.removeprefix(prefix))]
+    found = walk_files(content_dir / folder, prefix, dangling=True)  # a broken link: an error, not a report gone
+    names = [name for name, _ in found if not _hidden(name.removeprefix(prefix))]
     misnamed = [n for n in names if not n.endswith(REPORT_SUFFIX) and splitext(n)[1].lower() in LOOK_LIKE_REPORTS]
     return [name for name in names if name.endswith(REPORT_SUFFIX)], misnamed  # strings: pathlib cost 0.6 s at 10k
 
@@ -105,7 +106,7 @@ def _read_job(job: tuple[object, ...]) -> Read:
         try:
             raw = raw.read_bytes()
         except OSError as failure:
-            return Read(None, [error(str(label), 1, f"cannot read the file: {failure.strerror or failure}")])
+            return Read(None, [unreadable(str(label), raw, failure)])
     return read_report(label, raw, *rest)  # type: ignore[arg-type]
 
 
@@ -125,8 +126,14 @@ def _read(path: Path, label: str, problems: list[Problem]) -> bytes | None:
     try:
         return path.read_bytes()
     except OSError as failure:
-        problems.append(error(label, 1, f"cannot read the file: {failure.strerror or failure}"))
+        problems.append(unreadable(label, path, failure))
         return None
+
+
+def unreadable(label: str, path: Path, failure: OSError) -> Problem:
+    """Say why a file cannot be read, naming where a link to nothing points."""
+    hint = f"it is a link to {os.readlink(path)}, which is not there" if path.is_symlink() else ""
+    return error(label, 1, f"cannot read the file: {failure.strerror or failure}", hint)
 
 
 def _hidden(relative: str) -> bool:
