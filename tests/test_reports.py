@@ -214,7 +214,7 @@ def test_entity_registry_problems():
         "locations.yaml:6: lat 100 is outside -90 to 90",
         "locations.yaml:5: give both lat and lon, or neither",  # C has a lat, out of range, and no lon
         "locations.yaml:7: missing required field 'name'",
-        "locations.yaml:3: 'x' is already a name or alias of 'A'",
+        "locations.yaml:4: 'x' is already a name or alias of 'A'",  # at the alias, not its entry
     ]
 
 
@@ -237,7 +237,7 @@ def test_registry_names_that_cannot_each_have_their_own_url_are_errors():
     assert [p.format() for p in problems] == [
         "actors.yaml:2: 'Gamma-Unit' and 'Gamma Unit' (of 'Gamma Unit') would share the URL slug 'gamma-unit' "
         "(spell them apart)",
-        "actors.yaml:5: 'Red-Wing' and 'Red Wing' (of 'Alpha') would share the URL slug 'red-wing' (spell them apart)",
+        "actors.yaml:6: 'Red-Wing' and 'Red Wing' (of 'Alpha') would share the URL slug 'red-wing' (spell them apart)",
         "actors.yaml:7: '🔥🔥' gives an empty URL slug (spell it with letters or digits)",
         f"actors.yaml:8: '{long.strip()[:40]}...' gives a URL slug longer than a folder name can be (255) (shorten it)",
     ]

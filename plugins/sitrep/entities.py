@@ -98,11 +98,11 @@ def load_registry(sources: Mapping[str, tuple[str, str]]) -> tuple[Registry, lis
         found, found_problems = _read_entities(facet, path, doc)
         problems += found_problems + _index(facet, path, found, lookup)
         problems += _slug_clashes(facet, path, found, (lookup, slugs))
-        entities[facet] = tuple(entity for entity, _ in found)
+        entities[facet] = tuple(placed.entity for placed in found)
     return Registry(entities, lookup, slugs), problems
 
 
-def _read_entities(facet: str, path: str, doc: YamlDoc) -> tuple[list[tuple[Entity, int]], list[Problem]]:
+def _read_entities(facet: str, path: str, doc: YamlDoc) -> tuple[list[Placed], list[Problem]]:
     """Check each list item against the facet's field table."""
     if doc.data is None:  # empty file, or a syntax error already reported
         return [], []
@@ -113,8 +113,32 @@ def _read_entities(facet: str, path: str, doc: YamlDoc) -> tuple[list[tuple[Enti
         checked = _check_item(facet, path, doc, index, item)
         problems += checked[1]
         if checked[0] is not None:
-            found.append((checked[0], doc.line((index,))))
+            found.append(_placed(checked[0], doc, index, item))  # type: ignore[arg-type]
     return found, problems
+
+
+@dataclass(frozen=True)
+class Placed:
+    """A registry entry's entity, with the line of the entry and of each name it gives."""
+
+    entity: Entity
+    line: int
+    lines: Mapping[str, int]  # the name and each alias as written -> its line
+
+    def line_of(self, name: str) -> int:
+        """Return the line of one of the entity's names (the entry's, for one not found as written)."""
+        return self.lines.get(name, self.line)
+
+
+def _placed(entity: Entity, doc: YamlDoc, index: int, item: dict[str, object]) -> Placed:
+    """Place an entity read from entry index: its line, its name's and each alias's."""
+    given = item.get("aliases")
+    if isinstance(given, list):
+        lines = {str(alias): doc.line((index, "aliases", i)) for i, alias in enumerate(given)}
+    else:
+        lines = {str(given): doc.line((index, "aliases"))}
+    lines[entity.name] = doc.line((index, "name"))
+    return Placed(entity, doc.line((index,)), lines)
 
 
 def _check_item(facet: str, path: str, doc: YamlDoc, index: int, item: object) -> tuple[Entity | None, list[Problem]]:
@@ -131,17 +155,17 @@ def _check_item(facet: str, path: str, doc: YamlDoc, index: int, item: object) -
     return Entity(**{**values, "aliases": aliases}), problems  # type: ignore[arg-type]
 
 
-def _index(
-    facet: str, path: str, found: list[tuple[Entity, int]], lookup: dict[tuple[str, str], Entity]
-) -> list[Problem]:
+def _index(facet: str, path: str, found: list[Placed], lookup: dict[tuple[str, str], Entity]) -> list[Problem]:
     """Add every name and alias to the lookup, refusing a name used twice."""
     problems = []
-    for entity, line in found:
+    for placed in found:
+        entity = placed.entity
         for name in (entity.name, *entity.aliases):
             key = (facet, name_key(name))
             other = lookup.get(key)
             if other is not None and other is not entity:
-                problems.append(error(path, line, f"'{name}' is already a name or alias of '{other.name}'"))
+                said = f"'{name}' is already a name or alias of '{other.name}'"
+                problems.append(error(path, placed.line_of(name), said))
             else:
                 lookup[key] = entity
     return problems
@@ -150,16 +174,18 @@ def _index(
 def _slug_clashes(
     facet: str,
     path: str,
-    found: list[tuple[Entity, int]],
+    found: list[Placed],
     tables: tuple[Mapping[tuple[str, str], Entity], dict[tuple[str, str], tuple[Entity, str]]],
 ) -> list[Problem]:
     """Record each name's and alias's URL slug; refuse one another entity has, an empty name, one too long."""
     lookup, slugs = tables
     problems = []
-    for entity, line in found:
+    for placed in found:
+        entity = placed.entity
         for name in (entity.name, *entity.aliases):
             if lookup.get((facet, name_key(name))) is entity:  # else already refused as another's name
-                problems += [error(path, line, *why) for why in _slug_trouble(facet, name, entity, slugs)]
+                troubles = _slug_trouble(facet, name, entity, slugs)
+                problems += [error(path, placed.line_of(name), *why) for why in troubles]
     return problems
 
 
