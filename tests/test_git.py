@@ -494,3 +494,26 @@ def test_every_option_of_every_command_is_explained_in_its_help():
         name: sorted(set(list(inspect.signature(t.body).parameters)[1:]) - set(t.help)) for name, t in commands.items()
     }
     assert "clean" in commands and not any(unexplained.values()), unexplained
+
+
+def test_a_commit_counts_as_an_update_by_instant_when_the_report_has_a_time():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from sitrep.entities import Registry
+    from sitrep.history import FileHistory
+    from sitrep.reports import read_report, with_history
+    from sitrep.settings import load
+
+    def updated(date: str, edit: str) -> str | None:
+        report = read_report("t.md", report_text("T", date).encode(), load({})[0], Registry()).report
+        first = datetime.fromisoformat("2016-01-05T10:00:00+00:00")
+        found = with_history(report, FileHistory(first, datetime.fromisoformat(edit), "Ann", 2), ZoneInfo("UTC"))
+        return found.updated.iso() if found.updated else None
+
+    # 01:00+14:00 on the 6th is 11:00 UTC on the 5th: an edit at 20:00 UTC on the 5th is after it
+    assert updated("2016-01-06T01:00:00+14:00", "2016-01-05T20:00:00+00:00") == "2016-01-05T20:00:00+00:00"
+    # 23:00-05:00 on the 5th is 04:00 UTC on the 6th: an edit at 02:00 UTC on the 6th is before it
+    assert updated("2016-01-05T23:00:00-05:00", "2016-01-06T02:00:00+00:00") is None
+    assert updated("2016-01-05", "2016-01-05T00:30:00+00:00") == "2016-01-05T00:30:00+00:00"  # a bare day: by day
+    assert updated("2016-01-05", "2016-01-04T23:30:00+00:00") is None

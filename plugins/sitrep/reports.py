@@ -236,7 +236,9 @@ def with_history(report: Report, history: FileHistory, zone: tzinfo) -> Report:
     """
     created = _moment(history.created.astimezone(zone))
     changed = _moment(history.updated.astimezone(zone))
-    edited = history.commits > 1 and changed.day >= report.date.day
+    # Not before the date, as front matter's `updated` is checked: by instant when the date has a time. Days
+    # compared across zones hid an edit after 01:00+14:00 and showed one made before 23:00-05:00.
+    edited = history.commits > 1 and not changed.before(report.date)
     updated = report.updated or (changed if edited else None)
     return replace(report, author=report.author or history.author, created=created, updated=updated)
 
