@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import itertools
 import json
 import logging
@@ -17,8 +18,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import report_text, run_build, tree, write_tree
+from conftest import report_text, run_build, settings_file, tree, write_tree
 from sitrep import progress, search
+from sitrep.build import build
 
 GLOB = "reports/*/*/*/index.html"
 
@@ -537,3 +539,22 @@ def test_a_killed_search_runs_staging_folder_is_cleared_by_the_next(tmp_path):
         (folder / "reports").mkdir(parents=True)
     search.clear_stale_stages(str(tmp_path))  # 999999999 is past any process id Linux gives
     assert sorted(p.name for p in tmp_path.iterdir()) == [alive.name, "sitrep-searching"]
+
+
+SLUGS = ("day", "east", "west")
+
+
+def test_report_pages_sort_for_search_as_the_site_orders_them(tmp_path):
+    content = write_tree(
+        tmp_path / "content",
+        {  # one day: 09:00+14:00 is 19:00 UTC the day before, 08:00-05:00 is 13:00 UTC
+            "reports/2016/03/east.md": report_text("East", "2016-03-27T09:00:00+14:00"),
+            "reports/2016/03/west.md": report_text("West", "2016-03-27T08:00:00-05:00"),
+            "reports/2016/03/day.md": report_text("Day", "2016-03-27"),
+        },
+    )
+    out = tmp_path / "out"
+    assert build(content, out, settings_file(tmp_path, "SITREP_SEARCH = False"), stream=io.StringIO()) == 0
+    values = {slug: search.sort_value((out / f"reports/2016/03/{slug}/index.html").read_bytes()) for slug in SLUGS}
+    home = re.findall(r'href="\./reports/2016/03/(\w+)/"', (out / "index.html").read_text())
+    assert list(dict.fromkeys(home)) == sorted(values, key=values.__getitem__, reverse=True) == ["west", "east", "day"]

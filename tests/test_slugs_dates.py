@@ -93,6 +93,20 @@ def test_sort_key_puts_bare_day_before_timed_same_day():
     assert sorted([timed, day], key=Moment.sort_key) == [day, timed]
 
 
+def test_sort_text_sorts_as_the_site_orders_reports():
+    written = ["2016-03-27T09:00:00+14:00", "2016-03-27T08:00:00-05:00", "2016-03-27", "2016-03-26T23:30:00-12:00"]
+    moments = [parse_moment(text) for text in written]
+    assert [m.sort_text() for m in moments] == [
+        "2016-03-27 2016-03-26T19:00:00.000000Z",
+        "2016-03-27 2016-03-27T13:00:00.000000Z",
+        "2016-03-27",
+        "2016-03-26 2016-03-27T11:30:00.000000Z",
+    ]
+    by_text = sorted(moments, key=Moment.sort_text)  # as search sorts its pages
+    assert [m.iso() for m in by_text] == [m.iso() for m in sorted(moments, key=Moment.sort_key)]
+    assert [m.iso() for m in by_text] == [written[3], written[2], written[0], written[1]]
+
+
 def test_longdate():
     assert longdate(parse_moment("2016-01-07")) == "7 January 2016"
     assert longdate(parse_moment("2016-01-19T18:30:00+01:00")) == "19 January 2016, 18:30 UTC+01:00"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, tzinfo
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)  # digits 0-9: \d alone takes ٢٠١٦ too
 DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?\s*(Z|[+-]\d{2}:?\d{2})?$", re.ASCII)
@@ -39,6 +39,15 @@ class Moment:
     def sort_key(self) -> tuple[date, float]:
         """Order by day, then time of day; a bare day comes first."""
         return (self.day, self.at.timestamp() if self.at else float("-inf"))
+
+    def sort_text(self) -> str:
+        """Return text that sorts as sort_key does: the day, then the instant in UTC (a bare day, a prefix, first).
+
+        Search sorts pages by text: by iso(), 09:00+14:00 came after 08:00-05:00 on one day, 14 hours before it.
+        """
+        if self.at is None:
+            return self.day.isoformat()
+        return f"{self.day.isoformat()} {self.at.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%fZ}"
 
 
 def parse_moment(text: str) -> Moment | str:
