@@ -1,6 +1,7 @@
 """Feeds: valid Atom/RSS by feedparser, stable ids, absolute links, autodiscovery, OPML."""
 
 import io
+import json
 import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -75,6 +76,20 @@ def test_an_entry_is_never_updated_before_it_was_published(updated, expected):
     raw = report_text("T", "2016-01-09T18:00:00+01:00", updated=updated).encode()
     report = read_report("t.md", raw, load({})[0], Registry()).report
     assert feeds.updated(report).isoformat() == expected
+
+
+def test_feed_dates_of_a_zone_on_local_mean_time_are_given_in_utc(tmp_path):
+    content = tmp_path / "content"
+    (content / "reports/1911/10").mkdir(parents=True)
+    (content / "reports/1911/10/a.md").write_text(report_text("Landing", "1911-10-05"), encoding="utf-8")
+    out = tmp_path / "out"
+    settings = settings_file(tmp_path, 'TIMEZONE = "Africa/Tripoli"', "SITREP_SEARCH = False")  # +00:52:44 until 1920
+    assert build(content, out, settings, stream=io.StringIO()) == 0
+    atom, rss = (out / "feeds/all.atom.xml").read_text(), (out / "feeds/all.rss.xml").read_text()
+    assert re.findall(r"<published>([^<]*)", atom) == ["1911-10-04T23:07:16+00:00"]  # RFC 3339: no offset seconds
+    assert re.findall(r"<pubDate>([^<]*)", rss) == ["Wed, 04 Oct 1911 23:07:16 +0000"]  # read as 1 October before
+    assert feedparser.parse(rss).entries[0].published_parsed[:6] == (1911, 10, 4, 23, 7, 16)
+    assert json.loads((out / "data/reports.json").read_text())["generated"] == "1911-10-04T23:07:16+00:00"
 
 
 def test_atom_entry_fields_and_absolute_links(out):

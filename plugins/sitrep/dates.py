@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)  # digits 0-9: \d alone takes ٢٠١٦ too
 DATETIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?\s*(Z|[+-]\d{2}:?\d{2})?$", re.ASCII)
@@ -92,6 +92,16 @@ def _parse_datetime(text: str) -> Moment | str:
     if value.tzinfo is None:
         return f"'{text}' has no UTC offset"
     return Moment(value.date(), value)
+
+
+def in_whole_minutes(when: datetime) -> datetime:
+    """Return the same instant with an offset of whole minutes: in UTC when its zone's offset has seconds.
+
+    Before standard time, zones kept local mean time (Africa/Tripoli +00:52:44 until 1920): RFC 3339 and
+    RFC 822 offsets hold hours and minutes only, and feed readers misread the seconds (by days, in RSS).
+    """
+    offset = when.utcoffset()
+    return when.astimezone(UTC) if offset is not None and offset % timedelta(minutes=1) else when
 
 
 def long_date(day: date) -> str:

@@ -8,6 +8,7 @@ import json
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 
+from .dates import in_whole_minutes
 from .entities import Entity, Registry
 from .feeds import updated
 from .indexes import EntityEntry, EntityIndex
@@ -22,7 +23,7 @@ def generated_at(reports: Sequence[Report], source_date_epoch: str | None) -> st
     """Return the exports' `generated`: SOURCE_DATE_EPOCH if set, else the newest content date, never the clock."""
     if source_date_epoch:  # checked with the settings: whole seconds
         return datetime.fromtimestamp(int(source_date_epoch), tz=UTC).isoformat()
-    return max((updated(r) for r in reports), default=datetime(1970, 1, 1, tzinfo=UTC)).isoformat()
+    return in_whole_minutes(max((updated(r) for r in reports), default=datetime(1970, 1, 1, tzinfo=UTC))).isoformat()
 
 
 def report_record(report: Report, index: EntityIndex) -> dict[str, object]:

@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 
 from .bidi import has_rtl
 from .charts import Bar, Chart
-from .dates import Moment, long_date
+from .dates import Moment, in_whole_minutes, long_date
 
 
 def isodate(moment: Moment) -> str:
@@ -41,12 +41,12 @@ def dayname(day: date) -> str:
 
 def rfc3339(when: datetime) -> str:
     """Format an aware datetime for Atom: 2016-01-08T00:00:00+00:00."""
-    return when.isoformat()
+    return in_whole_minutes(when).isoformat()
 
 
 def rfc822(when: datetime) -> str:
     """Format an aware datetime for RSS and OPML: Fri, 08 Jan 2016 00:00:00 +0000."""
-    return format_datetime(when)
+    return format_datetime(in_whole_minutes(when))
 
 
 def number(count: int) -> str:
