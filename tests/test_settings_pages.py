@@ -71,6 +71,16 @@ def test_defaults_are_valid():
             "settings: SOURCE_DATE_EPOCH '99999999999999' is not a time in seconds since 1970 "
             "(unset it, or set it to whole seconds since 1970, e.g. $(git log -1 --format=%ct))",
         ),
+        (
+            {"SOURCE_DATE_EPOCH": "²"},
+            "settings: SOURCE_DATE_EPOCH '²' is not a time in seconds since 1970 "
+            "(unset it, or set it to whole seconds since 1970, e.g. $(git log -1 --format=%ct))",
+        ),
+        (
+            {"SOURCE_DATE_EPOCH": "١٤٥٤٢٨٤٨٠٠"},
+            "settings: SOURCE_DATE_EPOCH '١٤٥٤٢٨٤٨٠٠' is not a time in seconds since 1970 "
+            "(unset it, or set it to whole seconds since 1970, e.g. $(git log -1 --format=%ct))",
+        ),
     ],
 )
 def test_bad_settings(settings, message):

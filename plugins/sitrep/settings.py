@@ -262,7 +262,9 @@ def _check_text(name: str, value: object) -> list[Problem]:
 
 def _check_epoch(name: str, value: object) -> list[Problem]:
     """Check SOURCE_DATE_EPOCH (from the environment): unset, or whole seconds since 1970 before the year 10000."""
-    if value in ("", None) or (str(value).isdigit() and int(str(value)) <= LAST_EPOCH):
+    text = str(value)
+    # Digits 0-9 only: isdigit() takes '²' too (int() then failed with a traceback) and '١٢٣', read as 123.
+    if value in ("", None) or (text.isascii() and text.isdigit() and int(text) <= LAST_EPOCH):
         return []
     hint = "unset it, or set it to whole seconds since 1970, e.g. $(git log -1 --format=%ct)"
     return [error(SETTINGS_LABEL, 0, f"{name} '{value}' is not a time in seconds since 1970", hint)]
