@@ -541,7 +541,7 @@ def test_a_killed_search_runs_staging_folder_is_cleared_by_the_next(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == [alive.name, "sitrep-searching"]
 
 
-SLUGS = ("day", "east", "west")
+SLUGS = ("day", "east", "west", "a-mike", "b-zulu")
 
 
 def test_report_pages_sort_for_search_as_the_site_orders_them(tmp_path):
@@ -551,10 +551,13 @@ def test_report_pages_sort_for_search_as_the_site_orders_them(tmp_path):
             "reports/2016/03/east.md": report_text("East", "2016-03-27T09:00:00+14:00"),
             "reports/2016/03/west.md": report_text("West", "2016-03-27T08:00:00-05:00"),
             "reports/2016/03/day.md": report_text("Day", "2016-03-27"),
+            "reports/2016/03/b.md": report_text("Zulu", "2016-03-27", slug="b-zulu"),  # ties: by title, not URL
+            "reports/2016/03/a.md": report_text("Mike", "2016-03-27", slug="a-mike"),
         },
     )
     out = tmp_path / "out"
     assert build(content, out, settings_file(tmp_path, "SITREP_SEARCH = False"), stream=io.StringIO()) == 0
     values = {slug: search.sort_value((out / f"reports/2016/03/{slug}/index.html").read_bytes()) for slug in SLUGS}
-    home = re.findall(r'href="\./reports/2016/03/(\w+)/"', (out / "index.html").read_text())
-    assert list(dict.fromkeys(home)) == sorted(values, key=values.__getitem__, reverse=True) == ["west", "east", "day"]
+    home = re.findall(r'href="\./reports/2016/03/([\w-]+)/"', (out / "index.html").read_text())
+    newest_first = ["west", "east", "b-zulu", "a-mike", "day"]
+    assert list(dict.fromkeys(home)) == sorted(values, key=values.__getitem__, reverse=True) == newest_first

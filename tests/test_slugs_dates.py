@@ -99,7 +99,7 @@ def test_sort_text_sorts_as_the_site_orders_reports():
     assert [m.sort_text() for m in moments] == [
         "2016-03-27 2016-03-26T19:00:00.000000Z",
         "2016-03-27 2016-03-27T13:00:00.000000Z",
-        "2016-03-27",
+        "2016-03-27 -",
         "2016-03-26 2016-03-27T11:30:00.000000Z",
     ]
     by_text = sorted(moments, key=Moment.sort_text)  # as search sorts its pages

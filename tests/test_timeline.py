@@ -31,6 +31,32 @@ def test_total_order_same_day_by_time_then_title_then_path():
     assert [r.source for r in chronological(swapped)][:2] == ["b.md", "a.md"]
 
 
+def test_sort_text_orders_as_sort_key_title_and_path_included():
+    reports = [
+        replace(report("b.md", "2016-01-07"), title="Zulu"),
+        replace(report("a.md", "2016-01-07"), title="Zulu"),
+        replace(report("c.md", "2016-01-07"), title="Zulu b"),
+        replace(report("d.md", "2016-01-07"), title="Mike"),
+        replace(report("e.md", "2016-01-07"), title="ä"),
+        report("z.md", "2016-01-07T08:00:00+01:00"),
+        report("y.md", "2016-01-07T06:30:00Z"),
+        report("x.md", "2016-01-06T23:30:00-05:00"),
+    ]
+    reports = [replace(r, path=r.source) for r in reports]  # in the content folder, as source's order has it
+    assert [r.source for r in sorted(reports, key=Report.sort_text)] == [r.source for r in chronological(reports)]
+    assert [r.source for r in chronological(reports)] == [
+        "x.md",
+        "d.md",
+        "a.md",
+        "b.md",
+        "c.md",
+        "e.md",
+        "y.md",
+        "z.md",
+    ]
+    assert reports[3].sort_text() == "2016-01-07 - 4d696b65 642e6d64"  # Mike, d.md
+
+
 def test_grouping_across_year_boundary_skips_empty_months():
     years = group(
         chronological(

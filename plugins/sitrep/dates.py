@@ -41,12 +41,12 @@ class Moment:
         return (self.day, self.at.timestamp() if self.at else float("-inf"))
 
     def sort_text(self) -> str:
-        """Return text that sorts as sort_key does: the day, then the instant in UTC (a bare day, a prefix, first).
+        """Return text that sorts as sort_key does: the day, then the instant in UTC ('-', before any, for a bare day).
 
         Search sorts pages by text: by iso(), 09:00+14:00 came after 08:00-05:00 on one day, 14 hours before it.
         """
         if self.at is None:
-            return self.day.isoformat()
+            return f"{self.day.isoformat()} -"
         return f"{self.day.isoformat()} {self.at.astimezone(UTC):%Y-%m-%dT%H:%M:%S.%fZ}"
 
 

@@ -58,11 +58,25 @@ class Report:
         """Order reports totally: date, time, title, then source path."""
         return (*self.date.sort_key(), self.title, self.source)
 
+    def sort_text(self) -> str:
+        """Return text that sorts as sort_key does, for search, which orders pages by text and ties by URL.
+
+        Title and path are written as the hex of their UTF-8 (which sorts as their characters do), ' ' before
+        any digit: a shorter one first, as in sort_key, and no comma or quote for Pagefind's attribute to split on.
+        """
+        # The path in the content folder, not source: that names the folder as given, and pages would differ by it.
+        return " ".join((self.date.sort_text(), _hex(self.title), _hex(self.path)))
+
     @cached_property
     def card(self) -> str:
         """Digest what lists, cards and links show of the report (CARD), once: about 27 pages list each report."""
         shown = repr(tuple(getattr(self, name) for name in CARD))  # plain values: their repr is stable
         return hashlib.blake2b(shown.encode(), digest_size=16).hexdigest()
+
+
+def _hex(text: str) -> str:
+    """Return the hex of text's UTF-8 bytes (a lone surrogate from a file name kept in its place)."""
+    return text.encode("utf-8", "surrogatepass").hex()
 
 
 # What lists, cards and links show of a report: everything but the body and its old URLs. A body
