@@ -85,24 +85,25 @@ def new(c, title, region, actors="", locations="", category=None, date=None, con
     import datetime
     import subprocess
 
-    from sitrep.scaffold import new_day, not_text, scaffold, split_names, title_problem
+    from sitrep.scaffold import day_at, new_day, not_text, scaffold, split_names, title_problem
 
     if not_text(title, region, actors, locations, category or ""):
         raise Exit("the title and names must be UTF-8 text (a byte of another encoding came in)", code=2)
     if problem := title_problem(title):
         raise Exit(problem, code=2)
 
-    day = new_day(date, datetime.date.today())
+    try:
+        config, registry = sitrep_build.read_for_new(Path(content), SETTINGS)
+    except sitrep_build.SettingsError as failure:
+        raise Exit(failure.problem.format(), code=1) from None
+    now = datetime.datetime.now(datetime.UTC)  # today is the desk's (TIMEZONE), not this machine's
+    day = new_day(date, day_at(now, config.timezone if config else None))
     if isinstance(day, str):
         raise Exit(day, code=2)
     try:
         author = subprocess.run(["git", "config", "user.name"], capture_output=True, text=True).stdout.strip() or None
     except OSError:  # no git: no author, which the front matter may then give
         author = None
-    try:
-        config, registry = sitrep_build.read_for_new(Path(content), SETTINGS)
-    except sitrep_build.SettingsError as failure:
-        raise Exit(failure.problem.format(), code=1) from None
     made = scaffold(title, day, region, split_names(actors), split_names(locations), registry, category, author)
     path = Path(content) / "reports" / made.path
     if path.exists():

@@ -7,14 +7,16 @@ import re
 import signal
 import subprocess
 import sys
+from datetime import UTC, date, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from conftest import ROOT, report_text, run_build, tree, write_tree
 from sitrep.build import CheckOptions, check, rollback
 from sitrep.history import parse_log, read_history
-from sitrep.scaffold import split_names
+from sitrep.scaffold import day_at, split_names
 
 
 def git(repo: Path, *args: str, when: str = "2016-01-10T09:00:00+00:00", who: str = "Ann Analyst") -> str:
@@ -517,3 +519,12 @@ def test_a_commit_counts_as_an_update_by_instant_when_the_report_has_a_time():
     assert updated("2016-01-05T23:00:00-05:00", "2016-01-06T02:00:00+00:00") is None
     assert updated("2016-01-05", "2016-01-05T00:30:00+00:00") == "2016-01-05T00:30:00+00:00"  # a bare day: by day
     assert updated("2016-01-05", "2016-01-04T23:30:00+00:00") is None
+
+
+@pytest.mark.parametrize(
+    "zone, day",
+    [("Pacific/Kiritimati", date(2016, 1, 6)), ("America/New_York", date(2016, 1, 5)), ("UTC", date(2016, 1, 5))],
+)
+def test_invoke_new_files_today_as_the_desk_has_it(zone, day):
+    # 20:00 UTC on the 5th is already the 6th at +14:00: the report's path and date follow TIMEZONE.
+    assert day_at(datetime(2016, 1, 5, 20, tzinfo=UTC), ZoneInfo(zone)) == day

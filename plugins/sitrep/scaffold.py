@@ -7,7 +7,7 @@ import difflib
 import json
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, tzinfo
 
 from .entities import Registry, name_key
 from .slugs import NAME_MAX, fits_a_folder, slugify
@@ -114,6 +114,11 @@ def suggestions(facet: str, label: str, names: list[str], registry: Registry) ->
             )  # type: ignore[union-attr]
             notes.append(f"{label} '{name}' is not in entities/{facet}.yaml: {hint}")
     return notes
+
+
+def day_at(instant: datetime, zone: tzinfo | None) -> date:
+    """Return the day an instant falls on in the site's time zone (the machine's without settings)."""
+    return instant.astimezone(zone).date()
 
 
 def new_day(given: str | None, today: date) -> date | str:
