@@ -123,7 +123,7 @@ def test_built_timeline_and_archives(site_dir, tmp_path):
     content = site_dir(
         {
             "reports/2015/12/a.md": report_text("Old year", "2015-12-31T23:00:00-02:00", actors="[LNA]"),
-            "reports/2016/01/b.md": report_text("New year", "2016-01-02", category="Security"),
+            "reports/2016/01/b.md": report_text("New year", "2016-01-02T10:00:00Z", category="Security"),
             "reports/2016/03/c.md": report_text("Spring", "2016-03-01", actors="[LNA]"),
             "reports/2016/03/d.md": report_text("Hidden", "2016-03-02", status="draft"),
         }
@@ -137,7 +137,8 @@ def test_built_timeline_and_archives(site_dir, tmp_path):
         "Spring",
     ]
     assert '<time datetime="2015-12-31">Thursday 31 December 2015</time>' in timeline
-    assert '<time datetime="2015-12-31T23:00:00-02:00">23:00</time>' in timeline
+    assert '<time datetime="2015-12-31T23:00:00-02:00">23:00 UTC-02:00</time>' in timeline  # not at TIMEZONE's
+    assert '<time datetime="2016-01-02T10:00:00+00:00">10:00</time>' in timeline
     assert 'href="#m-2016-03">Mar</a>' in timeline and "m-2016-02" not in timeline
     assert "Hidden" not in timeline and not (out / "archives/2016/02").exists()
     assert "<svg" in timeline and '<a href="../archives/2015/12/"><rect' in timeline

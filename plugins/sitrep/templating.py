@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from email.utils import format_datetime
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 from markdown_it.common.normalize_url import normalizeLink
 from markupsafe import Markup, escape
@@ -25,6 +27,24 @@ def longdate(moment: Moment) -> str:
     """Return the reader's form: 12 January 2016 (with the time when one was given)."""
     when = long_date(moment.day)
     return f"{when}, {moment.at:%H:%M} {utc_offset(moment.at)}" if moment.at else when
+
+
+def clock(moment: Moment, zone: str) -> str:
+    """Return a report's time of day, with its offset when the site's TIMEZONE is at another one then.
+
+    A timeline orders a day's reports by instant: 09:00 at UTC+14:00 comes before 08:00 at UTC-05:00.
+    """
+    at = moment.at
+    if at is None:
+        return ""
+    same = at.utcoffset() == at.astimezone(_zone(zone)).utcoffset()
+    return f"{at:%H:%M}" if same else f"{at:%H:%M} {utc_offset(at)}"
+
+
+@functools.cache
+def _zone(name: str) -> ZoneInfo:
+    """Return a time zone by name (settings are checked: the name is a known one)."""
+    return ZoneInfo(name)
 
 
 def utc_offset(at: datetime) -> str:
@@ -127,6 +147,7 @@ DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sun
 FILTERS: dict[str, Callable[..., str]] = {
     "isodate": isodate,
     "longdate": longdate,
+    "clock": clock,
     "dayname": dayname,
     "rfc3339": rfc3339,
     "rfc822": rfc822,
