@@ -68,6 +68,21 @@ def test_a_check_finds_an_old_url_on_a_page_of_the_site_as_a_build_does(site_dir
     assert "reports/2016/01/a.md:6: redirect_from timeline/ is also a page of the site" in messages
 
 
+def test_an_old_url_on_a_page_is_found_in_the_same_run_as_other_errors(site_dir):
+    content = site_dir(
+        {
+            "reports/2016/01/a.md": report_text("After", redirect_from="[timeline/]"),
+            "reports/2016/01/b.md": report_text("Broken", "2016-02-30"),  # refused: the other pages still planned
+        }
+    )
+    code, messages = run_check(content)
+    assert code == 1 and [line.split(": ", 1)[1] for line in messages.splitlines()[:2]] == [
+        "redirect_from timeline/ is also a page of the site (remove it from redirect_from)",
+        "date '2016-02-30' is not a real day "
+        "(use YYYY-MM-DD or an ISO 8601 date-time with offset, e.g. 2016-01-19T18:30:00+01:00)",
+    ]
+
+
 def test_a_retitled_report_warns_until_its_old_url_points_to_it(site_dir, tmp_path):
     content = site_dir({"reports/2016/01/a.md": report_text("Before")})
     out = tmp_path / "out"

@@ -60,17 +60,26 @@ def run(
     spelling = [] if unread else spelling_warnings(site.reports, site.registry)  # the aliases it ties are unknown
     found = problems + read_problems + index_problems + spelling
     problems = sorted(dict.fromkeys(found), key=sort_key)  # one problem met twice (two names, one URL) is said once
-    if errors(problems) or (check_only and not any(report.redirect_from for report in site.reports)):
+    if check_only and not any(report.redirect_from for report in site.reports):
         return Outcome(problems, config, site)  # a check plans pages only to find old URLs that clash with them
-    pages = plan(site, index, related_reports(site.reports, index, _remember_related(cache)), config)
+    failed = bool(errors(problems))  # the valid reports' pages still tell their clashes: every problem in one run
+    related = {} if failed else related_reports(site.reports, index, _remember_related(cache))
+    pages = plan(site, index, related, config)
     data = data_files(site, index, config)
-    planned = [*pages, *(Page(d.save_as, d.save_as, "data") for d in data)]
-    moved = {saved_as(url) for report in site.reports for url in report.redirect_from}
-    clashes = moved_clashes(site.reports, planned, reserved(settings)) if moved else []
-    clashes += collisions(p for p in planned if p.save_as not in moved) + long_names(planned)
+    clashes = _clashes(site, [*pages, *(Page(d.save_as, d.save_as, "data") for d in data)], settings)
+    if failed:
+        return Outcome(sorted(problems + clashes, key=sort_key), config, site)
     lost, urls = moved_urls(site.reports, earlier_urls or {})
     found = sorted(problems + clashes + lost, key=sort_key)
     return Outcome(found, config, site, pages, index, navigation(config), data, urls)
+
+
+def _clashes(site: Site, planned: list[Page], settings: Mapping[str, object]) -> list[Problem]:
+    """Find planned pages that clash: an old URL (redirect_from) on a page or reserved folder, two on one path."""
+    moved = {saved_as(url) for report in site.reports for url in report.redirect_from}
+    others = [page for page in planned if page.template != "report"]  # a report's URL: url_collisions says it
+    clashes = moved_clashes(site.reports, others, reserved(settings)) if moved else []
+    return clashes + collisions(p for p in planned if p.save_as not in moved) + long_names(planned)
 
 
 REGISTRY_SUFFIXES = (".yaml", ".yml")  # the entity registry's files: reports are Markdown
