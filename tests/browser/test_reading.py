@@ -157,7 +157,7 @@ def test_report_to_actor_to_another_report(page, site_url):
     page.click(".report-meta a:has-text('Misrata militias')")
     page.wait_for_url(site_url + "actors/misrata-militias/")
     assert page.inner_text("h1") == "Misrata militias"
-    other = page.locator(".report-item h2 a").filter(has_not_text="Zliten").first
+    other = page.locator(".report-item h3 a").filter(has_not_text="Zliten").first
     title = other.inner_text()
     other.click()
     page.wait_for_url(re.compile(re.escape(site_url) + r"reports/2016/\d\d/[a-z0-9-]+/$"))
