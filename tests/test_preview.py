@@ -13,7 +13,15 @@ import pytest
 
 from conftest import ROOT, SETTINGS, report_text, settings_file, tree, write_tree
 from sitrep.generator import site_written
-from sitrep.preview import RELOAD_SCRIPT, VERSION_PATH, Preview, changed, snapshot, start_server, watch_once
+from sitrep.preview import (
+    VERSION_PATH,
+    Preview,
+    changed,
+    reload_script,
+    snapshot,
+    start_server,
+    watch_once,
+)
 
 SITE = {
     "reports/2016/01/zliten.md": report_text("Zliten bomb", "2016-01-07", actors="[IS]", body="Old words.\n"),
@@ -174,7 +182,7 @@ def test_a_request_while_the_output_is_swapped_in_waits_for_it(preview):
         page = urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}/{PAGE}").read().decode()
     finally:
         server.shutdown()
-    assert "Zliten bomb" in page and RELOAD_SCRIPT in page
+    assert "Zliten bomb" in page and reload_script(preview.version) in page
 
 
 def test_served_pages_reload_themselves_but_the_files_do_not_change(preview):
@@ -186,10 +194,10 @@ def test_served_pages_reload_themselves_but_the_files_do_not_change(preview):
         css = urllib.request.urlopen(f"{base}/theme/css/sitrep.css").read()
     finally:
         server.shutdown()
-    assert RELOAD_SCRIPT in page and "Zliten bomb" in page
+    assert reload_script(preview.version) in page and "Zliten bomb" in page
     assert version == str(preview.version)
-    assert css and RELOAD_SCRIPT.encode() not in css
-    assert RELOAD_SCRIPT.encode() not in (preview.output / PAGE).read_bytes()
+    assert css and b"<script" not in css
+    assert b"__sitrep" not in (preview.output / PAGE).read_bytes()
 
 
 def test_a_preview_of_an_up_to_date_site_can_still_rerender_at_once(tmp_path):

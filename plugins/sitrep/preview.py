@@ -30,10 +30,10 @@ from .site import labels
 
 POLL_SECONDS = 0.3
 VERSION_PATH = "/__sitrep/version"
-RELOAD_SCRIPT = (
-    "<script>(function(){var seen=null;setInterval(function(){"
+RELOAD_SCRIPT = (  # served with the version of the site the page was read from (reload_script)
+    "<script>(function(){var seen=document.currentScript.dataset.version;setInterval(function(){"
     f"fetch('{VERSION_PATH}',{{cache:'no-store'}}).then(function(r){{return r.text()}})"
-    ".then(function(v){if(seen!==null&&v!==seen){location.reload()}seen=v}).catch(function(){})"
+    ".then(function(v){if(v!==seen){location.reload()}}).catch(function(){})"
     "},1000)})();</script>"
 )
 
@@ -189,7 +189,8 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             path = Path(self.translate_path(self.path))
             page = path / "index.html" if path.is_dir() and self.path.split("?")[0].endswith("/") else path
             if page.suffix == ".html" and page.is_file():
-                return self._send(_reloading(page.read_text(encoding="utf-8")), "text/html; charset=utf-8")
+                version = self.preview.version  # before the page is read: a newer page only reloads once more
+                return self._send(_reloading(page.read_text(encoding="utf-8"), version), "text/html; charset=utf-8")
             return super().send_head()
         except (OSError, ValueError):  # a name too long for a file, a NUL byte: no such page
             self.send_error(404, "File not found")
@@ -203,11 +204,12 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         """Answer a missing page with the site's 404 page, as a web server set up for it does."""
         missing = Path(str(self.directory)) / self.preview.not_found
+        version = self.preview.version
         if code != 404 or not missing.is_file():
             return super().send_error(code, message, explain)
         # Served at the root here: its links, relative to the root, must not follow the missing address.
         html = missing.read_text(encoding="utf-8").replace("<head>", '<head>\n<base href="/">', 1)
-        answer = self._send(_reloading(html), "text/html; charset=utf-8", 404)
+        answer = self._send(_reloading(html, version), "text/html; charset=utf-8", 404)
         if self.command != "HEAD":
             self.wfile.write(answer.getvalue())
 
@@ -223,9 +225,19 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         return io.BytesIO(body)
 
 
-def _reloading(html: str) -> bytes:
-    """Return a served page with the live-reload script before its end."""
-    return html.replace("</body>", RELOAD_SCRIPT + "</body>", 1).encode()
+def _reloading(html: str, version: int) -> bytes:
+    """Return a served page with the live-reload script of the site's version it was read at, before its end."""
+    return html.replace("</body>", reload_script(version) + "</body>", 1).encode()
+
+
+def reload_script(version: int) -> str:
+    """Return the live-reload script of a page read at version.
+
+    It reloads as soon as the site's version is another. Taking the first version it fetched as the
+    page's own missed a build that ended within a second of the page loading (a tab reloaded after
+    the quick path, before the full build): the tab kept the lists and feeds as they were.
+    """
+    return RELOAD_SCRIPT.replace("<script>", f'<script data-version="{version}">', 1)
 
 
 def _wait_for(folder: Path, seconds: float = 1.0) -> None:

@@ -1,10 +1,11 @@
-"""Search, filters, cross-links and accessibility in Debian's Chromium, the site served under a sub-path."""
+"""Search, filters, cross-links, accessibility and the preview's live reload in Debian's Chromium, the site served under a sub-path."""
 
 from __future__ import annotations
 
 import contextlib
 import functools
 import http.server
+import io
 import os
 import re
 import shutil
@@ -16,8 +17,9 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from conftest import ROOT, report_text, run_build, write_tree
+from conftest import ROOT, SETTINGS, report_text, run_build, write_tree
 from sitrep import search
+from sitrep.preview import Preview, start_server
 
 CHROMIUM = Path(os.environ.get("SITREP_CHROMIUM", "/usr/bin/chromium"))
 SUB_PATH = "intranet/desks/libya/"
@@ -433,3 +435,31 @@ def test_filter_values_show_as_text_and_still_filter(browser, tmp_path):
         assert result_titles(page) == ["Western – Zorblax convoy"]
         assert page.locator("input.pagefind-ui__filter-checkbox:checked").count() == 1
         assert dialogs == [] and page.locator("[onerror], [onload]").count() == 0
+
+
+PREVIEW_SITE = {
+    "reports/2016/01/zliten.md": report_text("Zliten bomb", "2016-01-07", body="Old words.\n"),
+    "reports/2016/01/cabinet.md": report_text("Cabinet named", "2016-01-19"),
+}
+
+
+@pytest.fixture
+def served(tmp_path):
+    """Build a small site as `invoke serve` does, serve it, and give the preview and its URL."""
+    preview = Preview(write_tree(tmp_path / "content", PREVIEW_SITE), tmp_path / "out", SETTINGS, io.StringIO())
+    assert preview.rebuild() == 0, preview.stream.getvalue()
+    server = start_server(preview, 0)
+    yield preview, f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+
+
+def test_a_page_reloads_for_a_build_that_ends_before_it_first_asks(browser, served):
+    preview, url = served
+    tab = browser.new_page()
+    tab.goto(url)
+    home = preview.output / "index.html"  # a build lands now, as after a quick path that reloaded the tab
+    home.write_text(home.read_text(encoding="utf-8").replace("Cabinet named", "Cabinet sworn in"), encoding="utf-8")
+    preview.version += 1
+    tab.wait_for_timeout(2500)  # the script asks every second
+    assert "Cabinet sworn in" in tab.content()
+    tab.close()
