@@ -133,7 +133,7 @@ def serve(c, port=8000, content="content", output="output"):
     from sitrep.preview import Preview
     from sitrep.preview import serve as preview
 
-    preview(Preview(Path(content), Path(output).resolve(), SETTINGS), int(port))
+    _exit(preview(Preview(Path(content), Path(output).resolve(), SETTINGS), int(port)))
 
 
 @task(help={"output": "built site to photograph (default: output)", "dest": "folder for the PNGs"})

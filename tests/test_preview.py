@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import socket
 import threading
 import urllib.error
 import urllib.request
@@ -18,6 +19,7 @@ from sitrep.preview import (
     Preview,
     changed,
     reload_script,
+    serve,
     snapshot,
     start_server,
     watch_once,
@@ -221,3 +223,15 @@ def test_a_folder_without_an_index_page_is_answered_with_the_404_page_not_a_list
     answer = refused(preview, path)
     page = answer.read().decode()
     assert answer.code == 404 and "<h1>Page not found</h1>" in page and "Directory listing" not in page
+
+
+def test_a_port_in_use_is_said_in_one_line_before_building(tmp_path):
+    preview = Preview(write_tree(tmp_path / "content", SITE), tmp_path / "out", SETTINGS, io.StringIO())
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert serve(preview, port) == 1
+    said = preview.stream.getvalue()
+    assert said == f"cannot serve on 127.0.0.1:{port}: Address already in use (choose another with --port)\n"
+    assert not preview.output.exists()  # nothing built for a preview that cannot be served

@@ -249,10 +249,18 @@ def _wait_for(folder: Path, seconds: float = 1.0) -> None:
 
 def start_server(preview: Preview, port: int) -> http.server.ThreadingHTTPServer:
     """Serve the preview's output folder on 127.0.0.1:port in a background thread."""
+    return _started(_bound(preview, port))
+
+
+def _bound(preview: Preview, port: int) -> http.server.ThreadingHTTPServer:
+    """Return a server of the preview's output bound to 127.0.0.1:port, not answering yet."""
     handler = type("Handler", (_Handler,), {"preview": preview})
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", port), functools.partial(handler, directory=str(preview.output))
-    )
+    files = functools.partial(handler, directory=str(preview.output))
+    return http.server.ThreadingHTTPServer(("127.0.0.1", port), files)
+
+
+def _started(server: http.server.ThreadingHTTPServer) -> http.server.ThreadingHTTPServer:
+    """Answer requests in a background thread; return the server."""
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server
 
@@ -277,10 +285,16 @@ def watch_once(preview: Preview, roots: list[Path], before: Snapshot) -> Snapsho
     return after
 
 
-def serve(preview: Preview, port: int) -> None:
-    """Build, serve and rebuild on change until interrupted."""
+def serve(preview: Preview, port: int) -> int:
+    """Build, serve and rebuild on change until interrupted; return the exit code (1: the port cannot be had)."""
+    try:
+        bound = _bound(preview, port)  # before the build: a port in use is said at once, not after it
+    except (OSError, OverflowError) as failure:  # in use, a privileged port, a number past 65535
+        reason = failure.strerror if isinstance(failure, OSError) and failure.strerror else str(failure)
+        print(f"cannot serve on 127.0.0.1:{port}: {reason} (choose another with --port)", file=preview.stream)
+        return 1
     preview.rebuild()
-    server = start_server(preview, port)
+    server = _started(bound)
     where = f"http://127.0.0.1:{server.server_port}/"
     print(f"serving {preview.output}/ on {where}; watching for changes (Ctrl-C stops)", file=preview.stream)
     seen = snapshot(preview.roots(), preview.output)
@@ -290,3 +304,5 @@ def serve(preview: Preview, port: int) -> None:
             seen = watch_once(preview, preview.roots(), seen)  # a new THEME's files count as changed once
     except KeyboardInterrupt:
         server.shutdown()
+        server.server_close()
+    return 0
