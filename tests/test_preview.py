@@ -235,3 +235,17 @@ def test_a_port_in_use_is_said_in_one_line_before_building(tmp_path):
     said = preview.stream.getvalue()
     assert said == f"cannot serve on 127.0.0.1:{port}: Address already in use (choose another with --port)\n"
     assert not preview.output.exists()  # nothing built for a preview that cannot be served
+
+
+@pytest.mark.parametrize("path", ["/theme/css/sitrep.css", "/feeds/all.atom.xml", "/", "/no-such-page/"])
+def test_nothing_served_is_kept_by_the_browser_past_the_next_build(preview, path):
+    server = start_server(preview, 0)
+    try:
+        request = urllib.request.Request(f"http://127.0.0.1:{server.server_port}{path}", method="HEAD")
+        try:
+            headers = urllib.request.urlopen(request).headers
+        except urllib.error.HTTPError as missing:
+            headers = missing.headers
+    finally:
+        server.shutdown()
+    assert headers["Cache-Control"] == "no-store"

@@ -220,9 +220,17 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self.send_response(status)
         self.send_header("Content-Type", kind)
         self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
         self.end_headers()
         return io.BytesIO(body)
+
+    def end_headers(self) -> None:
+        """Have the browser keep nothing: a stylesheet, script or image it kept outlived its edit.
+
+        Files came with only Last-Modified, and a reload reused them from the browser's cache (to
+        the second: an edit in the same second as the last request would not even be asked for).
+        """
+        self.send_header("Cache-Control", "no-store")
+        super().end_headers()
 
 
 def _reloading(html: str, version: int) -> bytes:

@@ -463,3 +463,16 @@ def test_a_page_reloads_for_a_build_that_ends_before_it_first_asks(browser, serv
     tab.wait_for_timeout(2500)  # the script asks every second
     assert "Cabinet sworn in" in tab.content()
     tab.close()
+
+
+def test_a_reload_shows_the_stylesheet_as_last_built(browser, served):
+    preview, url = served
+    tab = browser.new_page()
+    tab.goto(url)
+    outline = "getComputedStyle(document.body).outlineColor"
+    css = preview.output / "theme/css/sitrep.css"
+    css.write_text(css.read_text(encoding="utf-8") + "\nbody { outline: 3px solid rgb(1, 2, 3); }\n", encoding="utf-8")
+    preview.version += 1  # a theme edit built
+    tab.wait_for_timeout(2500)  # the script asks every second, then reloads
+    assert tab.evaluate(outline) == "rgb(1, 2, 3)"
+    tab.close()
