@@ -9,6 +9,7 @@ import socket
 import threading
 import urllib.error
 import urllib.request
+import weakref
 
 import pytest
 
@@ -249,3 +250,12 @@ def test_nothing_served_is_kept_by_the_browser_past_the_next_build(preview, path
     finally:
         server.shutdown()
     assert headers["Cache-Control"] == "no-store"
+
+
+def test_the_last_builds_model_is_freed_by_the_next_build(preview):
+    roots = [preview.content]
+    seen = snapshot(roots)
+    last = weakref.ref(preview.generator)
+    edit(preview, "reports/2016/01/zliten.md", SITE["reports/2016/01/zliten.md"].replace("Old", "New"))
+    watch_once(preview, roots, seen)
+    assert preview.generator is not None and last() is None  # not kept until a full collection some day

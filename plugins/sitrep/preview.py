@@ -7,6 +7,7 @@ second), then an incremental build brings lists, feeds and search up to date and
 from __future__ import annotations
 
 import functools
+import gc
 import http.server
 import os
 import sys
@@ -108,6 +109,10 @@ class Preview:
             code = sitrep_build.build(self.content, self.output, self.settings_file, self.stream, force=force)
         finally:
             site_written.disconnect(remember)
+        # The build freezes the model it reads, and unfreezing puts it with the oldest objects, which
+        # only a full collection frees: each build's model, cycles and all, stayed (20 MB a save at
+        # 1,000 reports). One collection now costs some 60 ms there.
+        gc.collect()
         self.version += code == 0
         return code
 
