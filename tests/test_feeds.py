@@ -182,6 +182,7 @@ def test_feeds_keep_the_newest_instants_when_offsets_cross_midnight(site_dir, tm
         ("reports/2016/01/a.md", "reports/2016/01/a.md"),
         ("reports/2016/01/my report #1 100%.md", "reports/2016/01/my%20report%20%231%20100%25.md"),
         ("reports/2016/01/zāwiya<&>.md", "reports/2016/01/zāwiya%3C&%3E.md"),  # letters of any script stay
+        ("reports/2016/01/caf\udce9.md", "reports/2016/01/caf%E9.md"),  # a name in Latin-1: its byte, encoded
     ],
 )
 def test_an_entry_id_is_an_iri_whatever_the_file_name(path, iri):

@@ -108,7 +108,20 @@ def entry_id(config: Config, report: Report) -> str:
 
 def iri_path(path: str) -> str:
     """Percent-encode what an IRI may not hold (a space, '#', '%', '<'): ids must be IRIs. Other letters stay."""
-    return "".join(char if char in IRI_SAFE or ord(char) > 0x7F else quote(char, safe="") for char in path)
+    return "".join(char if char in IRI_SAFE or _a_letter(char) else _escaped(char) for char in path)
+
+
+def _a_letter(char: str) -> bool:
+    """Say whether a character past ASCII is a letter an IRI holds (not a byte of a name that is not UTF-8)."""
+    return ord(char) > 0x7F and not 0xDC80 <= ord(char) <= 0xDCFF
+
+
+def _escaped(char: str) -> str:
+    """Percent-encode a character, or the byte a name that is not UTF-8 held (read as a lone surrogate).
+
+    Such a byte, written as it was read, failed the whole build with a UnicodeEncodeError.
+    """
+    return quote(char.encode("utf-8", "surrogateescape"), safe="")
 
 
 class Entries:
