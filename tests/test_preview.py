@@ -51,7 +51,7 @@ def edit(preview: Preview, name: str, text: str) -> str:
 def test_snapshots_show_added_changed_and_removed_files(tmp_path):
     write_tree(tmp_path, {"a.md": "a", "b.md": "b", ".hidden/c.md": "c"})
     before = snapshot([tmp_path])
-    write_tree(tmp_path, {"a.md": "a changed", "d.md": "d"})
+    write_tree(tmp_path, {"a.md": "a changed", "d.md": "d", "a.md~": "a", ".a.md.swp": "", "#a.md#": "a"})  # editors'
     (tmp_path / "b.md").unlink()
     assert changed(before, snapshot([tmp_path])) == [str(tmp_path / n) for n in ("a.md", "b.md", "d.md")]
 

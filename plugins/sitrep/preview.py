@@ -59,14 +59,14 @@ def snapshot(roots: list[Path], skip: Path | None = None) -> dict[str, tuple[int
 
 
 def _files(root: Path, skip: Path | None = None) -> Iterator[str]:
-    """List the files under root (or root itself), skipping hidden ones and the folder skip."""
+    """List the files under root (or root itself), skipping hidden ones, editors' backups and the folder skip."""
     if root.is_file():
         yield str(root)
         return
     skipped = os.path.abspath(skip) if skip else None
     for folder, dirs, files in os.walk(root):
         dirs[:] = [d for d in dirs if not d.startswith(".") and os.path.abspath(os.path.join(folder, d)) != skipped]
-        yield from (os.path.join(folder, f) for f in files if not f.startswith((".", "#", "~")))
+        yield from (os.path.join(folder, f) for f in files if not f.startswith((".", "#", "~")) and not f.endswith("~"))
 
 
 def changed(before: Snapshot, after: Snapshot) -> list[str]:
