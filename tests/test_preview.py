@@ -6,6 +6,7 @@ import io
 import os
 import shutil
 import socket
+import struct
 import threading
 import urllib.error
 import urllib.request
@@ -259,3 +260,18 @@ def test_the_last_builds_model_is_freed_by_the_next_build(preview):
     edit(preview, "reports/2016/01/zliten.md", SITE["reports/2016/01/zliten.md"].replace("Old", "New"))
     watch_once(preview, roots, seen)
     assert preview.generator is not None and last() is None  # not kept until a full collection some day
+
+
+def test_a_browser_leaving_mid_answer_is_no_traceback(preview, capfd):
+    (preview.output / "big.bin").write_bytes(bytes(16_000_000))  # more than the socket buffers hold
+    server = start_server(preview, 0)
+    try:
+        for _ in range(3):
+            with socket.create_connection(("127.0.0.1", server.server_port)) as browser:
+                browser.sendall(b"GET /big.bin HTTP/1.0\r\n\r\n")
+                browser.recv(100)
+                browser.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # reset, as a tab does
+        urllib.request.urlopen(f"http://127.0.0.1:{server.server_port}/").read()  # still serving
+    finally:
+        server.shutdown()
+    assert "Traceback" not in capfd.readouterr().err

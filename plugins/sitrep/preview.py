@@ -260,6 +260,15 @@ def _wait_for(folder: Path, seconds: float = 1.0) -> None:
         time.sleep(0.005)
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    """A server that does not print a browser going away as a traceback."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Stay quiet when the browser left mid-answer (a tab reloaded, navigated or closed); say anything else."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):  # a broken pipe, a reset: nothing went wrong here
+            super().handle_error(request, client_address)  # type: ignore[arg-type]
+
+
 def start_server(preview: Preview, port: int) -> http.server.ThreadingHTTPServer:
     """Serve the preview's output folder on 127.0.0.1:port in a background thread."""
     return _started(_bound(preview, port))
@@ -269,7 +278,7 @@ def _bound(preview: Preview, port: int) -> http.server.ThreadingHTTPServer:
     """Return a server of the preview's output bound to 127.0.0.1:port, not answering yet."""
     handler = type("Handler", (_Handler,), {"preview": preview})
     files = functools.partial(handler, directory=str(preview.output))
-    return http.server.ThreadingHTTPServer(("127.0.0.1", port), files)
+    return _Server(("127.0.0.1", port), files)
 
 
 def _started(server: http.server.ThreadingHTTPServer) -> http.server.ThreadingHTTPServer:
