@@ -275,3 +275,11 @@ def test_a_browser_leaving_mid_answer_is_no_traceback(preview, capfd):
     finally:
         server.shutdown()
     assert "Traceback" not in capfd.readouterr().err
+
+
+def test_a_folder_the_build_refuses_to_replace_is_not_served_either(tmp_path, monkeypatch):
+    desk = write_tree(tmp_path / "desk", {**{f"content/{name}": text for name, text in SITE.items()}, "notes.txt": "x"})
+    preview = Preview(desk / "content", desk, SETTINGS, io.StringIO())
+    monkeypatch.setattr("sitrep.preview.watch_once", lambda *args: (_ for _ in ()).throw(KeyboardInterrupt))
+    assert serve(preview, 0) == 1
+    assert preview.stream.getvalue() == f"{desk}: holds the content; refusing to replace it with the site\n"

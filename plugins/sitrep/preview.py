@@ -308,7 +308,12 @@ def watch_once(preview: Preview, roots: list[Path], before: Snapshot) -> Snapsho
 
 
 def serve(preview: Preview, port: int) -> int:
-    """Build, serve and rebuild on change until interrupted; return the exit code (1: the port cannot be had)."""
+    """Build, serve and rebuild on change until interrupted; return the exit code (1: no site to serve, no port)."""
+    kept = {"the content": preview.content, "the settings": preview.settings_file}
+    refused = sitrep_build.not_replaceable(preview.output.resolve(), kept)
+    if refused:  # the build leaves such a folder alone; serving it would show its every file (`--output .`: .git/)
+        print(f"{preview.output.resolve()}: {refused}", file=preview.stream)
+        return 1
     try:
         bound = _bound(preview, port)  # before the build: a port in use is said at once, not after it
     except (OSError, OverflowError) as failure:  # in use, a privileged port, a number past 65535
