@@ -283,3 +283,13 @@ def test_a_folder_the_build_refuses_to_replace_is_not_served_either(tmp_path, mo
     monkeypatch.setattr("sitrep.preview.watch_once", lambda *args: (_ for _ in ()).throw(KeyboardInterrupt))
     assert serve(preview, 0) == 1
     assert preview.stream.getvalue() == f"{desk}: holds the content; refusing to replace it with the site\n"
+
+
+def test_an_edit_behind_a_link_in_the_content_is_seen(tmp_path):
+    shared = write_tree(tmp_path / "shared", {"2016/01/a.md": "a"})
+    content = write_tree(tmp_path / "content", {"entities/actors.yaml": ""})
+    (content / "reports").symlink_to(shared)  # the reports kept in another checkout, as the build allows
+    (shared / "2016/up").symlink_to("..")  # a link to a folder above: not walked again
+    before = snapshot([content])
+    (shared / "2016/01/a.md").write_text("a changed")
+    assert changed(before, snapshot([content])) == [str(content / "reports/2016/01/a.md")]

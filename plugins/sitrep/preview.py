@@ -64,9 +64,26 @@ def _files(root: Path, skip: Path | None = None) -> Iterator[str]:
         yield str(root)
         return
     skipped = os.path.abspath(skip) if skip else None
-    for folder, dirs, files in os.walk(root):
-        dirs[:] = [d for d in dirs if not d.startswith(".") and os.path.abspath(os.path.join(folder, d)) != skipped]
+    walked: set[tuple[int, int]] = set()
+    _first_time(str(root), walked)
+    # Links are followed as the build follows them (the reports folder may be a link to another checkout).
+    for folder, dirs, files in os.walk(root, followlinks=True):
+        kept = [d for d in dirs if not d.startswith(".") and os.path.abspath(os.path.join(folder, d)) != skipped]
+        dirs[:] = [d for d in kept if _first_time(os.path.join(folder, d), walked)]
         yield from (os.path.join(folder, f) for f in files if not f.startswith((".", "#", "~")) and not f.endswith("~"))
+
+
+def _first_time(folder: str, walked: set[tuple[int, int]]) -> bool:
+    """Say whether a folder is walked for the first time, and note it: a link up or in a loop is not walked again."""
+    try:
+        info = os.stat(folder)
+    except OSError:  # a link to nothing
+        return False
+    identity = (info.st_dev, info.st_ino)
+    if identity in walked:
+        return False
+    walked.add(identity)
+    return True
 
 
 def changed(before: Snapshot, after: Snapshot) -> list[str]:
