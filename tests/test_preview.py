@@ -196,8 +196,10 @@ def test_served_pages_reload_themselves_but_the_files_do_not_change(preview):
         page = urllib.request.urlopen(f"{base}/{PAGE.removesuffix('index.html')}").read().decode()
         version = urllib.request.urlopen(base + VERSION_PATH).read().decode()
         css = urllib.request.urlopen(f"{base}/theme/css/sitrep.css").read()
+        opml = urllib.request.urlopen(f"{base}/feeds/index.opml")
     finally:
         server.shutdown()
+    assert opml.headers["Content-Type"] == "text/x-opml" and b"<script" not in opml.read()
     assert reload_script(preview.version) in page and "Zliten bomb" in page
     assert version == str(preview.version)
     assert css and b"<script" not in css

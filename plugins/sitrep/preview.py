@@ -16,7 +16,7 @@ import time
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TextIO
+from typing import ClassVar, TextIO
 
 from . import build as sitrep_build
 from .cache import write_whole
@@ -198,6 +198,11 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     """Serve the output; add the live-reload script to HTML pages; answer the version endpoint."""
 
     preview: Preview
+    # OPML has no type in Python's table: a browser would download the feed list instead of showing it.
+    extensions_map: ClassVar[dict[str, str]] = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".opml": "text/x-opml",
+    }
 
     def log_message(self, format: str, *args: object) -> None:
         """Stay quiet: the build's own lines are what matter."""
