@@ -29,6 +29,11 @@ def test_total_order_same_day_by_time_then_title_then_path():
     assert [r.source for r in chronological(same_title)][:2] == ["a.md", "b.md"]
     swapped = [replace(r, title={"a.md": "2", "b.md": "1"}.get(r.source, r.title)) for r in reports]
     assert [r.source for r in chronological(swapped)][:2] == ["b.md", "a.md"]
+    # The path in the content folder decides, not the label, which names the folder as the build was given it.
+    linked = [
+        replace(r, path=r.source, source=f"{'/z' if r.source == 'a.md' else '/a'}/{r.source}") for r in same_title
+    ]
+    assert [r.path for r in chronological(linked)][:2] == ["a.md", "b.md"]
 
 
 def test_sort_text_orders_as_sort_key_title_and_path_included():

@@ -55,8 +55,10 @@ class Report:
         return self.status == "draft"
 
     def sort_key(self) -> tuple[object, ...]:
-        """Order reports totally: date, time, title, then source path."""
-        return (*self.date.sort_key(), self.title, self.source)
+        """Order reports totally: date, time, title, then path in the content folder (as sort_text does)."""
+        # Not source alone: it names the content folder as given, so an order by it could vary with where
+        # the build runs from, or with a report linked in from elsewhere. Source still parts reports read apart.
+        return (*self.date.sort_key(), self.title, self.path, self.source)
 
     def sort_text(self) -> str:
         """Return text that sorts as sort_key does, for search, which orders pages by text and ties by URL.

@@ -116,7 +116,7 @@ def _shared_weight(report: int, postings: Sequence[_Posting]) -> dict[int, float
 def _newest_first(report: Report) -> tuple[object, ...]:
     """Return a report's tie-break: newest first, then title and path."""
     day, moment = report.date.sort_key()
-    return (-day.toordinal(), -moment, report.title, report.source)
+    return (-day.toordinal(), -moment, report.title, report.path, report.source)  # path: as Report.sort_key
 
 
 def _rank(
