@@ -183,6 +183,10 @@ def test_feeds_keep_the_newest_instants_when_offsets_cross_midnight(site_dir, tm
         ("reports/2016/01/my report #1 100%.md", "reports/2016/01/my%20report%20%231%20100%25.md"),
         ("reports/2016/01/zāwiya<&>.md", "reports/2016/01/zāwiya%3C&%3E.md"),  # letters of any script stay
         ("reports/2016/01/caf\udce9.md", "reports/2016/01/caf%E9.md"),  # a name in Latin-1: its byte, encoded
+        ("reports/2016/01/a\ufffe\uffff.md", "reports/2016/01/a%EF%BF%BE%EF%BF%BF.md"),  # XML forbids these two
+        ("reports/2016/01/b\x85\ue000\ufdd0.md", "reports/2016/01/b%C2%85%EE%80%80%EF%B7%90.md"),  # no ucschar
+        ("reports/2016/01/c\u200f\u202e.md", "reports/2016/01/c%E2%80%8F%E2%80%AE.md"),  # bidi formatting
+        ("reports/2016/01/d\u00a0\U0001f600.md", "reports/2016/01/d\u00a0\U0001f600.md"),  # ucschar: stays
     ],
 )
 def test_an_entry_id_is_an_iri_whatever_the_file_name(path, iri):

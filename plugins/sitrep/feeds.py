@@ -111,9 +111,23 @@ def iri_path(path: str) -> str:
     return "".join(char if char in IRI_SAFE or _a_letter(char) else _escaped(char) for char in path)
 
 
+# RFC 3987's ucschar: what an IRI holds past ASCII. Outside it: C1 controls, surrogates (a byte of a name that
+# is not UTF-8), private use, U+FDD0-U+FDEF and each plane's last two code points (U+FFFE, U+FFFF: XML forbids
+# those, so a file name holding one made every feed carrying it unreadable).
+UCSCHAR = (
+    (0xA0, 0xD7FF),
+    (0xF900, 0xFDCF),
+    (0xFDF0, 0xFFEF),
+    *((plane, plane + 0xFFFD) for plane in range(0x10000, 0xE0000, 0x10000)),
+    (0xE1000, 0xEFFFD),
+)
+BIDI_FORMATS = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e")  # RFC 3987 4.1: IRIs must not hold them
+
+
 def _a_letter(char: str) -> bool:
-    """Say whether a character past ASCII is a letter an IRI holds (not a byte of a name that is not UTF-8)."""
-    return ord(char) > 0x7F and not 0xDC80 <= ord(char) <= 0xDCFF
+    """Say whether a character past ASCII is one an IRI holds (RFC 3987's ucschar, bidi formatting aside)."""
+    code = ord(char)
+    return any(low <= code <= high for low, high in UCSCHAR) and char not in BIDI_FORMATS
 
 
 def _escaped(char: str) -> str:
