@@ -92,6 +92,17 @@ def test_feed_dates_of_a_zone_on_local_mean_time_are_given_in_utc(tmp_path):
     assert json.loads((out / "data/reports.json").read_text())["generated"] == "1911-10-04T23:07:16+00:00"
 
 
+def test_a_site_without_author_or_description_names_itself_in_feeds(site_dir, tmp_path):
+    # Atom needs an author of the feed or of every entry, RSS a channel description: neither may be empty.
+    content = site_dir({"reports/2016/01/a.md": report_text()})
+    settings = settings_file(
+        tmp_path, 'AUTHOR = ""', 'SITE_DESCRIPTION = ""', 'SITENAME = "Desk"', "SITREP_SEARCH = False"
+    )
+    assert build(content, tmp_path / "out", settings, stream=io.StringIO()) == 0
+    atom, rss = (tmp_path / "out/feeds/all.atom.xml").read_text(), (tmp_path / "out/feeds/all.rss.xml").read_text()
+    assert "<author><name>Desk</name></author>" in atom and "<description>Desk</description>" in rss
+
+
 def test_atom_entry_fields_and_absolute_links(out):
     feed = parse(out / "feeds/all.atom.xml")
     assert feed.version == "atom10"

@@ -65,7 +65,18 @@ def test_defaults_are_valid():
             "settings: SITEURL 'https://[::1/briefs' is not a site's address "
             "(e.g. https://intranet.example/briefs/: every feed link starts with it)",
         ),
-        ({"SITREP_FEED_ID_PREFIX": None}, "settings: SITREP_FEED_ID_PREFIX must be text"),
+        (
+            {"SITREP_FEED_ID_PREFIX": None},
+            "settings: SITREP_FEED_ID_PREFIX None is not the start of an id "
+            "(e.g. tag:intranet.example,2026: (RFC 4151); an id is it followed by the report's path)",
+        ),
+        (
+            {"SITREP_FEED_ID_PREFIX": "tag:intranet.example,2026"},  # the path would run into the date
+            "settings: SITREP_FEED_ID_PREFIX 'tag:intranet.example,2026' is not the start of an id "
+            "(e.g. tag:intranet.example,2026: (RFC 4151); an id is it followed by the report's path)",
+        ),
+        ({"DEFAULT_LANG": "en_GB"}, "settings: DEFAULT_LANG 'en_GB' is not a language tag (write en-GB)"),
+        ({"DEFAULT_LANG": "English"}, "settings: DEFAULT_LANG 'English' is not a language tag (e.g. en, ar or en-GB)"),
         (
             {"SOURCE_DATE_EPOCH": "99999999999999"},
             "settings: SOURCE_DATE_EPOCH '99999999999999' is not a time in seconds since 1970 "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -55,6 +56,7 @@ DEFAULTS: dict[str, object] = {
     "SITREP_ENTITY_PER_PAGE": 20,
     "SITREP_TIMELINE_LIMIT": 1000,  # a timeline lists the newest this many; older ones are in the archives
     "TIMEZONE": "UTC",
+    "DEFAULT_LANG": "en",  # Pelican's default; pages' lang and feeds' xml:lang
 }
 for _facet in FACETS:  # ACTOR_URL = "actors/{slug}/", ACTORS_URL = "actors/", ...
     DEFAULTS[f"{_facet.setting}_URL"] = f"{_facet.key}/{{slug}}/"
@@ -255,11 +257,6 @@ def _check_switch(name: str, value: object) -> list[Problem]:
     return [] if isinstance(value, bool) else [error(SETTINGS_LABEL, 0, f"{name} must be True or False")]
 
 
-def _check_text(name: str, value: object) -> list[Problem]:
-    """Check that a setting is text that is not empty."""
-    return [] if isinstance(value, str) and value else [error(SETTINGS_LABEL, 0, f"{name} must be text")]
-
-
 def _check_epoch(name: str, value: object) -> list[Problem]:
     """Check SOURCE_DATE_EPOCH (from the environment): unset, or whole seconds since 1970 before the year 10000."""
     text = str(value)
@@ -304,6 +301,25 @@ def _check_public_url(name: str, value: object) -> list[Problem]:
     return [warning(SETTINGS_LABEL, 0, said, "set SITREP_SITEURL in the environment, or SITEURL in publishconf.py")]
 
 
+def _check_language(name: str, value: object) -> list[Problem]:
+    """Check a BCP 47 language tag, as HTML's lang and XML's xml:lang take it: en, ar, en-GB."""
+    if isinstance(value, str) and LANGUAGE_TAG.fullmatch(value):
+        return []
+    close = value.replace("_", "-") if isinstance(value, str) else ""
+    hint = f"write {close}" if LANGUAGE_TAG.fullmatch(close) else "e.g. en, ar or en-GB"
+    return [error(SETTINGS_LABEL, 0, f"{name} {value!r} is not a language tag", hint)]
+
+
+def _check_id_prefix(name: str, value: object) -> list[Problem]:
+    """Check the feed id prefix: a URI's start that a report's path can follow (it ends in ':', '/' or '#')."""
+    if isinstance(value, str) and URI_SCHEME.match(value) and value.endswith((":", "/", "#")):
+        return []
+    hint = "e.g. tag:intranet.example,2026: (RFC 4151); an id is it followed by the report's path"
+    return [error(SETTINGS_LABEL, 0, f"{name} {value!r} is not the start of an id", hint)]
+
+
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")  # an ISO 639 language, then subtags
+URI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 LAST_EPOCH = 253_402_300_799  # 9999-12-31T23:59:59Z, the last moment Python's datetime holds
 POSITIVE = ("SITREP_HOME_PER_PAGE", "SITREP_ENTITY_PER_PAGE", "SITREP_FEED_MAX_ITEMS", "SITREP_TIMELINE_LIMIT")
 FOLDERS = ("SITREP_REPORTS_DIR", "SITREP_ENTITIES_DIR", "SITREP_DATA_DIR")
@@ -312,7 +328,8 @@ CHECKS = {
     **{name: _check_positive for name in POSITIVE},
     **{name: _check_folder for name in FOLDERS},
     "SITREP_SEARCH": _check_switch,
-    "SITREP_FEED_ID_PREFIX": _check_text,
+    "SITREP_FEED_ID_PREFIX": _check_id_prefix,
+    "DEFAULT_LANG": _check_language,
     "SITREP_LOCAL_SITEURL": _check_site_url,
     "SITEURL": _check_public_url,
     "SOURCE_DATE_EPOCH": _check_epoch,
