@@ -285,7 +285,7 @@ FRONT = "---\ntitle: T\ndate: 2016-01-12\nregion: W\nactors: []\n{}---\nx\n"
             "reports/2016/02/t.md",
             FRONT.replace("2016-01-12", "2016-01-31").format(""),
             "reports/2016/02/t.md:3: warning: file is in 2016/02/ but dated 2016-01-31 "
-            "(move it to 2016/01/, or correct the date)",
+            "(move it to 2016/01/ before it is published (its feed id is its path), or correct the date)",
         ),
         (
             "t.md",

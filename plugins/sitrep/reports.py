@@ -127,7 +127,7 @@ def _folder_check(path: str, date: Moment, line: int) -> list[Problem]:
     expected = f"{date.day:%Y/%m}"
     if found is None or f"{found[1]}/{found[2]}" == expected:
         return []
-    hint = f"move it to {expected}/, or correct the date"
+    hint = f"move it to {expected}/ before it is published (its feed id is its path), or correct the date"
     return [warning(path, line, f"file is in {found[1]}/{found[2]}/ but dated {date.iso()}", hint)]
 
 
