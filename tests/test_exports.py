@@ -90,15 +90,6 @@ def test_reports_csv_matches_json(out):
     assert lines[-1] == b"" and all(line.endswith(b"\r") for line in lines[:-1])  # RFC 4180: CRLF
 
 
-def test_a_bidi_control_written_as_a_character_reference_is_removed_too(site_dir, tmp_path):
-    body = "Paid &#x202E;exe.gnp and &#8294;x&#8297; here, &#x200F; stays.\n"
-    content = site_dir({"reports/2016/01/a.md": report_text("Alpha", "2016-01-05", body=body)})
-    code, messages = run_build(content, tmp_path / "out")
-    data = json.loads((tmp_path / "out/data/reports.json").read_text())
-    assert code == 0 and data["reports"][0]["summary"] == "Paid exe.gnp and x here, \u200f stays."
-    assert "a.md:7: warning: bidi control character reference &#x202E;, &#8294;, &#8297; removed" in messages
-
-
 def test_entities_json(out):
     data = json.loads((out / "data/entities.json").read_text())
     isis = next(a for a in data["actors"] if a["name"] == "Islamic State")

@@ -27,8 +27,6 @@ _ASTRAL_ENDS = [c for c in OTHER_CONTROLS if c > chr(0xFFFF)]
 # paragraph and name its own direction (dir="auto").
 BIDI_CONTROLS = "".join(chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 BIDI = re.compile(f"[{BIDI_CONTROLS}]")
-# Written as a character reference (`&#x202E;`), Markdown makes one of them: the same text, so removed the same way.
-BIDI_REFERENCE = re.compile(r"&#(?:[xX]0*(?:202[a-eA-E]|206[6-9])|0*(?:823[4-8]|829[4-7]));")
 CONTROL_HINT = "delete it: it came with pasted text, and pages, feeds or YAML cannot carry it"
 BIDI_HINT = "delete it: it can show text in another order than it is written"
 
@@ -63,23 +61,13 @@ def _without_unwanted(path: str, text: str) -> tuple[str, list[Problem]]:
         if present(text):
             lines: dict[int, list[str]] = {}
             for found in found_by.finditer(text):
-                lines.setdefault(text.count("\n", 0, found.start()) + 1, []).append(_named(found[0]))
+                lines.setdefault(text.count("\n", 0, found.start()) + 1, []).append(f"U+{ord(found[0]):04X}")
             problems += [
                 warning(path, n, f"{what} {', '.join(dict.fromkeys(codes))} removed", hint)
                 for n, codes in lines.items()
             ]
             text = found_by.sub("", text)
     return text, problems
-
-
-def _named(found: str) -> str:
-    """Name a removed character by its code point (U+202E), or a removed reference as written (&#x202E;)."""
-    return f"U+{ord(found):04X}" if len(found) == 1 else found
-
-
-def _has_bidi_references(text: str) -> bool:
-    """Say whether text may hold a character reference to a bidi control (most reports hold no '&#')."""
-    return "&#" in text and BIDI_REFERENCE.search(text) is not None
 
 
 def _has_controls(text: str) -> bool:
@@ -100,7 +88,6 @@ def _has_bidi_controls(text: str) -> bool:
 _UNWANTED: tuple[tuple[Callable[[str], bool], re.Pattern[str], str, str], ...] = (
     (_has_controls, REMOVED, "control character", CONTROL_HINT),
     (_has_bidi_controls, BIDI, "bidi control character", BIDI_HINT),
-    (_has_bidi_references, BIDI_REFERENCE, "bidi control character reference", BIDI_HINT),
 )
 
 
