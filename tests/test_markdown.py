@@ -191,3 +191,17 @@ def test_marks_left_as_text_are_looked_for_in_linear_time():
     assert [mark[0] for mark in UNREAD_MARK.finditer(f"{run} and [x](a b) and [^n]")] == ["[x](a b)", "[^n]"]
     assert not UNREAD_MARK.search(run)
     assert time.perf_counter() - started < 1  # about 0.01 s
+
+
+def test_bidi_controls_from_character_references_are_removed_and_marked():
+    # The file's own bidi controls are removed before parsing; a reference is decoded after, by the parser.
+    body = 'A &#x202E;b&#8238;\n\n## H&#x2066;\n\n![d&#x202D;](x.png) [l](https://x.org "t&#x2067;")\n\n~~~ py&#x202E;\nx\n~~~\n'
+    rendered = render(body, feed_base="https://site.example/r/")
+    shown = rendered.html + rendered.feed_html + rendered.first_paragraph
+    assert not any(chr(c) in shown for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+    assert rendered.first_paragraph == "A b"
+    assert rendered.bidi == ((0, "U+202E"), (2, "U+2066"), (4, "U+202D, U+2067"), (6, "U+202E"))
+    assert render("A &amp; b &#x200F;\n").bidi == ()  # the marks stay, as in the file's own text
+    autolink = render("<https://x.org/a%E2%80%AEb>\n")  # its text shows the address decoded
+    assert "\u202e" not in autolink.html and autolink.bidi == ((0, "U+202E"),)
+    assert 'href="https://x.org/a%E2%80%AEb"' in autolink.html  # the address itself stays as written

@@ -50,6 +50,11 @@ INVALID = {
         "written (remove the escape that makes it, e.g. \\u202E)"
         for line, field, code in [(2, "title", "U+202E"), (5, "actors item 1", "U+2066")]
     ],
+    "referenced-bidi.md": [
+        f"{line}: body holds bidi control character {codes}, which can show text in another order than it is "
+        "written (remove the character reference or %-escape that makes it, e.g. &#x202E; or %E2%80%AE)"
+        for line, codes in [(7, "U+202E, U+202C"), (9, "U+2066"), (13, "U+202E"), (15, "U+2067")]
+    ],
     "many-problems.md": [
         "2: title must be text, not a list",
         f"3: date '12/01/2016' is not a date {DATE_HINT}",

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from markdown_it import MarkdownIt
-from markdown_it.common.utils import escapeHtml
+from markdown_it.common.utils import escapeHtml, unescapeAll
 from markdown_it.renderer import RendererHTML
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
@@ -19,6 +19,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from .autolink import ENV_KEY, MADE, Target, autolink_plugin
 from .bidi import has_rtl, may_have_rtl
+from .frontmatter import BIDI
 from .slugs import slugify
 
 SAFE_SCHEMES = frozenset({"http", "https", "mailto"})
@@ -48,6 +49,7 @@ class Rendered:
     ids: frozenset[str] = frozenset()  # the ids the body gives its headings and footnotes
     unread: tuple[tuple[int, str], ...] = ()  # (line from 0, text) of link or footnote marks left as text
     reports: tuple[tuple[int, str], ...] = ()  # (line from 0, href as written) of each link to a report's file
+    bidi: tuple[tuple[int, str], ...] = ()  # (line from 0, 'U+202E, ...') of bidi controls character references made
 
 
 def is_safe_link(url: str) -> bool:
@@ -62,6 +64,7 @@ def parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin)
+    md.use(bidi_plugin)  # first of ours: ids, links and directions are made from the text without them
     md.use(heading_ids_plugin)
     md.use(heading_levels_plugin)  # after the ids: they follow the levels written, so moving keeps them
     md.use(autolink_plugin)
@@ -216,6 +219,61 @@ def _fragment(env: Env, name: str) -> str:
     return f"{html.escape(str(env.get(BASE_KEY, '')))}#{name}"
 
 
+BIDI_FOUND = "sitrep_bidi"  # a token's meta: the bidi controls removed from it and its children, as 'U+202E'
+
+
+def bidi_plugin(md: MarkdownIt) -> None:
+    """Remove the bidi controls character references make (`&#x202E;`), marking the tokens that held them."""
+    md.core.ruler.push("sitrep_bidi", _drop_bidi)
+
+
+def _drop_bidi(state: StateCore) -> None:
+    """Remove bidi controls from every token's text, info string and attributes; mark the block or inline token.
+
+    The file's own text has them removed before parsing (frontmatter), but a character reference or an
+    autolink's %-escape is decoded by the parser after that: `&#x202E;` would show the rest of a paragraph,
+    a summary or a title in the search results in another order than it is written.
+    """
+    # Only a numeric reference (no named one stands for a bidi control), or a %-escape an autolink's text
+    # shows decoded (`<https://x.org/%E2%80%AE>`), can make one.
+    if "&#" not in state.src and "%" not in state.src:
+        return
+    for token in state.tokens:
+        found = _without_bidi(token) + [code for child in _descendants(token) for code in _without_bidi(child)]
+        if found:
+            token.meta[BIDI_FOUND] = ", ".join(dict.fromkeys(found))
+
+
+def _descendants(token: Token) -> Iterator[Token]:
+    """Yield an inline token's children, and theirs (an image's description), depth first."""
+    for child in token.children or ():
+        yield child
+        yield from _descendants(child)
+
+
+def _without_bidi(token: Token) -> list[str]:
+    """Remove bidi controls from a token's content, info string and text attributes; return their codes."""
+    info = unescapeAll(token.info)  # a fence's info is kept as written and decoded only when rendered
+    texts = [token.content, info, *(v for v in token.attrs.values() if isinstance(v, str))]
+    found = [f"U+{ord(char):04X}" for text in texts for char in BIDI.findall(text)]
+    if found:
+        token.content = BIDI.sub("", token.content)
+        if BIDI.search(info):  # written back decoded, its '\\' and '&' escaped: the renderer decodes it again
+            token.info = BIDI.sub("", info).replace("\\", "\\\\").replace("&", "&amp;")
+        token.attrs = {k: BIDI.sub("", v) if isinstance(v, str) else v for k, v in token.attrs.items()}
+    return found
+
+
+def bidi_marks(tokens: list[Token]) -> Marks:
+    """Return (line from 0, codes) of each block or inline token a character reference gave a bidi control."""
+    marks, line = [], 0
+    for token in tokens:
+        line = token.map[0] if token.map else line  # a footnote's text has no line: the one before it
+        if BIDI_FOUND in token.meta:
+            marks.append((line, token.meta[BIDI_FOUND]))
+    return tuple(sorted(marks))  # in line order: footnotes' tokens come last
+
+
 def heading_ids_plugin(md: MarkdownIt) -> None:
     """Give each h1-h4 heading a unique id in linear time: h2-h4 as mdit_py_plugins' anchors plugin would, then h1s."""
     md.core.ruler.push("sitrep_heading_ids", _add_heading_ids)
@@ -328,7 +386,8 @@ def inspect(body: str) -> Rendered:
 def _found(tokens: list[Token], html: Markup, feed_html: str) -> Rendered:
     """Return a body's rendering with what its tokens show besides: first paragraph, images, links, ids, marks."""
     pictures, links, unread, reports = body_marks(tokens)
-    return Rendered(html, feed_html, first_paragraph(tokens), pictures, links, body_ids(tokens), unread, reports)
+    ids = body_ids(tokens)
+    return Rendered(html, feed_html, first_paragraph(tokens), pictures, links, ids, unread, reports, bidi_marks(tokens))
 
 
 def render_twice(md: MarkdownIt, tokens: list[Token], env: Env, feed_env: Env) -> tuple[str, str]:

@@ -80,6 +80,8 @@ def read_report(
     if any(p.is_error for p in problems):
         return Read(None, problems)
     report, more = _build(source, values, config, registry, render_body)
+    if any(p.is_error for p in more):  # a body the pages could not show as written
+        return Read(None, problems + more)
     report = replace(report, path=content_path or path)
     if history is not None:
         report = with_history(report, history, config.timezone)
@@ -149,6 +151,7 @@ def _build(
     problems += [_image_warning(source, line, src) for line, src in rendered.images]
     problems += [found for line, href in rendered.links if (found := _link_warning(source, line, href, rendered.ids))]
     problems += [_unread_warning(source, line, text) for line, text in rendered.unread]
+    problems += [_bidi_error(source, line, codes) for line, codes in rendered.bidi]
     report = Report(
         source=source.path,
         title=str(values["title"]),
@@ -195,6 +198,13 @@ def _unread_warning(source: Source, line: int, text: str) -> Problem:
         return warning(source.path, source.body_line + line, f"footnote {text} has no note", hint)
     hint = "an address may not hold spaces: write %20, or put it in <angle brackets>"
     return warning(source.path, source.body_line + line, f"{text} is not read as a link", hint)
+
+
+def _bidi_error(source: Source, line: int, codes: str) -> Problem:
+    """Refuse a bidi control a character reference makes, as a YAML escape making one is refused (schema.py)."""
+    what = f"body holds bidi control character {codes}, which can show text in another order than it is written"
+    hint = "remove the character reference or %-escape that makes it, e.g. &#x202E; or %E2%80%AE"
+    return error(source.path, source.body_line + line, what, hint)
 
 
 def _image_warning(source: Source, line: int, src: str) -> Problem:
