@@ -69,3 +69,19 @@ def test_the_most_similar_name_is_named_and_ties_go_to_the_first_alphabetically(
         "b.md:5: warning: actor 'Zintan Forces' looks like 'Zintan Forcea' "
         "(if they are the same, list one as an alias of the other in entities/actors.yaml)",
     ]
+
+
+def test_a_word_mixing_latin_with_lookalike_letters_is_reported():
+    # 'Ѕirte' (a Cyrillic Ѕ) shows as 'Sirte' but is another entity; its initial kept it from the near misses.
+    reports = [
+        report("a.md", "2016-01-01", ["Sirte"], locations=["Sirte"]),
+        report("b.md", "2016-01-02", ["\u0405irte"], locations=["Tripoli", "Abu \u0405alim"]),
+    ]
+    assert warnings(reports) == [
+        "b.md:5: warning: actor '\u0405irte' mixes Cyrillic and Latin letters in '\u0405irte' (Cyrillic: \u0405), "
+        "so it can look like another name (write it in one script)",
+        "b.md:1: warning: location 'Abu \u0405alim' mixes Cyrillic and Latin letters in '\u0405alim' (Cyrillic: "
+        "\u0405), so it can look like another name (write it in one script)",
+    ]
+    arabic = [report("a.md", "2016-01-01", ["Κατεχόμενα", "داعش", "Café Ø"])]  # one script a word: no warning
+    assert warnings(arabic) == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -16,6 +17,10 @@ from .problems import Problem, warning
 SIMILAR = 0.8  # difflib ratio: 'Presidential Council' ~ 'Presidency Council' is 0.84
 MIN_LENGTH = 5  # shorter names (IS, PC, UN) differ by design
 NUMBERS = re.compile(r"\d+")
+# Scripts with letters drawn like Latin ones: 'Ѕirte' (a Cyrillic Ѕ) shows as 'Sirte' but is another name,
+# with another URL, and its initial keeps it from the near-miss check. One word has no reason to mix them.
+LOOKALIKE_SCRIPTS = frozenset({"LATIN", "CYRILLIC", "GREEK", "ARMENIAN", "CHEROKEE", "COPTIC"})
+SCRIPT_HINT = "write it in one script"
 _Char = tuple[str, int]  # a character and which occurrence of it: ('a', 2) is a name's second 'a'
 
 
@@ -34,6 +39,7 @@ def spelling_warnings(reports: Sequence[Report], registry: Registry) -> list[Pro
     for facet in FACETS:
         uses = _first_uses(reports, facet)
         problems += _case_variants(facet, uses, registry) + _near_misses(facet, uses, registry)
+        problems += _mixed_scripts(facet, uses)
     return problems
 
 
@@ -62,6 +68,29 @@ def _case_variants(facet: Facet, uses: dict[str, _Use], registry: Registry) -> l
         if other != spelling and not _registered(facet, registry, spelling):
             problems.append(_warn(facet, uses[spelling], f"is also spelled '{other}'", "use one spelling"))
     return problems
+
+
+def _mixed_scripts(facet: Facet, uses: dict[str, _Use]) -> list[Problem]:
+    """Warn where a name has a word mixing letters of scripts drawn alike (Latin with Cyrillic or Greek)."""
+    problems = []
+    for spelling, use in sorted(uses.items(), key=lambda item: item[1].report.sort_key()):
+        if spelling.isascii():  # most names: one script
+            continue
+        for word in spelling.split():
+            scripts = {char: script for char in word if (script := _script(char)) in LOOKALIKE_SCRIPTS}
+            names = sorted(set(scripts.values()))
+            if len(names) > 1:
+                odd = min(names, key=list(scripts.values()).count)  # the fewer letters: the lookalikes
+                letters = "".join(dict.fromkeys(char for char, script in scripts.items() if script == odd))
+                what = f"mixes {' and '.join(n.title() for n in names)} letters in '{word}' ({odd.title()}: {letters})"
+                problems.append(_warn(facet, use, f"{what}, so it can look like another name", SCRIPT_HINT))
+                break
+    return problems
+
+
+def _script(char: str) -> str:
+    """Return the script a letter's Unicode name gives (LATIN, CYRILLIC, ...), '' for anything else."""
+    return unicodedata.name(char, "").split(" ", 1)[0] if char.isalpha() else ""
 
 
 def _near_misses(facet: Facet, uses: dict[str, _Use], registry: Registry) -> list[Problem]:
