@@ -437,6 +437,55 @@ def test_filter_values_show_as_text_and_still_filter(browser, tmp_path):
         assert dialogs == [] and page.locator("[onerror], [onload]").count() == 0
 
 
+EVERY_CONTEXT_SITE = {  # author-written text in every field a page, feed, map or pointer shows
+    **HOSTILE_SITE,
+    "reports/2016/01/every.md": report_text(
+        "T</title><script>alert(5)</script>'><img src=x onerror=alert(6)> ]]> --> {{ 7*7 }}",
+        "2016-01-07",
+        region="""['Reg"><script>alert(7)</script>']""",
+        actors="['a:b, filter:Fake', '</text><script>alert(8)</script>']",
+        locations="['Tripoli']",
+        summary="""'"><script>alert(9)</script>'""",
+        author="'<script>alert(10)</script>'",
+        sources="""['https://example.org/"onmouseover=alert(11)', 'javascript:alert(12)']""",
+        redirect_from="reports/2016/01/old-every/",
+        body=(
+            "## Head <script>alert(13)</script>\n\n[a](javascript:alert(14)) [b](JaVa&#x09;script:alert(15))"
+            """ [c](data:text/html,x) <javascript:alert(16)> ![d"><img src=x onerror=alert(17)>](x.png)"""
+            " note[^1]\n\n[^1]: <script>alert(18)</script>\n"
+        ),
+    ),
+}
+ENTITIES = (
+    "- name: Tripoli\n  kind: '<b>x</b>'\n  description: '<script>alert(19)</script>'\n  lat: 32.9\n  lon: 13.2\n"
+)
+
+
+def test_no_page_of_a_hostile_site_runs_a_script_or_links_a_script_scheme(browser, tmp_path):
+    content = write_tree(tmp_path / "content", {**EVERY_CONTEXT_SITE, "entities/locations.yaml": ENTITIES})
+    with built_and_served(tmp_path / "www", content) as url, opened_page(browser, url) as page:
+        folder = tmp_path / "www" / SUB_PATH
+        pages = sorted(
+            str(p.relative_to(folder).parent) for p in folder.rglob("index.html") if "pagefind" not in p.parts
+        )
+        dialogs: list[str] = []
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        searches = ["search/?q=%3Cimg%20src%3Dx%20onerror%3Dalert(20)%3E", "search/?q=alert"]
+        for path in [*(f"{p}/" for p in pages if p != "."), "", "404.html", *searches]:
+            page.goto(url + path)
+            page.wait_for_load_state("networkidle")  # a pointer page's refresh has landed: its target is checked
+            hrefs = page.eval_on_selector_all(
+                "a[href]", "els => els.map(e => new URL(e.getAttribute('href'), e.baseURI).protocol)"
+            )
+            assert set(hrefs) <= {"http:", "https:", "mailto:"}, path
+            assert page.locator("[onerror], [onload], [onmouseover]").count() == 0, path
+        page.wait_for_selector(".pagefind-ui__result-link")
+        page.click("summary.pagefind-ui__filter-name:has-text('Actor')")
+        page.wait_for_timeout(300)  # a script set off by a result or filter would have run by now
+        assert dialogs == []
+        assert filter_label(page, "a:b, filter:Fake").inner_text() == "a:b, filter:Fake (1)"  # one value, no filter
+
+
 PREVIEW_SITE = {
     "reports/2016/01/zliten.md": report_text("Zliten bomb", "2016-01-07", body="Old words.\n"),
     "reports/2016/01/cabinet.md": report_text("Cabinet named", "2016-01-19"),
