@@ -313,7 +313,13 @@ def test_new_says_what_is_wrong_with_its_date(tmp_path, date, said):
 
 @pytest.mark.parametrize(
     ("given", "names"),
-    [("A, B", ["A", "B"]), ('"Smith, John", ISIS', ["Smith, John", "ISIS"]), ("A,,B, ", ["A", "B"]), ("", [])],
+    [
+        ("A, B", ["A", "B"]),
+        ('"Smith, John", ISIS', ["Smith, John", "ISIS"]),
+        ("A,,B, ", ["A", "B"]),
+        ("", []),
+        ("A, B\nC\r\nD", ["A", "B C D"]),
+    ],
 )
 def test_names_are_split_on_commas_outside_quotes(given, names):
     assert split_names(given) == names

@@ -52,7 +52,8 @@ def not_text(*values: str) -> bool:
 
 def split_names(text: str) -> list[str]:
     """Split 'A, B' into names, dropping blanks; a name with a comma is quoted: '"Smith, John", B'."""
-    found = next(csv.reader([text], skipinitialspace=True), [])
+    # A line break (a pasted list, `$'A\nB'`) stopped the csv module with a traceback: in a name it is a space.
+    found = next(csv.reader([" ".join(text.splitlines())], skipinitialspace=True), [])
     return [name.strip() for name in found if name.strip()]
 
 
