@@ -171,6 +171,14 @@ def test_a_value_with_a_terminal_escape_or_another_line_end_is_shown_escaped():
     )
 
 
+def test_a_file_name_with_a_bidi_control_is_shown_escaped():
+    # Not cleaned as the file's text is: 'x\u202edm.exe.md' showed in a terminal as 'xexe.md' reversed.
+    raw = b"---\ntitle: T\ndate: 2016-01-12\nregion: W\nactors: []\nstatus: final\n---\n"
+    problem = read_report("x\u202edm.exe.md", raw, CONFIG, Registry()).problems[0]
+    assert problem.format() == "x\\u202edm.exe.md:6: status must be 'published' or 'draft', not 'final'"
+    assert as_github(problem).startswith("::error file=x\\u202edm.exe.md,line=6::")
+
+
 def test_unknown_field_is_a_warning_with_suggestion():
     raw = b"---\ntitle: T\ndate: 2016-01-12\nregion: W\nactors: []\nactor: [x]\n---\nx\n"
     result = read_report("t.md", raw, CONFIG, Registry())
