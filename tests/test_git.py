@@ -7,6 +7,7 @@ import re
 import signal
 import subprocess
 import sys
+import xml.etree.ElementTree as ET
 from datetime import UTC, date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -54,7 +55,10 @@ def repo(tmp_path):
 
 
 def test_parse_log_newest_first():
-    text = "\x1e2016-01-09T12:30:00+01:00\x1fBob\n\nreports/a.md\n\x1e2016-01-07T10:00:00+01:00\x1fAnn\n\nreports/a.md\nreports/b.md\n"
+    text = (
+        "\x00\x1e2016-01-09T12:30:00+01:00\x00\x1fBob\n\nreports/a.md\n"
+        "\x00\x1e2016-01-07T10:00:00+01:00\x00\x1fAnn\n\nreports/a.md\nreports/b.md\n"
+    )
     history = parse_log(text)
     assert (history["reports/a.md"].created.isoformat(), history["reports/a.md"].updated.isoformat()) == (
         "2016-01-07T10:00:00+01:00",
@@ -62,6 +66,28 @@ def test_parse_log_newest_first():
     )
     assert (history["reports/a.md"].author, history["reports/a.md"].commits) == ("Ann", 2)
     assert history["reports/b.md"].commits == 1
+
+
+@pytest.mark.parametrize(
+    "who",
+    [
+        "Mallory\x1e2000-01-01T00:00:00+00:00\x1fForged",  # took the commit's files as a record of its own
+        "Mallory\x1eJones",  # stopped the build with a ValueError traceback
+        "Mal\u202elory\x1b[31m\x7f",  # a bidi control and a terminal escape: the feeds were not well-formed XML
+    ],
+)
+def test_an_authors_name_cannot_forge_history_or_break_a_feed(tmp_path, who):
+    root = tmp_path / "site"
+    write_tree(root / "content", {"reports/2016/01/a.md": report_text("Alpha", "2016-01-05")})
+    git(root, "init", "-q", "-b", "main")
+    git(root, "add", ".")
+    git(root, "commit", "-qm", "first", when="2016-01-07T10:00:00+01:00", who=who)
+    history = read_history(root / "content")["reports/2016/01/a.md"]
+    assert history.created.isoformat() == "2016-01-07T10:00:00+01:00"
+    assert history.author.startswith("Mal") and not any(c in history.author for c in "\x1b\x1e\x1f\x7f\u202e")
+    code, messages = run_build(root / "content", tmp_path / "out")
+    assert code == 0, messages
+    ET.parse(tmp_path / "out/feeds/all.atom.xml")
 
 
 def test_history_is_one_git_call_and_empty_outside_git(repo, tmp_path):

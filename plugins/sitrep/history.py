@@ -7,9 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-RECORD = "\x1e"  # starts each commit in our log format
-FIELD = "\x1f"
-LOG_FORMAT = f"{RECORD}%aI{FIELD}%an"
+from .frontmatter import BIDI, REMOVED
+
+# NUL first: no author's name holds one (git takes it from the environment or a config value), so a name
+# cannot start a record of its own. A name holding '\x1e' did: 'x\x1e2000-01-01T00:00:00+00:00\x1fMallory'
+# gave the commit's files that date and author, and any other text after it stopped the build with a traceback.
+RECORD = "\x00\x1e"  # starts each commit in our log format
+FIELD = "\x00\x1f"
+LOG_FORMAT = "%x00%x1e%aI%x00%x1f%an"  # RECORD and FIELD as git writes them: an argument cannot hold a NUL
 SAME_FOR_EVERYONE = (  # a user's git settings that would change what the log says
     *("-c", "core.quotepath=off"),  # names as they are, not quoted and escaped
     *("-c", "log.showRoot=true"),  # the first commit's files too (false: every report it added lost its dates)
@@ -33,8 +38,8 @@ def parse_log(text: str) -> dict[str, FileHistory]:
     history: dict[str, FileHistory] = {}
     for chunk in text.split(RECORD)[1:]:
         header, _, names = chunk.partition("\n")
-        stamp, _, author = header.partition(FIELD)
-        when = datetime.fromisoformat(stamp)
+        stamp, _, written = header.partition(FIELD)
+        when, author = datetime.fromisoformat(stamp), _shown(written)
         for name in filter(None, (n.strip() for n in names.splitlines())):
             known = history.get(name)
             history[name] = (
@@ -43,6 +48,15 @@ def parse_log(text: str) -> dict[str, FileHistory]:
                 else FileHistory(when, known.updated, author, known.commits + 1)  # an older commit: created moves back
             )
     return history
+
+
+def _shown(author: str) -> str:
+    """Return an author's name without the characters a report's own text has removed (frontmatter).
+
+    A terminal escape in a git name made every feed carrying the report not well-formed XML, and a bidi
+    control showed the name in another order than it is written.
+    """
+    return BIDI.sub("", REMOVED.sub("", author))
 
 
 def git(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
