@@ -219,6 +219,9 @@ def _fragment(env: Env, name: str) -> str:
     return f"{html.escape(str(env.get(BASE_KEY, '')))}#{name}"
 
 
+MAY_MAKE_BIDI = re.compile(  # a reference to U+202A-202E or U+2066-2069, or the start of one's UTF-8 %-escaped
+    r"&#(?:[xX]0*(?:202[a-eA-E]|206[6-9])|0*(?:823[4-8]|829[4-7]));|%[eE]2%8[01]%[aA][0-9a-fA-F]"
+)
 BIDI_FOUND = "sitrep_bidi"  # a token's meta: the bidi controls removed from it and its children, as 'U+202E'
 
 
@@ -235,8 +238,8 @@ def _drop_bidi(state: StateCore) -> None:
     a summary or a title in the search results in another order than it is written.
     """
     # Only a numeric reference (no named one stands for a bidi control), or a %-escape an autolink's text
-    # shows decoded (`<https://x.org/%E2%80%AE>`), can make one.
-    if "&#" not in state.src and "%" not in state.src:
+    # shows decoded (`<https://x.org/%E2%80%AE>`), can make one: most bodies have neither, and skip the walk.
+    if not MAY_MAKE_BIDI.search(state.src):
         return
     for token in state.tokens:
         found = _without_bidi(token) + [code for child in _descendants(token) for code in _without_bidi(child)]
