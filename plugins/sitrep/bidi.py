@@ -7,6 +7,10 @@ import re
 import unicodedata
 
 RIGHT_TO_LEFT = frozenset({"R", "AL"})  # bidi classes of Hebrew, Arabic, Syriac, Thaana... letters
+# Bidi embeddings, overrides and isolates show text in another order than it is written ("Trojan source"):
+# a name or a sentence would read as another. The marks U+200E, U+200F and U+061C stay; pages give each
+# paragraph and name its own direction (dir="auto").
+BIDI_CONTROLS = "".join(chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 
 
 # Every character of bidi class R or AL lies in these blocks (Hebrew to Arabic Extended-A, the

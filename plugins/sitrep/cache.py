@@ -212,15 +212,19 @@ def settings_digest(settings: Mapping[str, object]) -> str:
 
 def versions() -> str:
     """Return the versions of Python (its Unicode tables fold names) and of the libraries that shape the output."""
+    found = [(name, installed_version(name)) for name in DEPENDENCIES]
+    named = [f"{name}=={version}" if version else f"{name} missing" for name, version in found]
+    return " ".join([f"python=={platform.python_version()}", *named])
+
+
+def installed_version(name: str) -> str | None:
+    """Return an installed distribution's version (None when it is not installed)."""
     from importlib.metadata import PackageNotFoundError, version
 
-    found = [f"python=={platform.python_version()}"]
-    for name in DEPENDENCIES:
-        try:
-            found.append(f"{name}=={version(name)}")
-        except PackageNotFoundError:
-            found.append(f"{name} missing")
-    return " ".join(found)
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return None
 
 
 def source_digests(

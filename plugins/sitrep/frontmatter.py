@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from .bidi import BIDI_CONTROLS
 from .problems import Problem, error, warning
 from .yamltree import YamlDoc, parse
 
@@ -22,10 +23,6 @@ REMOVED = re.compile(f"[{re.escape(CONTROLS)}]")  # a feed or front matter carry
 # search for one of them in text without any such character ends at once.
 _OTHERS_BMP = re.compile(f"[{re.escape(''.join(c for c in OTHER_CONTROLS if c <= chr(0xFFFF)))}]")
 _ASTRAL_ENDS = [c for c in OTHER_CONTROLS if c > chr(0xFFFF)]
-# Bidi embeddings, overrides and isolates show text in another order than it is written ("Trojan source"):
-# a name or a sentence would read as another. The marks U+200E, U+200F and U+061C stay; pages give each
-# paragraph and name its own direction (dir="auto").
-BIDI_CONTROLS = "".join(chr(c) for c in [*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
 BIDI = re.compile(f"[{BIDI_CONTROLS}]")
 CONTROL_HINT = "delete it: it came with pasted text, and pages, feeds or YAML cannot carry it"
 BIDI_HINT = "delete it: it can show text in another order than it is written"

@@ -8,11 +8,13 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TypeVar
 
+from .bidi import BIDI_CONTROLS
+
 # A value quoted in a message may hold control characters: each is shown as its escape, so a problem
 # stays one line (NEL and U+2028 end lines too) and cannot recolour or retitle the terminal showing it.
 # Bidi controls too: a file name or link holding U+202E showed the rest of its line in another order.
-_BIDI = (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
-_CONTROLS = [c for c in (*range(0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029, *_BIDI) if c not in (0x09, 0x0A, 0x0D)]
+_SHOWN = (*range(0x20), 0x7F, *range(0x80, 0xA0), 0x2028, 0x2029, *map(ord, BIDI_CONTROLS))
+_CONTROLS = [c for c in _SHOWN if c not in (0x09, 0x0A, 0x0D)]
 CONTROLS = {c: f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}" for c in _CONTROLS}  # tabs and line breaks kept
 ONE_LINE = {**CONTROLS, ord("\n"): "\\n", ord("\r"): "\\r"}
 

@@ -43,7 +43,7 @@ from pathlib import Path
 import cbor2
 
 from . import pagetext
-from .cache import digest_bytes, link_file, load_json_dict, load_keyed, save_keyed, walk_files
+from .cache import digest_bytes, installed_version, link_file, load_json_dict, load_keyed, save_keyed, walk_files
 from .problems import Problem, error
 from .progress import Progress
 
@@ -497,15 +497,7 @@ def pagefind_version() -> str:
     `pagefind_bin`, which holds the binary run (pagefind_executable), can be upgraded on its own:
     parts indexed by the old one were kept.
     """
-    from importlib.metadata import PackageNotFoundError, version
-
-    found = []
-    for name in ("pagefind", "pagefind-bin"):
-        try:
-            found.append(version(name))
-        except PackageNotFoundError:
-            found.append("unknown")
-    return " ".join(found)
+    return " ".join(installed_version(name) or "unknown" for name in ("pagefind", "pagefind-bin"))
 
 
 def part_keys(bundle: Path | None) -> list[str]:

@@ -294,7 +294,8 @@ def _check_site_url(name: str, value: object) -> list[Problem]:
 def _check_public_url(name: str, value: object) -> list[Problem]:
     """Check SITEURL as a site URL, and warn of a placeholder's host (publishconf.py's, when unset)."""
     found = _check_site_url(name, value)
-    host = (urlsplit(value).hostname or "") if isinstance(value, str) and not found else ""
+    parts = None if found else _split(value)
+    host = (parts.hostname or "") if parts else ""
     if "example" not in host.split("."):  # RFC 2606 names, as in publishconf.py's stand-in
         return found
     said = f"{name} {value!r} is a placeholder: feeds, the OPML file and the 404 page link to a host that is not there"

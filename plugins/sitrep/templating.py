@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
@@ -37,14 +36,8 @@ def clock(moment: Moment, zone: str) -> str:
     at = moment.at
     if at is None:
         return ""
-    same = at.utcoffset() == at.astimezone(_zone(zone)).utcoffset()
+    same = at.utcoffset() == at.astimezone(ZoneInfo(zone)).utcoffset()  # ZoneInfo keeps each zone it made
     return f"{at:%H:%M}" if same else f"{at:%H:%M} {utc_offset(at)}"
-
-
-@functools.cache
-def _zone(name: str) -> ZoneInfo:
-    """Return a time zone by name (settings are checked: the name is a known one)."""
-    return ZoneInfo(name)
 
 
 def utc_offset(at: datetime) -> str:

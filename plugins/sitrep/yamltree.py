@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
@@ -133,18 +135,25 @@ def _too_deep(text: str) -> int | None:
 
     Read as events, which never recurse: composing 30,000 nested brackets overflows the C stack.
     """
-    loader, depth = _Loader(text), 0
+    depth = 0
+    for event in _scanned(text, events=True):
+        depth += isinstance(event, STARTS) - isinstance(event, ENDS)
+        if depth > MAX_DEPTH:
+            return event.start_mark.line
+    return None
+
+
+def _scanned(text: str, events: bool = False) -> Iterator[Any]:
+    """Yield text's YAML tokens (or events, which never recurse) up to its end, or to an error parsing will tell."""
+    loader = _Loader(text)
+    more, get = (loader.check_event, loader.get_event) if events else (loader.check_token, loader.get_token)
     try:
-        while loader.check_event():
-            event = loader.get_event()
-            depth += isinstance(event, STARTS) - isinstance(event, ENDS)
-            if depth > MAX_DEPTH:
-                return event.start_mark.line
+        while more():
+            yield get()
     except UNSCANNABLE:
-        return None  # parsing it says what is wrong
+        return
     finally:
         loader.dispose()
-    return None
 
 
 def one_line(exc: Exception) -> str:
@@ -184,18 +193,11 @@ def _syntax_issue(exc: yaml.MarkedYAMLError, first_line: int, text: str = "") ->
 def _first_unclosed(text: str, end: int) -> int:
     """Return the line (from 0) of the first bracket still open when the text ends (`actors: [a,`), else end."""
     opened: list[int] = []
-    loader = _Loader(text)
-    try:
-        while loader.check_token():
-            token = loader.get_token()
-            if isinstance(token, OPENERS):
-                opened.append(token.start_mark.line)
-            elif isinstance(token, CLOSERS) and opened:
-                opened.pop()
-    except UNSCANNABLE:
-        pass  # the end of the text, where the scanner gave up
-    finally:
-        loader.dispose()
+    for token in _scanned(text):  # to the end of the text, where the scanner gave up
+        if isinstance(token, OPENERS):
+            opened.append(token.start_mark.line)
+        elif isinstance(token, CLOSERS) and opened:
+            opened.pop()
     return opened[0] if opened else end
 
 
@@ -206,20 +208,14 @@ def _run_on_quote(text: str, mark: yaml.Mark | None) -> int | None:
     """
     if mark is None:
         return None
-    lines, loader = text.split("\n"), _Loader(text)
-    try:
-        while loader.check_token():
-            token = loader.get_token()
-            start, end = token.start_mark.line, token.end_mark.line
-            if start > mark.line:
-                return None
-            swallowed = lines[start + 1 : end + 1]
-            if getattr(token, "style", None) in QUOTES and end == mark.line and any(map(FIELD_LINE.match, swallowed)):
-                return start
-    except UNSCANNABLE:
-        return None
-    finally:
-        loader.dispose()
+    lines = text.split("\n")
+    for token in _scanned(text):
+        start, end = token.start_mark.line, token.end_mark.line
+        if start > mark.line:
+            return None
+        swallowed = lines[start + 1 : end + 1]
+        if getattr(token, "style", None) in QUOTES and end == mark.line and any(map(FIELD_LINE.match, swallowed)):
+            return start
     return None
 
 
