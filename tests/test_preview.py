@@ -143,6 +143,17 @@ def test_an_edit_the_whole_site_rejects_is_taken_back_from_the_served_page(previ
     assert tree(preview.output) == before  # out/ left as it was, as the build says
 
 
+def test_a_rebuild_stopped_by_ctrl_c_takes_the_quick_page_back(preview, monkeypatch):
+    before, roots = tree(preview.output), [preview.content]
+    seen = snapshot(roots)
+    edit(preview, "reports/2016/01/zliten.md", report_text("Zliten bomb", "2016-01-07", body="New words.\n"))
+    monkeypatch.setattr(preview, "rebuild", lambda: (_ for _ in ()).throw(KeyboardInterrupt))
+    with pytest.raises(KeyboardInterrupt):
+        watch_once(preview, roots, seen)
+    assert "preview: reports/2016/01/zliten-bomb/ re-rendered" in preview.stream.getvalue()
+    assert tree(preview.output) == before  # "interrupted; out/ left as it was", as the build says
+
+
 def test_a_file_put_in_place_with_the_same_size_and_time_is_seen(tmp_path):
     write_tree(tmp_path, {"a.md": "one", "b.md": "two"})
     stamp = (tmp_path / "a.md").stat()

@@ -323,8 +323,12 @@ def watch_once(preview: Preview, roots: list[Path], before: Snapshot) -> Snapsho
     reports = [p for p in edits if p.endswith(".md")]
     for url in preview.quick(reports if len(reports) == len(edits) else []):
         print(f"preview: {url} re-rendered in {(time.perf_counter() - started) * 1000:.0f} ms", file=preview.stream)
-    if preview.rebuild() != 0:
-        preview.undo_quick()  # an edit the whole site rejects (a URL another report claims, say) is not shown
+    try:
+        if preview.rebuild() != 0:
+            preview.undo_quick()  # an edit the whole site rejects (a URL another report claims, say) is not shown
+    except KeyboardInterrupt:  # the build said the output was left as it was: so it must be, quick pages too
+        preview.undo_quick()
+        raise
     preview.shown = []
     return after
 
