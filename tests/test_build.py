@@ -649,3 +649,21 @@ def test_the_404_page_links_from_the_sites_address_when_it_is_set(site_dir, tmp_
     assert f'<link rel="stylesheet" href="{root}/theme/css/sitrep.css">' in page
     assert f'<form class="find" action="{root}/search/" method="get" role="search">' in page
     assert '<meta name="robots" content="noindex">' in page and "<h1>Page not found</h1>" in page
+
+
+def _children() -> set[int]:
+    """Return this process's children, zombies included (they are listed until reaped)."""
+    listed = Path(f"/proc/self/task/{threading.get_native_id()}/children")
+    return {int(pid) for pid in listed.read_text().split()} if listed.exists() else set()
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux's /proc")
+def test_an_old_output_is_deleted_by_a_process_that_is_reaped_when_done(tmp_path):
+    old = write_tree(tmp_path / "old", {"index.html": "old"})
+    before = _children()
+    sitrep.build._delete_detached([old])
+    deadline = time.monotonic() + 20
+    while (old.exists() or _children() - before) and time.monotonic() < deadline:  # `invoke serve` lives on
+        time.sleep(0.05)
+    assert not old.exists()
+    assert _children() - before == set()  # no zombie waits for the next build's process to be reaped

@@ -578,8 +578,9 @@ def _delete_detached(paths: list[Path]) -> None:
     if paths:
         code = "import shutil, sys\nfor path in sys.argv[1:]: shutil.rmtree(path, ignore_errors=True)"
         quiet = subprocess.DEVNULL
-        names = sorted({str(p) for p in paths})
-        subprocess.Popen([sys.executable, "-c", code, *names], stdout=quiet, stderr=quiet, start_new_session=True)
+        command = [sys.executable, "-c", code, *sorted({str(p) for p in paths})]
+        process = subprocess.Popen(command, stdout=quiet, stderr=quiet, start_new_session=True)
+        threading.Thread(target=process.wait, daemon=True).start()  # reaped when done, not a zombie of `invoke serve`
 
 
 def rollback(output: Path, stream: TextIO = sys.stderr) -> int:
