@@ -14,9 +14,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import ROOT, report_text, run_build, tree, write_tree
+from conftest import ROOT, SETTINGS, report_text, run_build, tree, write_tree
 from sitrep.build import CheckOptions, check, rollback
 from sitrep.history import parse_log, read_history
+from sitrep.preview import Preview
 from sitrep.scaffold import day_at, split_names
 
 
@@ -132,6 +133,18 @@ def test_git_dates_and_author_on_pages_and_feeds(repo, tmp_path):
     assert "<dt>Author</dt><dd>Named Author</dd>" in bravo and "<dt>Updated</dt>" not in bravo  # one commit only
     feed = (tmp_path / "out/feeds/all.atom.xml").read_text()
     assert "<updated>2016-01-09T11:30:00+00:00</updated>" in feed
+
+
+def test_the_previews_quick_page_is_dated_from_git_as_the_full_build_dates_it(repo, tmp_path):
+    preview = Preview(repo / "content", tmp_path / "out", SETTINGS, io.StringIO())
+    assert preview.rebuild() == 0
+    path = repo / "content/reports/2016/01/a.md"
+    path.write_text(report_text("Alpha", "2016-01-05", actors="[LNA]", body="Edited again."))
+    assert preview.quick([str(path)]) == ["reports/2016/01/alpha/"]
+    quick = (tmp_path / "out/reports/2016/01/alpha/index.html").read_text()
+    assert '<dt>Updated</dt><dd><time datetime="2016-01-09T11:30:00+00:00">' in quick  # from the last commit
+    assert preview.rebuild() == 0
+    assert (tmp_path / "out/reports/2016/01/alpha/index.html").read_text() == quick
 
 
 def run_check(content: Path, **options) -> tuple[int, str]:

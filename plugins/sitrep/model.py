@@ -7,11 +7,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 from markupsafe import Markup
 
 from .dates import Moment
 from .entities import Registry
+
+if TYPE_CHECKING:
+    from .history import FileHistory
 
 
 @dataclass(frozen=True)
@@ -107,3 +111,4 @@ class Site:
     drafts: tuple[Report, ...]
     registry: Registry
     files: int = 0
+    history: Mapping[str, FileHistory] = field(default_factory=dict, compare=False, repr=False)  # by content path

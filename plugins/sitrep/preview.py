@@ -171,12 +171,11 @@ class Preview:
             return None
         relative = path.relative_to(self.content).as_posix()
         outcome, site = generator.outcome, generator.outcome.site
-        read = read_report(label, path.read_bytes(), outcome.config, site.registry, relative)  # type: ignore[arg-type]
+        history = site.history.get(relative)  # as the full build dates it: Filed, Updated and author from git
+        read = read_report(label, path.read_bytes(), outcome.config, site.registry, relative, history)  # type: ignore[arg-type]
         report = read.report
         if report is None or report.save_as != old.save_as or report.is_draft or _errors(read.problems):
             return None  # the full build that follows reports it, moves it, or takes it down
-        previous: Report = old.variables["report"]  # type: ignore[assignment]
-        report = replace(report, created=previous.created, author=report.author or previous.author)
         targets = {other.path: other for other in site.reports}
         drafted = frozenset(draft.path for draft in site.drafts)
         report = resolve(report, targets, drafted, outcome.config.site_url)[0]  # type: ignore[union-attr]

@@ -215,7 +215,7 @@ def load_site(
     published = sorted((r for r in reports if not r.is_draft), key=Report.sort_key, reverse=True)
     problems += url_collisions(published)
     linked, drafts, unreached = link_reports(published, [r for r in reports if r.is_draft], config.site_url)
-    site = Site(linked, drafts, registry, len(files))
+    site = Site(linked, drafts, registry, len(files), history)
     return site, sorted(problems + unreached, key=sort_key)
 
 
