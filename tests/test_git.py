@@ -195,6 +195,18 @@ def test_changed_warns_of_links_from_unchanged_reports_to_a_report_renamed_or_de
     ]
 
 
+def test_a_changed_registry_checks_every_report_it_names_entities_of(repo, monkeypatch):
+    monkeypatch.chdir(repo)
+    content = write_tree(repo / "content", {"entities/actors.yaml": "- name: LNA!\n"})  # a.md's LNA: its URL now
+    said = (
+        "content/reports/2016/01/a.md:5: 'LNA' would have the URL actors/lna/ of the registered name 'LNA!' "
+        "(write 'LNA!' if it is LNA!, or register 'LNA')"
+    )
+    for options in ({"changed": "HEAD"}, {"files": (Path("content/entities/actors.yaml"),)}):  # CI, pre-commit
+        code, out = run_check(content, **options)
+        assert code == 1 and out.splitlines()[0] == said and "checked 2 report files: 1 error" in out
+
+
 def test_changed_files_with_quotes_backslashes_or_tabs_in_their_names_are_checked(repo, monkeypatch):
     monkeypatch.chdir(repo)
     names = ['q"uote.md', "back\\slash.md", "tab\there.md"]  # git quotes these names unless asked for -z

@@ -36,6 +36,7 @@ from .cache import (
     save_sources,
     source_digests,
 )
+from .entities import FACETS as REGISTERED_FACETS
 from .entities import Registry
 from .failures import SettingsError, in_one_line, settings_problem, shown_path, template_problem
 from .history import GitError, changed_files, history_state
@@ -188,8 +189,15 @@ def _selected(content: Path, outcome: pipeline.Outcome, options: CheckOptions) -
     kept = [p for p in paths if p.suffix in (".md", ".yaml") and p.is_file() and p.resolve().is_relative_to(inside)]
     chosen = labels(content, kept)
     targets = _in_content(content, paths)  # deleted ones too: a rename breaks links from other reports
+    if outcome.config and targets & _registry_files(outcome.config):  # it names the entities of every report
+        return outcome.problems, total
     problems = [p for p in outcome.problems if p.path in chosen or (p.about and p.about in targets)]
     return problems, len([c for c in chosen if c.endswith(".md")])
+
+
+def _registry_files(config: sitrep_settings.Config) -> set[str]:
+    """Return the registry's files, relative to the content folder."""
+    return {(Path(config.entities_dir) / f"{facet}.yaml").as_posix() for facet in REGISTERED_FACETS}
 
 
 def _in_content(content: Path, paths: list[Path]) -> set[str]:
