@@ -585,3 +585,13 @@ def test_a_commit_counts_as_an_update_by_instant_when_the_report_has_a_time():
 def test_invoke_new_files_today_as_the_desk_has_it(zone, day):
     # 20:00 UTC on the 5th is already the 6th at +14:00: the report's path and date follow TIMEZONE.
     assert day_at(datetime(2016, 1, 5, 20, tzinfo=UTC), ZoneInfo(zone)) == day
+
+
+def test_a_misnamed_registry_file_passed_to_the_hook_is_warned_of(repo, monkeypatch):
+    monkeypatch.chdir(repo)
+    content = write_tree(repo / "content", {"entities/actors.yml": "- name: Libyan National Army\n  aliases: [LNA]\n"})
+    code, out = run_check(content, files=(Path("content/entities/actors.yml"),))  # pre-commit's files: ya?ml
+    assert code == 0 and out.splitlines()[0] == (
+        "content/entities/actors.yml:1: warning: not read as the registry: its name is 'actors.yml' "
+        "(rename it to 'actors.yaml')"
+    )

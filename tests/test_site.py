@@ -172,3 +172,23 @@ def test_a_file_named_like_a_report_but_not_read_as_one_is_a_warning(site_dir, m
         "reports/2016/01/a.markdown:1: warning: not read as a report: its name ends in '.markdown'",
         "reports/2016/01/b.MD:1: warning: not read as a report: its name ends in '.MD'",
     ]
+
+
+def test_a_file_named_like_a_registry_file_but_not_read_as_one_is_a_warning(site_dir, monkeypatch):
+    content = site_dir(
+        {
+            "reports/2016/01/a.md": report_text("A", actors="[ISIS]"),
+            "entities/actors.yml": "- name: Islamic State\n  aliases: [ISIS]\n",
+            "entities/locations.yaml": "- name: Sirte\n",
+            "entities/Locations.YAML": "- name: Tripoli\n",
+            "entities/notes.yaml": "not a registry file\n",
+        }
+    )
+    monkeypatch.chdir(content)
+    problems = load_site(content, CONFIG)[1]
+    assert [p.format() for p in problems] == [
+        "entities/Locations.YAML:1: warning: not read as the registry: its name is 'Locations.YAML' "
+        "(rename it to 'locations.yaml')",
+        "entities/actors.yml:1: warning: not read as the registry: its name is 'actors.yml' "
+        "(rename it to 'actors.yaml')",
+    ]

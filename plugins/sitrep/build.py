@@ -177,6 +177,9 @@ def _said(
     return failed
 
 
+CHECKED_SUFFIXES = (".md", ".yaml", ".yml")  # reports, the registry, and a registry file misnamed (a warning)
+
+
 def _selected(content: Path, outcome: pipeline.Outcome, options: CheckOptions) -> tuple[list[Problem], int]:
     """Keep the problems of the selected files (all by default), and count those files."""
     total = outcome.site.files if outcome.site else 0
@@ -186,7 +189,7 @@ def _selected(content: Path, outcome: pipeline.Outcome, options: CheckOptions) -
     if options.changed is not None:
         paths += [content / name for name in changed_files(content, options.changed)]
     inside = content.resolve()  # a README or a deleted file is no report to count as checked
-    kept = [p for p in paths if p.suffix in (".md", ".yaml") and p.is_file() and p.resolve().is_relative_to(inside)]
+    kept = [p for p in paths if p.suffix in CHECKED_SUFFIXES and p.is_file() and p.resolve().is_relative_to(inside)]
     chosen = labels(content, kept)
     targets = _in_content(content, paths)  # deleted ones too: a rename breaks links from other reports
     if outcome.config and targets & _registry_files(outcome.config):  # it names the entities of every report

@@ -246,8 +246,31 @@ def read_registry(content_dir: Path, config: Config, root: Path | None = None) -
             text, bad = decode(_label(path, root), raw)
             problems += bad
             sources[facet] = (_label(path, root), text or "")
+    problems += [
+        _unread_registry(path, _label(path, root)) for path in _misnamed_registry(content_dir / config.entities_dir)
+    ]
     registry, more = load_registry(sources)
     return registry, problems + more
+
+
+def _misnamed_registry(folder: Path) -> list[Path]:
+    """List files named like a registry file but not read as one (`actors.yml`, `Locations.yaml`)."""
+    if not folder.is_dir():
+        return []
+    named = (path for path in folder.iterdir() if path.stem.lower() in FACETS and path.is_file())
+    return sorted(p for p in named if p.suffix.lower() in (".yaml", ".yml") and not _read_as_registry(p))
+
+
+def _read_as_registry(path: Path) -> bool:
+    """Say whether a file is the registry file of its facet (on a case-insensitive disk, `Actors.yaml` is)."""
+    own = path.with_name(f"{path.stem.lower()}.yaml")
+    return path.name == own.name or (own.is_file() and own.samefile(path))
+
+
+def _unread_registry(path: Path, label: str) -> Problem:
+    """Warn of a registry file not read: without it, its aliases fold nothing and each spelling gets a page."""
+    hint = f"rename it to '{path.stem.lower()}.yaml'"
+    return warning(label, 1, f"not read as the registry: its name is '{path.name}'", hint)
 
 
 def url_collisions(reports: Iterable[Report]) -> list[Problem]:
