@@ -50,6 +50,18 @@ def test_recursive_alias_is_refused_not_looped():
     assert [i.message for i in doc.issues] == ["YAML too deep or too large"]
 
 
+def test_a_long_document_is_read_whole_and_one_that_repeats_aliases_past_the_limit_not_at_all():
+    places = "".join(f"- name: Place {i}\n  aliases: [P{i}]\n  kind: town\n" for i in range(8_000))  # 32,000 values
+    doc = parse(places)  # a gazetteer, as a registry holds
+    assert doc.issues == [] and len(doc.data) == 8_000
+    assert doc.data[-1] == {"name": "Place 7999", "aliases": ["P7999"], "kind": "town"}
+    laughs = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{b}: &{b} [{', '.join([f'*{a}'] * 9)}]\n" for a, b in zip("abcdef", "bcdefg", strict=True)
+    )
+    doc = parse(laughs)  # 9^7 values from 7 lines: one issue, and nothing read to check item by item
+    assert [(i.line, i.message) for i in doc.issues] == [(1, "YAML too deep or too large")] and doc.data is None
+
+
 def test_non_scalar_key_is_an_issue():
     doc = parse("? [a, b]\n: 1\n")
     assert [i.message for i in doc.issues] == ["a field name must be plain text"]

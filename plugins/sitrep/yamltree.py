@@ -15,7 +15,7 @@ from .failures import first_line
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
 MAX_DEPTH = 20
-MAX_NODES = 20_000
+MAX_NODES = 20_000  # beyond one per character of the text: only YAML aliases repeat nodes (a billion laughs)
 MAX_BITS = 1_000  # an integer longer than 300 digits is no number a report needs
 DEEP_FROM = 8_000  # characters: a shorter document cannot nest deep enough to overflow the composer's stack
 # What PyYAML's constructors raise on bad values: `!!int ""` an IndexError, `!!timestamp x` an AttributeError,
@@ -98,6 +98,8 @@ def parse(text: str, first_line: int = 1) -> YamlDoc:
         loader.dispose()
     if node is not None:
         doc.data = _Walker(loader, doc, first_line, text.split("\n")).build(node, (), 0)
+    if any(issue.message == TOO_BIG for issue in doc.issues):
+        doc.data = None  # the part read would give false problems: each value past the limit reads as empty
     return doc
 
 
@@ -228,13 +230,15 @@ class _Walker:
         self.first_line = first_line
         self.text_lines = text_lines
         self.count = 0
+        # A registry of 2,500 places holds more than MAX_NODES values of its own, each written out in the text.
+        self.max_nodes = MAX_NODES + sum(map(len, text_lines))
 
     def build(self, node: Node, path: Path, depth: int) -> object:
         """Return the Python value of node."""
         self.count += 1
         line = self.first_line + node.start_mark.line
         self.doc.lines[path] = line
-        if depth > MAX_DEPTH or self.count > MAX_NODES:
+        if depth > MAX_DEPTH or self.count > self.max_nodes:
             return self._too_big(line)
         if isinstance(node, MappingNode):
             return self._mapping(node, path, depth)
