@@ -87,13 +87,12 @@ def names(name: str, value: object) -> object:
     if isinstance(value, (dict, type(None))) or isinstance(value, bool):
         hint = "quote it" if isinstance(value, bool) else "write [First, Second]"
         return Invalid(f"{name} must be a name or a list of names, not {describe(value)}", hint)
-    result: list[str] = []
+    result: dict[str, None] = {}  # in order, without repeats: a list's `in` made 20,000 aliases take 3 s
     for index, item in enumerate(items):
         checked = text(f"{name} item {index + 1}", item)
         if isinstance(checked, Invalid):
             return Invalid(checked.message, checked.hint, (index,) if isinstance(value, list) else ())
-        if checked not in result:
-            result.append(str(checked))
+        result[str(checked)] = None
     return tuple(result)
 
 
