@@ -595,3 +595,13 @@ def test_a_misnamed_registry_file_passed_to_the_hook_is_warned_of(repo, monkeypa
         "content/entities/actors.yml:1: warning: not read as the registry: its name is 'actors.yml' "
         "(rename it to 'actors.yaml')"
     )
+
+
+def test_changed_from_a_folder_inside_the_content_folder_matches_the_files_problems(repo, monkeypatch):
+    content = repo / "content"
+    (content / "reports/2016/01/b.md").write_text(report_text("Bravo", "2016-02-30"))
+    monkeypatch.chdir(content / "reports")  # the content folder and its files are named in full from here
+    said = f"{content}/reports/2016/01/b.md:3: date '2016-02-30' is not a real day"
+    for options in ({"changed": "HEAD"}, {"files": (Path("2016/01/b.md"),)}):
+        code, out = run_check(Path(".."), **options)
+        assert code == 1 and out.startswith(said) and "checked 1 report file: 1 error" in out

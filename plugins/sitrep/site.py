@@ -194,14 +194,14 @@ def load_site(
     registry, problems = read_registry(content_dir, config, root)
     files, misnamed = report_files(content_dir, config)
     within = _label(content_dir, root)
-    problems += [misnamed_warning(name if within == "." else f"{within}/{name}", name) for name in misnamed]
+    problems += [misnamed_warning(_in(within, name), name) for name in misnamed]
     history = read_history(content_dir)
     if history and is_shallow(content_dir):
         problems.append(warning(_label(content_dir, root), 0, SHALLOW, "git fetch --unshallow, or fetch-depth: 0"))
     base = digest_bytes(cache.base, Fingerprints().of((config, registry, render)))
     jobs, keys = [], []
     for relative in files:
-        path, label = content_dir / relative, relative if within == "." else f"{within}/{relative}"
+        path, label = content_dir / relative, _in(within, relative)
         found = _source(path, label, relative, cache, problems)
         if found is not None:
             keys.append(digest_bytes(base, label, relative, found[0], repr(history.get(relative))))
@@ -220,9 +220,24 @@ def load_site(
 
 
 def labels(content_dir: Path, paths: Iterable[Path]) -> set[str]:
-    """Return how problems name these files."""
+    """Return how problems name these files: a file in the content folder by the folder's label, as it is read."""
+    content_dir = content_dir.resolve()
     root = label_root(content_dir)
-    return {_label(p.resolve(), root) for p in paths}
+    within = _label(content_dir, root)
+    found = (p.resolve() for p in paths)
+    return {
+        _in(within, p.relative_to(content_dir).as_posix()) if p.is_relative_to(content_dir) else _label(p, root)
+        for p in found
+    }
+
+
+def _in(within: str, relative: str) -> str:
+    """Return the label of a file by its path in the content folder, from the folder's label.
+
+    From a folder inside the content folder (`content/reports/`), the folder is named in full, and so each of
+    its files: `sitrep check --changed` named a changed file from there, and matched none of their problems.
+    """
+    return relative if within == "." else f"{within}/{relative}"
 
 
 def _label(path: Path, root: Path) -> str:
@@ -236,18 +251,21 @@ def _label(path: Path, root: Path) -> str:
 def read_registry(content_dir: Path, config: Config, root: Path | None = None) -> tuple[Registry, list[Problem]]:
     """Read the entity registry files that exist."""
     content_dir = content_dir.resolve()
-    root = root or label_root(content_dir)
+    within = _label(content_dir, root or label_root(content_dir))
+    folder = content_dir / config.entities_dir
     sources: dict[str, tuple[str, str]] = {}
     problems: list[Problem] = []
     for facet in FACETS:
-        path = content_dir / config.entities_dir / f"{facet}.yaml"
-        raw = _read(path, _label(path, root), problems) if path.is_file() else None
+        path = folder / f"{facet}.yaml"
+        label = _in(within, path.relative_to(content_dir).as_posix())  # as a report is named: see _in
+        raw = _read(path, label, problems) if path.is_file() else None
         if raw is not None:
-            text, bad = decode(_label(path, root), raw)
+            text, bad = decode(label, raw)
             problems += bad
-            sources[facet] = (_label(path, root), text or "")
+            sources[facet] = (label, text or "")
     problems += [
-        _unread_registry(path, _label(path, root)) for path in _misnamed_registry(content_dir / config.entities_dir)
+        _unread_registry(path, _in(within, path.relative_to(content_dir).as_posix()))
+        for path in _misnamed_registry(folder)
     ]
     registry, more = load_registry(sources)
     return registry, problems + more
