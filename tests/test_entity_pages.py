@@ -64,6 +64,26 @@ def test_alias_urls_only_point_to_the_canonical_page(built):
     assert "Daesh</a>" not in listing
 
 
+def test_an_aliass_feed_is_its_entitys_and_its_timeline_points_to_its_entitys(built):
+    # Daesh may once have had its own page: its subscribers' feed reader cannot follow a pointer page.
+    feed = read(built, "actors/islamic-state/feed.atom.xml")
+    assert read(built, "actors/daesh/feed.atom.xml") == feed and feed.count("<entry>") == 3
+    timeline = read(built, "actors/daesh/timeline/index.html")
+    assert '<meta http-equiv="refresh" content="0; url=../../../actors/islamic-state/timeline/">' in timeline
+    assert "“Daesh” is another name for" in timeline
+    assert "actors/daesh/" not in read(built, "feeds/index.opml")  # listed once, under its name
+
+
+def test_an_aliass_feed_follows_an_edit_of_a_report_as_its_entitys_does(built):
+    content = built.parent / "content"
+    (content / "reports/2016/01/b.md").write_text(
+        report_text("Bravo", "2016-01-20", actors="[Daesh]", locations="[Sirte]", body="Fighting resumed.\n")
+    )
+    assert run_build(content, built)[0] == 0
+    assert "Fighting resumed." in read(built, "actors/daesh/feed.atom.xml")
+    assert read(built, "actors/daesh/feed.atom.xml") == read(built, "actors/islamic-state/feed.atom.xml")
+
+
 def test_activity_chart_is_inline_svg_per_month(built):
     page = read(built, "actors/islamic-state/index.html")
     svg = page[page.index("<svg") : page.index("</svg>")]

@@ -275,5 +275,6 @@ def _redirects(facets: Mapping[str, tuple[EntityEntry, ...]], config: Config) ->
                 taken.add(slug)
                 url, save_as = config.facets[facet].entity.format(slug=slug)
                 said = f"“{alias}” is another name for"
-                result.append(Redirect(url, save_as, f"{alias}: see {target.name}", said, target.url, target.name))
+                title = f"{alias}: see {target.name}"
+                result.append(Redirect(url, save_as, title, said, target.url, target.name, facet, slug))
     return tuple(result)

@@ -101,6 +101,8 @@ class Redirect:
     said: str  # what it says before its link
     target_url: str
     target_name: str
+    facet: str = ""  # an alias's: its feeds and timeline address are kept too ("" for a report's old address)
+    slug: str = ""  # an alias's
 
 
 @dataclass(frozen=True)

@@ -124,11 +124,15 @@ def plan(site: Site, index: EntityIndex, related: Mapping[str, Sequence[Report]]
     made = Entries(index, config)
     feed = site_feed(site.reports, made, config)
     facet_feeds = {f.key: [entity_feed(f, e, made, config) for e in index.facets[f.key]] for f in FACETS}
+    targets = {
+        e.ref.url: (e, f) for k, feeds in facet_feeds.items() for e, f in zip(index.facets[k], feeds, strict=True)
+    }
     return [
         *home_pages(site, config, feed),
         *report_pages(site.reports, related),
         *(page for facet in FACETS for page in facet_pages(facet, index, facet_feeds[facet.key], located, config)),
         *redirect_pages(index, site.reports),
+        *(page for redirect in index.redirects if redirect.facet for page in alias_pages(redirect, targets, config)),
         *timeline_pages(site.reports, config),
         *feed_pages([feed, *(f for feeds in facet_feeds.values() for f in feeds)], facet_feeds, config),
         Page(*_at(config.search), "search", {"indexed": config.indexed, "searchable": bool(site.reports)}),
@@ -189,12 +193,15 @@ def page_fingerprints(index: EntityIndex) -> Fingerprints:
     return Fingerprints(stand_in)
 
 
+FEED_TEMPLATES = ("atom", "rss")
+
+
 def _whole(page: Page) -> object:
     """Return what a page shows in full beyond cards and links: its own report's body, or its feed's entries."""
     report, feed = page.variables.get("report"), page.variables.get("feed")
     if isinstance(report, Report):
         return report.digest
-    return feed.entries if isinstance(feed, Feed) and page.save_as in (feed.atom, feed.rss) else ()
+    return feed.entries if isinstance(feed, Feed) and page.template in FEED_TEMPLATES else ()
 
 
 def feed_pages(feeds: Sequence[Feed], by_facet: Mapping[str, Sequence[Feed]], config: Config) -> list[Page]:
@@ -381,6 +388,21 @@ def redirect_pages(index: EntityIndex, reports: Sequence[Report]) -> list[Page]:
         for url in report.redirect_from
     ]
     return [Page(r.save_as, r.url, "redirect", {"redirect": r}) for r in (*index.redirects, *moved)]
+
+
+def alias_pages(redirect: Redirect, targets: Mapping[str, tuple[EntityEntry, Feed]], config: Config) -> list[Page]:
+    """Keep an alias's feeds and timeline working, should it once have been an entity of its own (then folded in).
+
+    targets: each entity's entry and feed, by its URL. The alias's feeds are its entity's, as they are:
+    a feed reader cannot follow a pointer page, so it reads on.
+    """
+    patterns, (entry, feed) = config.facets[redirect.facet], targets[redirect.target_url]
+    atom, rss = (pattern.format(slug=redirect.slug) if pattern else "" for pattern in (patterns.atom, patterns.rss))
+    url, save_as = patterns.timeline.format(slug=redirect.slug)
+    target = patterns.timeline.format(slug=entry.ref.slug)[0]
+    timeline = Redirect(url, save_as, f"{redirect.title} (timeline)", redirect.said, target, entry.ref.name)
+    pages = [Page(atom, atom, "atom", {"feed": feed}), Page(save_as, url, "redirect", {"redirect": timeline})]
+    return pages + ([Page(rss, rss, "rss", {"feed": feed})] if rss else [])
 
 
 def home_pages(site: Site, config: Config, feed: Feed) -> list[Page]:
