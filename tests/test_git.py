@@ -176,6 +176,23 @@ def test_changed_reports_only_changed_and_untracked_files(repo, monkeypatch):
     assert code == 0 and out.startswith("checked 1 report file: 0 errors")  # a.md changed in the last commit
 
 
+def test_changed_tells_a_new_report_whose_page_lands_on_an_old_url_of_an_unchanged_one(repo, monkeypatch):
+    monkeypatch.chdir(repo)
+    content = repo / "content"
+    old = report_text("Charlie", "2016-01-08", redirect_from="actors/new-guy/")  # New Guy was once its title
+    write_tree(content, {"reports/2016/01/c.md": old})
+    git(repo, "add", ".")
+    git(repo, "commit", "-qm", "moved")
+    write_tree(content, {"reports/2016/01/d.md": report_text("Delta", "2016-01-09", actors="[New Guy]")})
+    code, out = run_check(content, changed="HEAD")
+    assert code == 1 and out.splitlines()[0] == (
+        "content/reports/2016/01/c.md:6: redirect_from actors/new-guy/ is also a page of the site "
+        "(remove it from redirect_from)"
+    )
+    code, out = run_check(content, files=(content / "reports/2016/01/d.md",))  # as the commit hook gives them
+    assert code == 1 and "c.md:6: redirect_from actors/new-guy/ is also a page" in out
+
+
 @pytest.mark.parametrize("staged", [True, False])  # git mv (a rename to git diff), or mv (a deletion and a new file)
 def test_changed_warns_of_links_from_unchanged_reports_to_a_report_renamed_or_deleted(repo, monkeypatch, staged):
     monkeypatch.chdir(repo)

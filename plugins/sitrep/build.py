@@ -40,7 +40,7 @@ from .entities import FACETS as REGISTERED_FACETS
 from .entities import Registry
 from .failures import SettingsError, in_one_line, settings_problem, shown_path, template_problem
 from .history import GitError, changed_files, history_state
-from .problems import ContentError, Problem, as_github, as_record, error, errors
+from .problems import ANY_FILE, ContentError, Problem, as_github, as_record, error, errors
 from .progress import plural
 from .site import labels
 
@@ -194,7 +194,9 @@ def _selected(content: Path, outcome: pipeline.Outcome, options: CheckOptions) -
     targets = _in_content(content, paths)  # deleted ones too: a rename breaks links from other reports
     if outcome.config and targets & _registry_files(outcome.config):  # it names the entities of every report
         return outcome.problems, total
-    problems = [p for p in outcome.problems if p.path in chosen or (p.about and p.about in targets)]
+    reports = any(name.endswith(".md") for name in targets)  # a new or edited one may bring a page an old URL is on
+    concern = {*targets, *([ANY_FILE] if reports else [])}
+    problems = [p for p in outcome.problems if p.path in chosen or (p.about and p.about in concern)]
     return problems, len([c for c in chosen if c.endswith(".md")])
 
 

@@ -19,7 +19,7 @@ from .feeds import Entries, Entry, Feed, entity_feed, site_feed
 from .indexes import EntityEntry, EntityIndex
 from .maps import MapView, Place, geojson, locator, map_view, places
 from .model import Redirect, Report, Site
-from .problems import Problem, clashes, error
+from .problems import ANY_FILE, Problem, clashes, error
 from .settings import Config, Pattern
 from .slugs import NAME_MAX, fits_a_folder
 from .timeline import Year, group, group_newest, oldest_first, overview
@@ -439,11 +439,14 @@ def long_names(pages: Iterable[Page]) -> list[Problem]:
     ]
 
 
+MOVED_HINT = "remove it from redirect_from"
+
+
 def moved_clashes(reports: Sequence[Report], planned: Sequence[Page], reserved: tuple[str, ...]) -> list[Problem]:
     """Report an old URL (redirect_from) where the site has a page, or in a folder of its own files."""
     made = Counter(page.save_as for page in planned)
     return [
-        error(report.source, report.line("redirect_from"), f"redirect_from {url} {why}", "remove it from redirect_from")
+        error(report.source, report.line("redirect_from"), f"redirect_from {url} {why}", MOVED_HINT, ANY_FILE)
         for report in reports
         for url in report.redirect_from
         if (why := _moved_clash(url, made, reserved))

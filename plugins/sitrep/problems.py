@@ -50,9 +50,12 @@ class Problem:
         return self.severity is Severity.ERROR
 
 
-def error(path: str, line: int, message: str, hint: str = "") -> Problem:
-    """Make an error problem."""
-    return Problem(path, line, message, hint, Severity.ERROR)
+ANY_FILE = "*"  # about: what any changed report may cause (a clash with a page it brings: an entity's, say)
+
+
+def error(path: str, line: int, message: str, hint: str = "", about: str = "") -> Problem:
+    """Make an error problem (about: another file it concerns, by its path in the content, or ANY_FILE)."""
+    return Problem(path, line, message, hint, Severity.ERROR, about)
 
 
 def warning(path: str, line: int, message: str, hint: str = "", about: str = "") -> Problem:
