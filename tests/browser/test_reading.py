@@ -248,6 +248,32 @@ def test_no_horizontal_scroll_at_phone_and_desktop_width(browser, site_url, widt
     context.close()
 
 
+LONG_WORD = "Brigadeofthemartyrsofthenorthwesterncoastalregionwithnospaces"  # no break opportunity: 60 letters
+LONG_URL = "https://unsmil.unmissions.org/a/very/long/path/with/no/spaces/at/all/that/keeps/going.html"
+LONG_NAMES_SITE = {
+    "reports/2016/01/long.md": report_text(
+        f"{LONG_WORD} convoy",
+        "2016-01-07",
+        region=f"[{LONG_WORD}region]",
+        actors=f"[{LONG_WORD}]",
+        summary=f"'See {LONG_URL}'",
+        body=f"Read {LONG_URL} and `{LONG_WORD}_as_code`.\n\n## {LONG_WORD}\n",
+    ),
+}
+
+
+def test_long_unbroken_names_and_addresses_wrap_at_phone_width(browser, tmp_path):
+    content = write_tree(tmp_path / "content", LONG_NAMES_SITE)
+    with built_and_served(tmp_path / "www", content) as url:
+        context = browser.new_context(viewport={"width": 320, "height": 800})
+        page = context.new_page()
+        report, actor = "reports/2016/01/" + LONG_WORD.lower() + "-convoy/", "actors/" + LONG_WORD.lower()
+        for path in ("", report, actor + "/", actor + "/timeline/", "regions/" + LONG_WORD.lower() + "region/"):
+            page.goto(url + path)
+            assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+        context.close()
+
+
 @pytest.mark.parametrize(
     "path", ["", ZLITEN, "actors/islamic-state/", "actors/", "timeline/", "archives/", "map/", "feeds/"]
 )
