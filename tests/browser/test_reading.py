@@ -271,6 +271,10 @@ def test_long_unbroken_names_and_addresses_wrap_at_phone_width(browser, tmp_path
         for path in ("", report, actor + "/", actor + "/timeline/", "regions/" + LONG_WORD.lower() + "region/"):
             page.goto(url + path)
             assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+        page.goto(url + "search/?q=convoy")  # Pagefind's result title and filter labels
+        page.wait_for_selector(".pagefind-ui__result-link")
+        page.click("summary.pagefind-ui__filter-name:has-text('Actor')")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, "search/"
         context.close()
 
 
