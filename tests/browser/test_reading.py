@@ -303,6 +303,9 @@ def test_print_shows_no_navigation_and_each_web_address_once(page, site_url):
     source = page.locator(".sources a").first
     assert source.inner_text().startswith("https://")
     assert source.evaluate("a => getComputedStyle(a, '::after').content") == "none"  # not its URL twice
+    for path in ("", "actors/islamic-state/"):  # feed links subscribe to nothing on paper
+        page.goto(site_url + path)
+        assert page.locator(".subscribe").evaluate_all("els => els.filter(e => e.offsetParent)") == [], path
 
 
 def test_the_search_page_of_a_site_with_no_reports_yet_says_so(browser, tmp_path):
