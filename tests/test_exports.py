@@ -150,6 +150,7 @@ def test_source_date_epoch_sets_generated(site_dir, tmp_path, monkeypatch):
 def test_map_page_and_locator(out):
     page = (out / "map/index.html").read_text()
     assert page.count('class="map-place"') == 2 and page.count('class="map-idle"') == 1
+    assert '<title id="map-title">Map of 3 located places</title>' in page  # Kufra is named in no report
     assert re.search(r'<a href="../locations/sirte/">\s*<circle class="map-place"', page)
     assert "<title>Sirte: 2 reports</title>" in page and "<title>Kufra: 0 reports</title>" in page
     assert 'class="map-land"' in page  # country outlines shipped with the plugin
