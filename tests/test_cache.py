@@ -84,7 +84,10 @@ def test_manifest_takes_the_stamps_it_is_given_and_stats_the_other_files(tmp_pat
     assert files == {"a.html": ("da", Stamp.of(f"{tmp_path}/out/a.html")), "b.html": ("db", Stamp(1, 2, 3))}
 
 
-@pytest.mark.parametrize("text", ["", "not json", '{"format": 1}', '{"format": 0, "inputs": "x", "files": {}}'])
+@pytest.mark.parametrize(
+    "text",
+    ["", "not json", '{"format": 1}', '{"format": 0, "inputs": "x", "files": {}}', "null", "[]", '{"files": []}'],
+)
 def test_an_unreadable_manifest_is_an_empty_one(tmp_path, text):
     write_tree(tmp_path, {"manifest.json": text})
     assert load_manifest(tmp_path) == Manifest()

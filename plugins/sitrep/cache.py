@@ -459,7 +459,7 @@ def load_manifest(folder: Path | None, name: str = MANIFEST_FILE) -> Manifest:
         if data.get("format") != FORMAT:
             return Manifest()
         return Manifest(data["inputs"], files, dict(data["counts"]), tuple(data["warnings"]))
-    except (OSError, ValueError, TypeError, KeyError):
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):  # AttributeError: JSON but no object
         return Manifest()
 
 
