@@ -234,13 +234,32 @@ def test_a_stop_during_the_swap_waits_until_the_new_output_is_in_place(small_sit
     done = threading.Event()
     other = threading.Thread(target=done.wait)  # the kernel may hand the signal to any thread
     other.start()
+    stream = io.StringIO()
     try:
         with pytest.raises(KeyboardInterrupt):
-            run_build(small_site, out)
+            build(small_site, out, SETTINGS, stream=stream)
     finally:
         done.set()
         other.join()
     assert (out / "reports/2016/01/new/index.html").is_file()
+    assert stream.getvalue().splitlines()[-1] == "interrupted; out/ holds the new site"
+
+
+def test_a_stop_before_pelican_runs_says_so_too(small_site, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    assert run_build(small_site, out)[0] == 0
+    before = tree(out)
+
+    def terminate(*args: object) -> None:
+        os.kill(os.getpid(), signal.SIGTERM)  # `kill` while the settings are read: the build said nothing
+        time.sleep(5)  # the handler raises before this ends
+
+    monkeypatch.setattr(sitrep.build, "read_settings", terminate)
+    stream = io.StringIO()
+    with pytest.raises(KeyboardInterrupt):
+        build(small_site, out, SETTINGS, stream=stream)
+    assert stream.getvalue() == "interrupted; out/ left as it was\n"
+    assert tree(out) == before
 
 
 def test_a_build_clears_the_folders_a_killed_build_left_beside_its_output(small_site, tmp_path):

@@ -259,6 +259,10 @@ def build(
     try:
         with _stopped_as_interrupted(), _published_modes():
             return in_one_line(run, stream, f"build failed: {{}}; {output.name}/ left as it was")
+    except KeyboardInterrupt as stopped:  # said here: a stop while settings were read or the lock awaited was silent
+        kept = "holds the new site" if isinstance(stopped, _Swapped) else "left as it was"
+        print(f"interrupted; {output.name}/ {kept}", file=stream)
+        raise
     finally:
         gc.unfreeze()  # the model the generator froze once read (a preview server builds again and again)
 
@@ -372,10 +376,8 @@ def _build_locked(
         bad = len(errors(failure.problems))
         print(f"build failed: {plural(bad, 'error')}; {output.name}/ left as it was", file=stream)
         return 1
-    except BaseException as stopped:
+    except BaseException:
         _discard(staging)
-        if isinstance(stopped, KeyboardInterrupt):
-            print(f"interrupted; {output.name}/ left as it was", file=stream)
         raise
     digests, known = written.pop("digests", {}), written.pop("stamps", {})
     try:
@@ -383,12 +385,20 @@ def _build_locked(
     except OSError:  # the output cannot be moved (no permission): it stays; the new site goes
         _discard(staging)
         raise
+    except KeyboardInterrupt as stopped:  # held until the renames were done
+        raise _Swapped from stopped
     try:
         save_manifest(cache_of(output), output, Manifest(inputs, {}, written, tuple(tally.lines)), digests, known)
     except OSError as failure:  # the next build is a cold one, nothing worse
         print(f"warning: cannot write the build cache: {failure.strerror or failure}", file=stream)
+    except KeyboardInterrupt as stopped:
+        raise _Swapped from stopped
     print(_summary(written, tally, time.perf_counter() - started, output), file=stream)
     return 0
+
+
+class _Swapped(KeyboardInterrupt):
+    """A stop that came once the new site was in place: the output was not left as it was."""
 
 
 def _sources(content: Path, output: Path) -> dict[str, list[object]]:
