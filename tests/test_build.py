@@ -1,5 +1,6 @@
 """End-to-end: build small fixture sites into tmp_path and read the output."""
 
+import errno
 import gc
 import io
 import os
@@ -686,3 +687,27 @@ def test_an_old_output_is_deleted_by_a_process_that_is_reaped_when_done(tmp_path
         time.sleep(0.05)
     assert not old.exists()
     assert _children() - before == set()  # no zombie waits for the next build's process to be reaped
+
+
+def test_a_build_cache_on_another_file_system_costs_only_its_spare(small_site, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    cache = tmp_path / ".out.cache"
+    rename = Path.rename
+
+    def across(source: Path, target: Path) -> Path:
+        if Path(source).is_relative_to(cache) != Path(target).is_relative_to(cache):
+            raise OSError(errno.EXDEV, "Invalid cross-device link", str(source))  # the cache is a mount of its own
+        return rename(source, target)
+
+    monkeypatch.setattr(Path, "rename", across)
+    assert run_build(small_site, out)[0] == 0
+    (tmp_path / ".out.build-k1ll3d").mkdir()  # a killed build's folder: it cannot go into the cache's trash either
+    (small_site / "reports/2016/01/new.md").write_text(report_text("New", "2016-01-20"))
+    code, messages = run_build(small_site, out)
+    assert (code, messages.splitlines()[-1].split(" (")[0]) == (0, "built 3 reports")
+    assert (out / "reports/2016/01/new/index.html").is_file()
+    for _ in range(100):  # the old output and the killed build's folder are deleted by a detached process
+        if sorted(p.name for p in tmp_path.iterdir()) == [".out.cache", "content", "out"]:
+            break
+        time.sleep(0.1)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".out.cache", "content", "out"]

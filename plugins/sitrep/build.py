@@ -578,22 +578,24 @@ def _keep_spare(output: Path) -> list[Path]:
 def _clear_stale_builds(output: Path) -> None:
     """Throw away build folders a killed build left beside output (this build holds the lock: none is running)."""
     prefix = f".{output.name}.build-"
+    beside: list[Path] = []
     with contextlib.suppress(OSError):
         for path in output.parent.iterdir():
             if path.name.startswith(prefix) and path.is_dir() and not path.is_symlink():
-                _throw_away(path, output)  # deleted with the rest of the trash after the swap
+                moved = _throw_away(path, output)  # into the trash: deleted with the rest of it after the swap
+                beside += [moved] if moved.parent == output.parent else []
+    _delete_detached(beside)
 
 
 def _throw_away(folder: Path, output: Path) -> Path:
     """Move a folder out of the way (a rename: instant) into the cache's trash, else beside output."""
+    name = f".{output.name}.old-{os.getpid()}-{time.time_ns()}"
     trash = cache_of(output) / "trash"
     try:
         trash.mkdir(parents=True, exist_ok=True)
-    except OSError:  # no usable cache folder
-        trash = output.parent
-    moved = trash / f".{output.name}.old-{os.getpid()}-{time.time_ns()}"
-    folder.rename(moved)
-    return moved
+        return folder.rename(trash / name)
+    except OSError:  # no usable cache folder, or one on another file system (a mount): no rename reaches it
+        return folder.rename(output.parent / name)
 
 
 def _delete_detached(paths: list[Path]) -> None:
