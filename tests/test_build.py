@@ -597,6 +597,21 @@ def test_clean_removes_a_built_site_and_its_cache_but_never_the_content(site_dir
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content"]
 
 
+def test_clean_waits_for_a_build_of_the_output_to_finish(small_site, tmp_path):
+    out = tmp_path / "out"
+    assert run_build(small_site, out)[0] == 0
+    holder = "import fcntl, sys, time; f = open(sys.argv[1], 'a'); fcntl.flock(f, fcntl.LOCK_EX); print(1, flush=True); time.sleep(1)"
+    first = subprocess.Popen(
+        [sys.executable, "-c", holder, str(tmp_path / ".out.cache" / "build.lock")], stdout=subprocess.PIPE
+    )
+    assert first.stdout is not None and first.stdout.readline() == b"1\n"  # the lock is held: a build is running
+    stream = io.StringIO()
+    assert clean(out, {"the content": small_site}, stream) == 0
+    assert first.poll() == 0  # it waited for the build to end
+    assert stream.getvalue() == "waiting for another build of out/ to finish\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content"]
+
+
 def test_a_build_with_bad_content_ends_the_search_process_started_ahead(small_site, tmp_path, monkeypatch):
     spawned = []
     spawn = sitrep.generator.spawn_index

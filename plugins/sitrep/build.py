@@ -460,8 +460,9 @@ def clean(output: Path, kept: Mapping[str, Path], stream: TextIO = sys.stderr) -
     if refused:
         print(f"{output}: {refused.replace('replace it with the site', 'remove it')}", file=stream)
         return 1
-    shutil.rmtree(output, ignore_errors=True)
-    shutil.rmtree(cache_of(output), ignore_errors=True)
+    with _one_build_at_a_time(output, stream):  # a build running now failed on its vanished cache, or put its site back
+        shutil.rmtree(output, ignore_errors=True)
+        shutil.rmtree(cache_of(output), ignore_errors=True)
     return 0
 
 
