@@ -561,3 +561,15 @@ def test_report_pages_sort_for_search_as_the_site_orders_them(tmp_path):
     home = re.findall(r'href="\./reports/2016/03/([\w-]+)/"', (out / "index.html").read_text())
     newest_first = ["west", "east", "b-zulu", "a-mike", "day"]
     assert list(dict.fromkeys(home)) == sorted(values, key=values.__getitem__, reverse=True) == newest_first
+
+
+def test_a_site_indexed_without_the_builds_listing_gives_the_same_bundle(six_reports, tmp_path, monkeypatch):
+    pages = sorted(p.relative_to(six_reports).as_posix() for p in six_reports.glob(GLOB))
+    listing = tmp_path / "pages.json"
+    listing.write_text(json.dumps({page: str(number) for number, page in enumerate(pages)}), encoding="utf-8")
+    assert search.index_site(search.Indexing(six_reports, GLOB, listing=listing)) == ""
+    listed = by_content(six_reports)
+    glob = Path.glob
+    monkeypatch.setattr(Path, "glob", lambda path, pattern: reversed(list(glob(path, pattern))))  # a folder's order
+    assert search.index_site(search.Indexing(six_reports, GLOB)) == ""  # no listing: the cache could not hold it
+    assert by_content(six_reports) == listed

@@ -679,7 +679,8 @@ def take_keys(bundle: Path) -> list[str]:
 def index_site(run: Indexing) -> str:
     """Index the report pages of a site, in as many parts as their size needs; return a failure, else ''."""
     site, glob, given = run.site, run.glob, load_given(run.listing)
-    pages = sorted(given) or [path.relative_to(site).as_posix() for path in site.glob(glob) if path.is_file()]
+    found = (path.relative_to(site).as_posix() for path in site.glob(glob) if path.is_file())
+    pages = sorted(given) or sorted(found)  # in the file system's order, Pagefind numbered them otherwise
     if not pages:
         return index_nothing(run)
     size = sum(os.stat(os.path.join(site, page)).st_size for page in pages)  # strings: pathlib costs 0.2 s at 10k
