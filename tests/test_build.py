@@ -726,3 +726,16 @@ def test_a_build_cache_on_another_file_system_costs_only_its_spare(small_site, t
             break
         time.sleep(0.1)
     assert sorted(p.name for p in tmp_path.iterdir()) == [".out.cache", "content", "out"]
+
+
+def test_an_output_that_is_a_mount_point_is_refused_before_building(small_site, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    out.mkdir()
+    mounts = Path.is_mount
+    monkeypatch.setattr(Path, "is_mount", lambda path: path == out or mounts(path))  # a Docker volume, say
+    code, messages = run_build(small_site, out)
+    assert (code, messages) == (
+        1,
+        f"{out}: is a mount point, which a build cannot swap for the new site (build into a folder inside it)\n",
+    )
+    assert run_build(small_site, out / "site")[0] == 0

@@ -321,6 +321,8 @@ def not_replaceable(output: Path, kept: Mapping[str, Path]) -> str:
     """
     if output.exists() and not output.is_dir():
         return "exists and is not a folder"
+    if output.is_mount():  # a Docker volume, say: no rename can move it, so every build would fail at the swap
+        return "is a mount point, which a build cannot swap for the new site (build into a folder inside it)"
     kept = {**kept, "the current folder": Path.cwd()}
     holds = next((name for name, path in kept.items() if path.resolve().is_relative_to(output)), None)
     if holds is not None:
