@@ -8,7 +8,7 @@ from sitrep.bidi import RTL_BLOCKS
 from sitrep.charts import Bar, Chart, Point, Tick
 from sitrep.dates import Moment, parse_moment
 from sitrep.entities import name_key
-from sitrep.slugs import is_slug, slugify
+from sitrep.slugs import LOOKALIKES, is_slug, slugify
 from sitrep.templating import direction, isolated, longdate, reports, svg_marks
 
 
@@ -41,6 +41,12 @@ def test_spellings_of_one_name_give_one_slug(spellings, slug):
     # An unregistered entity is filed under one spelling; a report's body links by its own.
     assert len({name_key(s) for s in spellings}) == 1  # one entity
     assert {slugify(s) for s in spellings} == {slug}
+
+
+def test_only_optional_arabic_marks_are_dropped():
+    # U+064B (fathatan) to U+065F are vowel marks; U+0660 is the digit zero, part of a name.
+    assert "ب\u064bب\u065fب\u0670ب\u0640".translate(LOOKALIKES) == "بببب"
+    assert "\u064a\u0660".translate(LOOKALIKES) == "\u064a\u0660"
 
 
 @pytest.mark.parametrize("text", ["ok", "a-b-1"])
