@@ -6,7 +6,7 @@ import pytest
 
 from sitrep.bidi import RTL_BLOCKS
 from sitrep.charts import Bar, Chart, Point, Tick
-from sitrep.dates import Moment, parse_moment
+from sitrep.dates import Moment, in_whole_minutes, long_date, month_name, parse_moment
 from sitrep.entities import name_key
 from sitrep.slugs import LOOKALIKES, is_slug, slugify
 from sitrep.templating import direction, isolated, longdate, reports, svg_marks
@@ -111,6 +111,48 @@ def test_sort_text_sorts_as_the_site_orders_reports():
     by_text = sorted(moments, key=Moment.sort_text)  # as search sorts its pages
     assert [m.iso() for m in by_text] == [m.iso() for m in sorted(moments, key=Moment.sort_key)]
     assert [m.iso() for m in by_text] == [written[3], written[2], written[0], written[1]]
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "before"),
+    [
+        ("2016-01-10", "2016-01-12", True),
+        ("2016-01-12", "2016-01-12", False),
+        ("2016-01-12T08:00:00+01:00", "2016-01-12T09:00:00+01:00", True),
+        ("2016-01-12T09:00:00+01:00", "2016-01-12T09:00:00+01:00", False),
+        ("2016-01-12T10:00:00+02:00", "2016-01-12T09:00:00+01:00", False),  # the same instant
+        ("2016-01-12T23:00:00+01:00", "2016-01-12", False),  # one bare day: by day only
+        ("2016-01-12", "2016-01-13T01:00:00+01:00", True),
+    ],
+)
+def test_before_compares_instants_only_when_both_have_a_time(first, second, before):
+    assert parse_moment(first).before(parse_moment(second)) is before
+
+
+def test_instant_is_the_time_given_or_midnight_in_the_zone():
+    tripoli = timezone(timedelta(hours=2))
+    assert parse_moment("2016-01-12").instant(tripoli) == datetime(2016, 1, 12, tzinfo=tripoli)
+    timed = parse_moment("2016-01-12T18:30:00+01:00")
+    assert timed.instant(tripoli) is timed.at
+
+
+def test_in_whole_minutes_moves_only_offsets_with_seconds_to_utc():
+    lmt = datetime(1919, 6, 1, 12, 0, tzinfo=timezone(timedelta(minutes=52, seconds=44)))
+    assert in_whole_minutes(lmt).isoformat() == "1919-06-01T11:07:16+00:00"
+    plus_one = datetime(2016, 1, 19, 18, 30, tzinfo=timezone(timedelta(hours=1)))
+    assert in_whole_minutes(plus_one).isoformat() == "2016-01-19T18:30:00+01:00"
+    assert in_whole_minutes(datetime(2016, 1, 19, 18, 30)).isoformat() == "2016-01-19T18:30:00"
+
+
+def test_long_date_and_month_name_name_every_month():
+    assert [long_date(date(2016, month, 1)) for month in range(1, 13)] == [
+        f"1 {name} 2016"
+        for name in (
+            "January", "February", "March", "April", "May", "June", "July",
+            "August", "September", "October", "November", "December",
+        )  # fmt: skip
+    ]
+    assert (month_name(1), month_name(12)) == ("January", "December")
 
 
 def test_longdate():
