@@ -11,7 +11,7 @@ from conftest import CONFIG, REGISTRY, newest_first, report
 from sitrep.dates import parse_moment
 from sitrep.entities import initial, load_registry
 from sitrep.indexes import MonthCount, build_index, monthly
-from sitrep.related import related_key, related_reports
+from sitrep.related import _Posting, _rank, _shared_weight, related_key, related_reports
 
 
 def entry(index, facet, name):
@@ -246,6 +246,21 @@ def test_related_reports_come_from_the_memory_when_their_key_is_there():
     first = related_reports(reports, index, remember)
     assert related_reports(reports, index, remember) == first == related_reports(reports, index)
     assert made == [True, False] and [r.source for r in first["a"]] == ["b"]
+
+
+def test_related_candidates_are_the_ten_nearest_on_each_side_in_each_entity_list():
+    posting = _Posting(list(range(30)), 0.5, {n: n for n in range(30)})
+    scores = _shared_weight(12, [posting, posting])
+    assert sorted(scores) == [*range(2, 12), *range(13, 23)]
+    assert set(scores.values()) == {1.0}
+    assert _shared_weight(0, [_Posting([0, 1], 0.0, {0: 0, 1: 1})]) == {}  # named by every report
+
+
+def test_related_weight_halves_ninety_days_away():
+    ties = [("near",), ("far",)]
+    assert _rank((1, 3.0), 0, [0, 180], ties) == (-1.0, "far")
+    assert _rank((0, 3.0), 90, [90, 180], ties) == (-3.0, "near")
+    assert _rank((1, 3.0), 90, [90, 180], ties) == (-1.5, "far")
 
 
 @pytest.mark.parametrize("count", [1, 2])
