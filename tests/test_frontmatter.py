@@ -98,3 +98,33 @@ def test_decode_removes_what_html_forbids_too():
     text, problems = decode("a.md", "---\nx: 1\n---\nDel\x7f, \ufdd0 and \U0001fffe here\n".encode())
     assert text == "---\nx: 1\n---\nDel,  and  here\n"  # HTML's parser errs on DEL and on noncharacters
     assert [(p.line, p.message) for p in problems] == [(4, "control character U+007F, U+FDD0, U+1FFFE removed")]
+
+
+def test_decode_turns_a_lone_carriage_return_into_a_newline():
+    text, problems = decode("a.md", b"---\rx: 1\r\n---\rBody\r")
+    assert (text, problems) == ("---\nx: 1\n---\nBody\n", [])
+
+
+@pytest.mark.parametrize("character", ["\uffff", "\U0010ffff"])
+def test_decode_removes_a_last_noncharacter_of_a_plane_in_text_without_other_controls(character):
+    text, problems = decode("a.md", f"\n---\nx: é\n---\nA {character} here\n".encode())
+    assert text == "\n---\nx: é\n---\nA  here\n"
+    assert [(p.line, p.message) for p in problems] == [(5, f"control character U+{ord(character):04X} removed")]
+
+
+def test_decode_reads_a_quarter_of_zero_bytes_as_controls_not_utf16():
+    text, problems = decode("a.md", b"abcdef\x00\x00")
+    assert (text, [(p.line, p.message) for p in problems]) == ("abcdef", [(1, "control character U+0000 removed")])
+
+
+def test_decode_counts_a_leading_newline_in_the_line_of_a_bad_byte():
+    assert decode("a.md", b"\n\xe9")[1][0].format() == (
+        "a.md:2: file is not UTF-8 (byte 0xe9 cannot be decoded) (save the file as UTF-8)"
+    )
+
+
+def test_the_removed_characters_end_exactly_where_xml_and_html_say():
+    removed = "\x00\x08\x0b\x0c\x0e\x1f\x7f\x80\x9f\ufdd0\ufdef\ufffe\uffff\U0001fffe\U0010ffff"
+    kept = "\t\n\r \x7e\xa0\ufdcf\ufdf0\ufffd\U0001fffd"
+    assert [c for c in removed if not REMOVED.match(c)] == []
+    assert [c for c in kept if REMOVED.match(c)] == []
