@@ -7,9 +7,10 @@ import re
 
 import pytest
 
-from conftest import report, report_text, run_build
-from sitrep.exports import REPORT_COLUMNS, reports_csv
-from sitrep.indexes import EntityEntry, EntityRef
+from conftest import CONFIG, report, report_text, run_build
+from sitrep.entities import load_registry
+from sitrep.exports import REPORT_COLUMNS, entities_json, generated_at, reports_csv, reports_json
+from sitrep.indexes import EntityEntry, EntityRef, build_index
 from sitrep.maps import Place, map_view
 
 ACTORS = "- name: Islamic State\n  aliases: [ISIS, Daesh]\n  kind: armed group\n"
@@ -208,6 +209,22 @@ def test_csv_cells_a_spreadsheet_would_run_as_formulas_are_quoted():
     assert row["date"] == ""
 
 
+@pytest.mark.parametrize("start", ["=", "+", "-", "@", "\t", "\r"])
+def test_every_formula_start_is_quoted_and_only_at_the_start(start):
+    record = {column: "" for column in REPORT_COLUMNS} | {"title": f"{start}1", "summary": f"a{start}1"}
+    row = reports_csv([record]).split("\r\n", 1)[1]
+    assert next(csv.reader(io.StringIO(row))) == [f"'{start}1", "", "", "", "", "", "", f"a{start}1", ""]
+
+
+def test_entities_json_lists_registered_places_no_report_names_a_to_z_after_the_named():
+    registry = load_registry({"locations": ("l.yaml", "- name: Zawiya\n- name: Brak\n- name: Sirte\n")})[0]
+    index = build_index([report("a", "2016-01-05", locations=["Sirte"])], registry, CONFIG)[0]
+    data = json.loads(entities_json(index, registry, "2016-01-05T00:00:00+00:00"))
+    assert data["generated"] == "2016-01-05T00:00:00+00:00"
+    assert [(p["name"], p["reports"]) for p in data["locations"]] == [("Sirte", 1), ("Brak", 0), ("Zawiya", 0)]
+    assert data["actors"] == []
+
+
 @pytest.mark.parametrize(
     "corners", [((34.05, -118.24), (35.68, 139.69)), ((90.0, -180.0), (-90.0, 180.0))]
 )  # half a world apart, and the whole world: a graticule step ran out
@@ -216,3 +233,17 @@ def test_places_far_apart_get_a_map_with_meridians_at_most_90_degrees_apart(corn
     view = map_view(places)
     meridians = [line.label for line in view.lines if line.label.endswith(("E", "W"))]
     assert 2 <= len(meridians) <= 9 and len(view.circles) == 2
+
+
+def test_reports_json_keeps_letters_as_written_two_spaces_deep():
+    assert reports_json([{"title": "Ajdābiyā"}], "2016-01-05T00:00:00+00:00") == (
+        '{\n  "generated": "2016-01-05T00:00:00+00:00",\n  "count": 1,\n  "reports": [\n'
+        '    {\n      "title": "Ajdābiyā"\n    }\n  ]\n}\n'
+    )
+
+
+def test_a_site_without_reports_is_generated_at_the_epoch_or_source_date_epoch():
+    assert (generated_at([], None), generated_at([], "86400")) == (
+        "1970-01-01T00:00:00+00:00",
+        "1970-01-02T00:00:00+00:00",
+    )
