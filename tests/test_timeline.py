@@ -3,12 +3,13 @@
 import io
 import re
 from dataclasses import replace
+from datetime import date, timedelta
 
 from conftest import newest_first, report, report_text, run_build, settings_file
 from sitrep.build import build
 from sitrep.model import Report
 from sitrep.templating import number, reports
-from sitrep.timeline import group, oldest_first, overview
+from sitrep.timeline import group, group_newest, oldest_first, overview
 
 
 def chronological(reports: list[Report]) -> list[Report]:
@@ -220,3 +221,55 @@ def test_archive_pages_without_other_periods_have_no_period_navigation(site_dir,
     for page in ("archives/2016/index.html", "archives/2016/01/index.html"):
         html = (out / page).read_text()
         assert "Only" in html and "Other periods" not in html and 'class="pager' not in html
+
+
+def test_an_empty_site_has_an_empty_overview():
+    chart = overview([], str)
+    assert (chart.bars, chart.summary) == ((), "No reports yet")
+
+
+def test_weekly_bars_up_to_three_times_366_days_then_monthly():
+    def span(days):
+        last = date(2016, 1, 4) + timedelta(days=days)
+        chart = overview(chronological([report("a", "2016-01-04"), report("b", last.isoformat())]), str)
+        return chart.summary, len(chart.bars)
+
+    assert span(1098) == ("Reports per week, 2 in all", 157)
+    assert span(1099) == ("Reports per month, 2 in all", 37)
+
+
+def test_weekly_ticks_are_quarterly_beyond_sixty_weeks():
+    def ticks(days):
+        last = date(2016, 1, 4) + timedelta(days=days)
+        chart = overview(chronological([report("a", "2016-01-04"), report("b", last.isoformat())]), str)
+        return [t.label for t in chart.ticks]
+
+    assert ticks(420) == ["Jan 2016", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec", "Jan 2017"]
+    assert ticks(427) == ["Jan 2016", "Apr", "Jul", "Oct", "Jan 2017"]
+
+
+def test_monthly_overview_marks_each_january_as_a_year_start():
+    chart = overview(chronological([report("a", "2015-11-10"), report("b", "2020-02-10")]), str)
+    ticks = [(b.point.tick, b.point.major) for b in chart.bars if b.point.tick]
+    assert ticks == [("2015", False), ("2016", True), ("2017", True), ("2018", True), ("2019", True), ("2020", True)]
+    assert group(chronological([report("a", "2016-01-04")]))[0].anchor == "y-2016"
+
+
+def test_a_cut_timeline_keeps_every_year_shown_and_counts_only_its_own_month_and_year_left_out():
+    def shown(*dates):
+        years = group_newest(newest_first(*[report(f"r{n}", d) for n, d in enumerate(dates)]), 2)
+        return [(y.year, y.count, y.whole, [(m.month, m.whole) for m in y.months]) for y in years]
+
+    # January 2016 shown in part; January 2015 left out is another January.
+    assert shown("2017-02-01", "2016-01-20", "2016-01-05", "2015-01-03") == [
+        (2016, 1, 2, [(1, 2)]),
+        (2017, 1, 0, [(2, 0)]),
+    ]
+    # March 2016 shown whole, 2016 in part.
+    assert shown("2017-02-01", "2016-03-10", "2016-01-05") == [(2016, 1, 2, [(3, 0)]), (2017, 1, 0, [(2, 0)])]
+    assert shown("2017-02-01", "2016-03-10") == [(2016, 1, 0, [(3, 0)]), (2017, 1, 0, [(2, 0)])]
+
+
+def test_only_a_monday_in_the_first_seven_days_starts_a_month():
+    chart = overview(chronological([report("a", "2016-02-01"), report("b", "2016-02-15")]), str)
+    assert [b.point.tick for b in chart.bars] == ["Feb 2016", None, None]
