@@ -1,5 +1,6 @@
 """Entity indexes over plain reports: alias folding, slugs, counts, co-occurrence, related."""
 
+from collections import Counter
 from dataclasses import replace
 
 import pytest
@@ -10,7 +11,7 @@ import sitrep.related
 from conftest import CONFIG, REGISTRY, newest_first, report
 from sitrep.dates import parse_moment
 from sitrep.entities import initial, load_registry
-from sitrep.indexes import MonthCount, build_index, monthly
+from sitrep.indexes import MonthCount, build_index, display_name, monthly
 from sitrep.related import _Posting, _rank, _shared_weight, related_key, related_reports
 
 
@@ -295,3 +296,34 @@ def test_index_is_linear_in_pairs():
     assert problems == []
     assert len(index.facets["actors"]) == 500
     assert sum(e.count for e in index.facets["actors"]) == 30_000
+
+
+def test_display_name_is_the_registry_s_else_the_most_used_spelling_then_a_to_z():
+    assert display_name("actors", Counter({"ISIS": 3}), REGISTRY) == "Islamic State"
+    assert display_name("actors", Counter({"LIBYA  DAWN": 1, "Libya Dawn": 2}), REGISTRY) == "Libya Dawn"
+    assert display_name("actors", Counter({"Brak": 1, "Awbari": 1}), REGISTRY) == "Awbari"
+
+
+def test_an_entity_shows_its_twelve_most_frequent_partners_and_its_months():
+    actors = [f"Actor {n:02}" for n in range(14)]
+    reports = newest_first(report("a", "2016-01-05", actors), report("b", "2016-03-01", actors[:2]))
+    index, _ = build_index(reports, REGISTRY, CONFIG)
+    first = next(e for e in index.facets["actors"] if e.ref.name == "Actor 00")
+    assert [(r.name, n) for r, n in first.co_occurring["actors"]] == [("Actor 01", 2)] + [
+        (f"Actor {n:02}", 1) for n in range(2, 13)
+    ]
+    assert first.activity == (MonthCount(2016, 1, 1), MonthCount(2016, 2, 0), MonthCount(2016, 3, 1))
+    assert monthly([]) == ()
+
+
+def test_an_entity_s_aliases_are_the_registered_ones_and_other_spellings_seen():
+    reports = newest_first(
+        report("a", "2016-01-05", ["Libya Dawn"]),
+        report("b", "2016-01-06", ["Islamic State", "libya dawn"]),
+        report("c", "2016-01-07", ["Libya Dawn"]),
+    )
+    index, _ = build_index(reports, REGISTRY, CONFIG)
+    assert [(e.ref.name, e.aliases) for e in index.facets["actors"]] == [
+        ("Islamic State", ("ISIS", "IS", "Daesh")),
+        ("Libya Dawn", ("libya dawn",)),
+    ]
