@@ -331,3 +331,8 @@ def test_rss_titles_authors_and_categories_show_as_text(markup_out):
     assert [tag.term for tag in img.tags] == ["<i>Zorblax</i>", "Western"]
     atom = next(e for e in parse(markup_out / "feeds/all.atom.xml").entries if e.id.endswith("img.md"))
     assert (atom.title_detail.type, atom.title) == ("text/plain", "Zorblax <img src=x onerror=alert(2)>")
+
+
+def test_iri_path_keeps_exactly_rfc_3987_letters_past_ascii():
+    # U+D7FF and U+F900 end and start ucschar ranges; U+F8FF is private use; U+200F is a bidi format.
+    assert feeds.iri_path("a\ud7ff\uf8ff\uf900\u200fb c/") == "a\ud7ff%EF%A3%BF\uf900%E2%80%8Fb%20c/"
