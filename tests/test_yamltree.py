@@ -2,7 +2,7 @@ import pytest
 import yaml
 
 from sitrep import yamltree
-from sitrep.yamltree import parse
+from sitrep.yamltree import one_line, parse
 
 
 def test_lines_are_counted_from_first_line():
@@ -183,4 +183,17 @@ def test_an_escape_past_the_last_character_is_an_issue_at_its_line(monkeypatch, 
     doc = parse('title: x\nauthor: "a\\U00110000"\n', first_line=2)
     assert [(i.line, i.message) for i in doc.issues] == [
         (3, "invalid YAML: found invalid Unicode character escape code while parsing a quoted scalar")
+    ]
+
+
+def test_line_and_paragraph_separators_are_spaces_not_line_breaks():
+    doc = parse('a: x\u2028y\nb: "p\u2029q"\n')
+    assert (doc.data, doc.lines) == ({"a": "x y", "b": "p q"}, {(): 1, ("a",): 1, ("b",): 2})
+
+
+def test_one_line_names_an_error_without_a_message_by_its_type():
+    assert [one_line(ValueError("")), one_line(ValueError("first\nsecond")), one_line(yaml.MarkedYAMLError())] == [
+        "ValueError",
+        "first",
+        "syntax error",
     ]
