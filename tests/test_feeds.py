@@ -336,3 +336,12 @@ def test_rss_titles_authors_and_categories_show_as_text(markup_out):
 def test_iri_path_keeps_exactly_rfc_3987_letters_past_ascii():
     # U+D7FF and U+F900 end and start ucschar ranges; U+F8FF is private use; U+200F is a bidi format.
     assert feeds.iri_path("a\ud7ff\uf8ff\uf900\u200fb c/") == "a\ud7ff%EF%A3%BF\uf900%E2%80%8Fb%20c/"
+
+
+@pytest.mark.parametrize(
+    ("kept", "escaped"),
+    [("\ufdcf\ufdf0\uffef", "\ufdd0\ufff0"), ("\U000e1000\U000efffd", "\U000e0fff\U000efffe")],
+)
+def test_iri_path_keeps_the_ends_of_each_ucschar_range(kept, escaped):
+    assert feeds.iri_path(kept) == kept
+    assert feeds.iri_path(escaped) == "".join(feeds._escaped(c) for c in escaped) != escaped
