@@ -141,6 +141,8 @@ def test_in_whole_minutes_moves_only_offsets_with_seconds_to_utc():
     assert in_whole_minutes(lmt).isoformat() == "1919-06-01T11:07:16+00:00"
     plus_one = datetime(2016, 1, 19, 18, 30, tzinfo=timezone(timedelta(hours=1)))
     assert in_whole_minutes(plus_one).isoformat() == "2016-01-19T18:30:00+01:00"
+    kathmandu = datetime(2016, 1, 19, 18, 30, tzinfo=timezone(timedelta(hours=5, minutes=45)))
+    assert in_whole_minutes(kathmandu).isoformat() == "2016-01-19T18:30:00+05:45"
     assert in_whole_minutes(datetime(2016, 1, 19, 18, 30)).isoformat() == "2016-01-19T18:30:00"
 
 
