@@ -1,3 +1,5 @@
+"""URL helpers: entity pages and their later pages, the way back to the root, the file a URL is saved as."""
+
 from __future__ import annotations
 
 import pytest
