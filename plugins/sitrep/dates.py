@@ -17,7 +17,7 @@ MONTHS = (
 FORMAT_HINT = "use YYYY-MM-DD or an ISO 8601 date-time with offset, e.g. 2016-01-19T18:30:00+01:00"
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Moment:
     """A calendar day as written, with the exact time when one was given."""
 
