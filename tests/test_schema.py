@@ -44,7 +44,7 @@ def test_redirect_from_refusals_carry_their_hint_and_place():
         "redirect_from '/index.html' is the site's home page", SITE_PATH_HINT, ()
     )
     assert site_urls("redirect_from", {"a": 1}) == Invalid(
-        "redirect_from must be a name or a list of names, not a mapping", "write [First, Second]"
+        "redirect_from must be a path or a list of paths, not a mapping", "write [reports/2016/01/old-title/, old.html]"
     )
 
 

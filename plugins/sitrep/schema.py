@@ -81,12 +81,15 @@ _ESCAPED = (
 )
 
 
-def names(name: str, value: object) -> object:
-    """Accept a name or a list of names; return a tuple without repeats."""
+LISTED = {"name": "write [First, Second]", "path": "write [reports/2016/01/old-title/, old.html]"}  # noun: hint
+
+
+def names(name: str, value: object, noun: str = "name") -> object:
+    """Accept a name or a list of names (or of another noun of LISTED); return a tuple without repeats."""
     items = value if isinstance(value, list) else [value]
     if isinstance(value, (dict, type(None))) or isinstance(value, bool):
-        hint = "quote it" if isinstance(value, bool) else "write [First, Second]"
-        return Invalid(f"{name} must be a name or a list of names, not {describe(value)}", hint)
+        hint = "quote it" if isinstance(value, bool) else LISTED[noun]
+        return Invalid(f"{name} must be a {noun} or a list of {noun}s, not {describe(value)}", hint)
     result: dict[str, None] = {}  # in order, without repeats: a list's `in` made 20,000 aliases take 3 s
     for index, item in enumerate(items):
         checked = text(f"{name} item {index + 1}", item)
@@ -146,7 +149,7 @@ SITE_PATH_HINT = "give the report's old address, e.g. reports/2016/01/old-title/
 
 def site_urls(name: str, value: object) -> object:
     """Accept one or more paths inside the site (old URLs), as URLs: 'reports/2016/01/a/', 'old.html'."""
-    checked = names(name, value)
+    checked = names(name, value, "path")
     if isinstance(checked, Invalid):
         return checked
     urls = [site_url(name, given) for given in checked]  # type: ignore[attr-defined]
