@@ -146,7 +146,7 @@ def test_parts_grow_as_the_square_root_of_the_report_pages(size, pages, parts):
 def test_an_indexing_run_survives_its_command_line(tmp_path):
     run = search.Indexing(tmp_path / "site", GLOB, tmp_path / "old", listing=tmp_path / "pages.json", part_bytes=1000)
     assert search.Indexing.parse(run.arguments()) == run
-    assert search.module_command(run.arguments())[:3] == [sys.executable, "-m", "sitrep.search"]
+    assert search.module_command(run.arguments())[:5] == [sys.executable, "-X", "utf8", "-m", "sitrep.search"]
 
 
 def test_a_process_started_ahead_indexes_the_run_it_is_given(six_reports):
@@ -155,6 +155,21 @@ def test_a_process_started_ahead_indexes_the_run_it_is_given(six_reports):
     assert search.finish_index(ahead) == [] and ahead.returncode == 0
     entry = json.loads((six_reports / search.BUNDLE / "pagefind-entry.json").read_text())
     assert entry["languages"]["en"]["page_count"] == 6
+
+
+def test_a_site_under_a_non_ascii_folder_is_indexed_under_an_ascii_locale(tmp_path, monkeypatch):
+    site = tmp_path / "désk" / "site"
+    for number in range(2):
+        page = site / f"reports/2016/01/report-{number}/index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(report_page(f"2016-01-1{number}", "Tripoli"), encoding="utf-8")
+    monkeypatch.setenv("LC_ALL", "C")
+    monkeypatch.setenv("PYTHONUTF8", "0")  # the build itself runs again in UTF-8 mode (cli.in_utf8_mode)
+    ahead = search.spawn_index()
+    assert search.start_index(search.Indexing(site, GLOB), ahead) is ahead
+    assert search.finish_index(ahead) == []
+    entry = json.loads((site / search.BUNDLE / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert entry["languages"]["en"]["page_count"] == 2
 
 
 def test_a_process_started_ahead_and_given_no_run_ends_quietly(six_reports):

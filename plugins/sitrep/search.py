@@ -123,8 +123,10 @@ def pagefind_executable() -> str:
 
 
 def module_command(arguments: list[str]) -> list[str]:
-    """Return the command line that runs this module with arguments."""
-    return [sys.executable, "-m", "sitrep.search", *arguments]
+    """Return the command line that runs this module with arguments, in UTF-8 mode as the build runs (cli)."""
+    # Under LC_ALL=C with PYTHONUTF8=0 it read file names as ASCII: a site under a non-ASCII folder
+    # name (`/srv/désk/`) found no report page, and the build succeeded without its search index.
+    return [sys.executable, "-X", "utf8", "-m", "sitrep.search", *arguments]
 
 
 def spawn_index() -> subprocess.Popen[str] | list[Problem]:
