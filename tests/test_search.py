@@ -195,6 +195,18 @@ def test_a_run_whose_process_ahead_is_gone_starts_another(six_reports):
     assert (six_reports / search.BUNDLE / "pagefind-entry.json").is_file()
 
 
+@pytest.mark.parametrize("where", ["variable", "config file"])
+def test_pagefind_settings_of_the_shell_or_the_current_folder_do_not_change_the_index(six_reports, where, monkeypatch):
+    if where == "variable":
+        monkeypatch.setenv("PAGEFIND_FORCE_LANGUAGE", "fr")
+    else:
+        (six_reports.parent / "pagefind.yml").write_text('force_language: "fr"\n', encoding="utf-8")
+        monkeypatch.chdir(six_reports.parent)
+    assert search.finish_index(search.start_index(search.Indexing(six_reports, GLOB))) == []
+    entry = json.loads((six_reports / search.BUNDLE / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert list(entry["languages"]) == ["en"] and entry["languages"]["en"]["page_count"] == 6
+
+
 def test_a_failed_run_is_a_problem_not_a_traceback(six_reports):
     (six_reports / search.BUNDLE).write_text("a file where the bundle goes", encoding="utf-8")
     problems = search.finish_index(search.start_index(search.Indexing(six_reports, GLOB)))

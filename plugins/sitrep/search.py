@@ -406,9 +406,18 @@ def _running(pid: int) -> bool:
     return True
 
 
+def pagefind_environment() -> dict[str, str]:
+    """Return this process's environment without Pagefind's own settings (PAGEFIND_*)."""
+    return {name: value for name, value in os.environ.items() if not name.startswith("PAGEFIND_")}
+
+
 def run_pagefind(site: Path, glob: str, bundle: Path) -> str:
     """Run Pagefind once and put its filters in order; return its last line of output if it failed, else ''."""
-    done = subprocess.run(pagefind_command(site, glob, bundle), capture_output=True, text=True)
+    # Pagefind reads settings from PAGEFIND_* variables and a pagefind.yml (.toml, .json) in the folder
+    # it runs in: from the build's folder or shell they changed the index (PAGEFIND_FORCE_LANGUAGE=fr
+    # renamed every file) or failed it. Run in the staged folder, which holds only pages, without them.
+    command = pagefind_command(site.absolute(), glob, bundle.absolute())
+    done = subprocess.run(command, capture_output=True, text=True, cwd=site, env=pagefind_environment())
     if done.returncode != 0:
         return (done.stderr.strip() or done.stdout.strip() or f"exit status {done.returncode}").splitlines()[-1]
     try:
