@@ -278,7 +278,7 @@ def test_related_reports_on_every_core_are_those_of_one(monkeypatch):
     index, _ = build_index(reports, REGISTRY, CONFIG)
     alone = related_reports(reports, index)
     monkeypatch.setattr(sitrep.related, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(sitrep.cores.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(sitrep.cores, "usable_cores", lambda: 2)
     shared = related_reports(reports, index)
     assert list(shared.items()) == list(alone.items())  # the same reports, in the same order
     assert sum(len(found) for found in alone.values()) > 150

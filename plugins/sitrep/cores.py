@@ -18,9 +18,21 @@ PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 _tasks: list[Task[object]] = []  # the task being shared: forked workers inherit it, so it is never pickled
 
 
+def usable_cores() -> int:
+    """Return how many cores this process may run on: its affinity, not the machine's count.
+
+    Under `taskset -c 0` or a container's cpuset, os.cpu_count() still said 2: the build forked a
+    worker to share the one core and said it wrote "on 2 cores".
+    """
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # no affinity outside Linux: every core
+        return os.cpu_count() or 1
+
+
 def in_parallel(count: int, least: int) -> bool:
     """Return True when count items reach least, the fewest worth a fork, and there is another core."""
-    return count >= least and (os.cpu_count() or 1) >= 2
+    return count >= least and usable_cores() >= 2
 
 
 def on_every_core(task: Task[T], count: int = 0, least: int = 0) -> list[T]:
@@ -29,7 +41,7 @@ def on_every_core(task: Task[T], count: int = 0, least: int = 0) -> list[T]:
     Only the results cross between processes. This process takes a share too: one fork fewer, less memory.
     Fewer than least items (count of them), or one core: this process does it all, task(0, 1).
     """
-    workers = os.cpu_count() or 1
+    workers = usable_cores()
     if not in_parallel(count, least):
         return [task(0, 1)]
     _tasks.append(task)  # type: ignore[arg-type]

@@ -42,7 +42,7 @@ from .cache import (
     template_cache,
     walk_files,
 )
-from .cores import in_parallel, on_every_core
+from .cores import in_parallel, on_every_core, usable_cores
 from .feeds import Entry
 from .model import Report
 from .moves import URLS_FILE
@@ -299,7 +299,7 @@ class SitrepGenerator(Generator):
     def generate_output(self, writer: object) -> None:
         """Render and write every planned page."""
         pages, site = self.outcome.pages, self.outcome.site
-        log.info("writing %s files on %d cores", f"{len(pages):,}", os.cpu_count() or 1)
+        log.info("writing %s files on %s", f"{len(pages):,}", plural(usable_cores(), "core"))
         started = time.perf_counter()
         keep = {page.save_as for page in pages} | {data.save_as for data in self.outcome.data}
         searched = fixed_folder(report_pages(self.settings))  # where the report pages are
