@@ -108,6 +108,28 @@ def test_a_shallow_clone_is_warned_about_as_its_git_dates_may_be_wrong(repo, tmp
     )
 
 
+def test_content_in_git_without_a_git_to_run_is_warned_about_as_its_git_dates_are_left_out(repo, tmp_path, monkeypatch):
+    (tmp_path / "plain").mkdir()
+    monkeypatch.setenv("PATH", str(tmp_path / "plain"))  # no git on it
+    monkeypatch.chdir(repo)
+    assert "0 errors, 0 warnings" in run_check(tmp_path / "plain")[1]  # outside git: no warning
+    code, said = run_check(repo / "content")
+    assert code == 0 and said.splitlines()[0] == (
+        "content: warning: the content is in a git repository, but git cannot be run: dates and authors taken from "
+        "git are left out (install git, or add its folder to PATH)"
+    )
+
+
+def test_content_in_git_that_git_refuses_to_read_is_warned_about_as_its_git_dates_are_left_out(repo, monkeypatch):
+    git(repo, "config", "core.repositoryformatversion", "99")  # refused, as a checkout another user owns is
+    monkeypatch.chdir(repo)
+    code, said = run_check(repo / "content")
+    assert code == 0 and said.splitlines()[0] == (
+        "content: warning: the content is in a git repository, but git says: Expected git repo version <= 1, "
+        "found 99: dates and authors taken from git are left out (git status there says how to fix it)"
+    )
+
+
 def test_fetching_the_rest_of_a_shallow_clones_history_builds_its_git_dates_again(repo, tmp_path):
     shallow = tmp_path / "shallow"
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow)], check=True)

@@ -83,6 +83,25 @@ def read_history(folder: Path) -> dict[str, FileHistory]:
     return parse_log(_answer(folder, *LOG_ARGS))
 
 
+CANNOT_RUN = "git cannot be run"
+
+
+def history_failure(folder: Path) -> str:
+    """Say why git cannot read the history of folder, which lies in a git repository ('' when it can, or outside git).
+
+    Both left every report without its git dates and authors, silently: no git on PATH (a CI image
+    without it), and a checkout owned by another user (a container's root: "dubious ownership").
+    """
+    if not any((where / ".git").exists() for where in (folder, *folder.parents)):
+        return ""
+    try:
+        done = git(folder, "rev-parse", "--is-inside-work-tree")
+    except GitError:
+        return CANNOT_RUN
+    said = [line.removeprefix("fatal: ") for line in done.stderr.splitlines() if line.strip()]
+    return "" if done.returncode == 0 else f"git says: {said[0] if said else f'exit status {done.returncode}'}"
+
+
 def is_shallow(folder: Path) -> bool:
     """Say whether folder's repository holds only part of its history (a CI checkout of depth 1, say)."""
     return _answer(folder, "rev-parse", "--is-shallow-repository").strip() == "true"

@@ -15,7 +15,7 @@ from .cores import on_every_core
 from .crosslinks import link_reports
 from .entities import FACETS, Registry, load_registry
 from .frontmatter import decode
-from .history import is_shallow, read_history
+from .history import CANNOT_RUN, history_failure, is_shallow, read_history
 from .model import Report, Site
 from .problems import Problem, clashes, error, sort_key, warning
 from .progress import Progress
@@ -55,6 +55,8 @@ def misnamed_warning(label: str, name: str) -> Problem:
 
 
 SHALLOW = "the git history is cut short (a shallow clone): dates and authors taken from git may be wrong"
+FIX_GIT = "git status there says how to fix it"
+NO_HISTORY = "the content is in a git repository, but {}: dates and authors taken from git are left out"
 LAZY_SHARE = 100  # the report cache is written again once more than 1 read in this many differs
 PARALLEL_FROM = 200  # below this, starting worker processes costs more than it saves
 
@@ -198,6 +200,9 @@ def load_site(
     history = read_history(content_dir)
     if history and is_shallow(content_dir):
         problems.append(warning(_label(content_dir, root), 0, SHALLOW, "git fetch --unshallow, or fetch-depth: 0"))
+    elif not history and (failure := history_failure(content_dir)):
+        hint = "install git, or add its folder to PATH" if failure == CANNOT_RUN else FIX_GIT
+        problems.append(warning(_label(content_dir, root), 0, NO_HISTORY.format(failure), hint))
     base = digest_bytes(cache.base, Fingerprints().of((config, registry, render)))
     jobs, keys = [], []
     for relative in files:
