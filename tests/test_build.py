@@ -3,6 +3,7 @@
 import errno
 import gc
 import io
+import locale
 import os
 import re
 import shutil
@@ -739,3 +740,13 @@ def test_an_output_that_is_a_mount_point_is_refused_before_building(small_site, 
         f"{out}: is a mount point, which a build cannot swap for the new site (build into a folder inside it)\n",
     )
     assert run_build(small_site, out / "site")[0] == 0
+
+
+def test_system_errors_stay_in_english_whatever_locale_the_settings_set(tmp_path):
+    saved = locale.setlocale(locale.LC_ALL)
+    try:
+        sitrep.build.read_settings(settings_file(tmp_path, 'LOCALE = ["C.UTF-8"]'), tmp_path, tmp_path / "out")
+        assert locale.setlocale(locale.LC_CTYPE) == "C.UTF-8"  # Pelican's LOCALE holds elsewhere
+        assert locale.setlocale(locale.LC_MESSAGES) == "C"  # strerror: "No space left on device", not translated
+    finally:
+        locale.setlocale(locale.LC_ALL, saved)

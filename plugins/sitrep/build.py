@@ -7,6 +7,7 @@ import fcntl
 import functools
 import gc
 import json
+import locale
 import logging
 import os
 import shutil
@@ -106,9 +107,13 @@ def read_settings(settings_file: Path, content: Path, output: Path) -> dict[str,
 
     override = {"PATH": str(content.resolve()), "OUTPUT_PATH": str(output.resolve())}
     try:
-        return pelican_read_settings(str(settings_file), override=override)
+        settings = pelican_read_settings(str(settings_file), override=override)
     except Exception as failure:  # the settings are Python the user wrote: whatever it raises is theirs
         raise SettingsError(settings_problem(settings_file, failure)) from failure
+    # Pelican set every locale category to its LOCALE (the user's): under tr_TR.UTF-8 a full disk said
+    # 'build failed: ...: Aygıtta boş alan kalmadı; output/ left as it was'. The other messages are English.
+    locale.setlocale(locale.LC_MESSAGES, "C")
+    return settings
 
 
 @dataclass(frozen=True)
