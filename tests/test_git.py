@@ -130,6 +130,14 @@ def test_content_in_git_that_git_refuses_to_read_is_warned_about_as_its_git_date
     )
 
 
+def test_gits_messages_are_in_english_whatever_the_language(repo, monkeypatch):
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
+    monkeypatch.setenv("LANGUAGE", "tr")  # git's Turkish, where it is installed
+    monkeypatch.chdir(repo)
+    code, said = run_check(repo / "content", changed="nosuchref")
+    assert code == 2 and said == "check: cannot list changed files: fatal: bad revision 'nosuchref'\n"
+
+
 def test_fetching_the_rest_of_a_shallow_clones_history_builds_its_git_dates_again(repo, tmp_path):
     shallow = tmp_path / "shallow"
     subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo}", str(shallow)], check=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from dataclasses import dataclass
 from datetime import datetime
@@ -61,9 +62,12 @@ def _shown(author: str) -> str:
 
 def git(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """Run git in folder; raise GitError when there is no git to run."""
+    # Git's messages in English, as ours are: under tr_TR.UTF-8 (or LANGUAGE=tr) a bad ref said "check: cannot
+    # list changed files: onulmaz: bad revision 'x'". Names are bytes whatever the locale (core.quotepath=off).
+    env = {**os.environ, "LC_ALL": "C"}
     try:
         return subprocess.run(  # UTF-8 whatever the locale; a name that is not stays as the file system gives it
-            ["git", *args], cwd=folder, capture_output=True, encoding="utf-8", errors="surrogateescape", check=False
+            ["git", *args], cwd=folder, env=env, capture_output=True, encoding="utf-8", errors="surrogateescape"
         )
     except OSError as failure:  # no git on this machine
         raise GitError(f"cannot run git: {failure.strerror or failure}") from failure
