@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+import sitrep.history
 from conftest import ROOT, SETTINGS, report_text, run_build, tree, write_tree
 from sitrep.build import CheckOptions, check, rollback
 from sitrep.history import parse_log, read_history
@@ -136,6 +137,20 @@ def test_gits_messages_are_in_english_whatever_the_language(repo, monkeypatch):
     monkeypatch.chdir(repo)
     code, said = run_check(repo / "content", changed="nosuchref")
     assert code == 2 and said == "check: cannot list changed files: fatal: bad revision 'nosuchref'\n"
+
+
+def test_a_git_failure_is_said_by_its_fatal_line_not_its_advice(repo, monkeypatch):
+    monkeypatch.chdir(repo)
+    advice = "To add an exception for this directory, call:\n\n\tgit config --global --add safe.directory /r\n"
+    fake = subprocess.CompletedProcess(
+        [], 128, "", f"fatal: detected dubious ownership in repository at '/r'\n{advice}"
+    )
+    monkeypatch.setattr(sitrep.history, "git", lambda folder, *args: fake)
+    code, said = run_check(repo / "content", changed="HEAD")
+    assert (
+        code == 2
+        and said == "check: cannot list changed files: fatal: detected dubious ownership in repository at '/r'\n"
+    )
 
 
 def test_fetching_the_rest_of_a_shallow_clones_history_builds_its_git_dates_again(repo, tmp_path):

@@ -151,9 +151,11 @@ def changed_files(folder: Path, base: str) -> list[str]:
 
 
 def _answered(done: subprocess.CompletedProcess[str]) -> str:
-    """Return what git printed; raise GitError with its last word when it failed."""
+    """Return what git printed; raise GitError with its fatal line (else its last) when it failed."""
     if done.returncode != 0:
-        raise GitError(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "git failed")
+        said = [line.strip() for line in done.stderr.splitlines() if line.strip()]
+        # Not the last line: under another user's checkout that was advice, 'git config --global --add safe...'
+        raise GitError(next((line for line in said if line.startswith("fatal: ")), said[-1] if said else "git failed"))
     return done.stdout
 
 
