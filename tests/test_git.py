@@ -92,6 +92,17 @@ def test_an_authors_name_cannot_forge_history_or_break_a_feed(tmp_path, who):
     ET.parse(tmp_path / "out/feeds/all.atom.xml")
 
 
+def test_a_name_git_quotes_keeps_its_history(tmp_path):
+    names = ['a"quote.md', "b\\back.md", "c\ttab.md", "plain é.md"]
+    write_tree(tmp_path / "content", {f"reports/2016/01/{name}": report_text("A", "2016-01-05") for name in names})
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-qm", "first", when="2016-01-07T10:00:00+01:00")
+    history = read_history(tmp_path / "content")
+    assert sorted(history) == [f"reports/2016/01/{name}" for name in names]
+    assert {entry.created.isoformat() for entry in history.values()} == {"2016-01-07T10:00:00+01:00"}
+
+
 def test_history_is_one_git_call_and_empty_outside_git(repo, tmp_path):
     history = read_history(repo / "content")
     assert sorted(history) == ["reports/2016/01/a.md", "reports/2016/01/b.md"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from dataclasses import dataclass
 from datetime import datetime
@@ -41,7 +42,7 @@ def parse_log(text: str) -> dict[str, FileHistory]:
         header, _, names = chunk.partition("\n")
         stamp, _, written = header.partition(FIELD)
         when, author = datetime.fromisoformat(stamp), _shown(written)
-        for name in filter(None, (n.strip() for n in names.splitlines())):
+        for name in map(_unquoted, filter(None, (n.strip() for n in names.splitlines()))):
             known = history.get(name)
             history[name] = (
                 FileHistory(when, when, author, 1)
@@ -49,6 +50,19 @@ def parse_log(text: str) -> dict[str, FileHistory]:
                 else FileHistory(when, known.updated, author, known.commits + 1)  # an older commit: created moves back
             )
     return history
+
+
+ESCAPED = re.compile(r'\\([abtnvfr"\\]|[0-7]{3})')  # git's C-style escapes in a quoted name
+ESCAPES = dict(zip('abtnvfr"\\', '\a\b\t\n\v\f\r"\\', strict=True))
+
+
+def _unquoted(name: str) -> str:
+    """Return a name as it is, from git's quoted form of one holding a quote, a backslash or a control character."""
+    # Left quoted ("reports/2016/01/a\"b.md"), it named no file: that report lost its git dates and author.
+    # Not `-z`: a name starting with the record mark could then forge a commit, as an author's name once did.
+    if len(name) < 2 or not (name.startswith('"') and name.endswith('"')):
+        return name
+    return ESCAPED.sub(lambda m: ESCAPES.get(m[1]) or chr(int(m[1], 8)), name[1:-1])
 
 
 def _shown(author: str) -> str:
