@@ -750,3 +750,13 @@ def test_system_errors_stay_in_english_whatever_locale_the_settings_set(tmp_path
         assert locale.setlocale(locale.LC_MESSAGES) == "C"  # strerror: "No space left on device", not translated
     finally:
         locale.setlocale(locale.LC_ALL, saved)
+
+
+def test_the_site_name_links_the_home_page_where_its_pattern_puts_it(site_dir, tmp_path):
+    # It linked the site's root, where no page is when HOME_URL is a file of its own.
+    content = site_dir({"reports/2016/01/a.md": report_text("A")})
+    conf = settings_file(tmp_path, "HOME_URL = 'home.html'", "HOME_SAVE_AS = 'home.html'")
+    assert build(content, tmp_path / "out", conf, io.StringIO()) == 0
+    page = (tmp_path / "out/reports/2016/01/a/index.html").read_text(encoding="utf-8")
+    assert '<a class="site-name" href="../../../../home.html">' in page
+    assert not (tmp_path / "out/index.html").exists()

@@ -279,6 +279,7 @@ class SitrepGenerator(Generator):
         self.context["sitrep_site"] = self.outcome.site
         self.context["index"] = self.outcome.index
         self.context["navigation"] = self.outcome.navigation
+        self.context["home_url"] = self.outcome.config.home.format(number=1)[0]  # type: ignore[union-attr]  # the site name links it
         self.context["site_url"] = self.outcome.config.site_url  # type: ignore[union-attr]  # feeds: absolute
 
     def save_urls(self) -> None:
