@@ -116,6 +116,18 @@ def test_paginate_links_pages_both_ways():
     ]
 
 
+def test_paginate_formats_every_page_with_the_fields_a_pattern_takes_however_written():
+    # An entity's later pages were found by replacing the text '{slug}': ACTOR_PAGE_URL
+    # 'actors/{slug!s}/page/{number}/' kept its field, and the build failed with KeyError: 'slug'.
+    first = Pattern("actors/{slug}/", "actors/{slug}/index.html")
+    rest = Pattern("actors/{slug!s}/p{number:02d}/", "actors/{slug!s}/p{number:02d}/index.html")
+    pages = paginate(list(range(3)), 2, first, rest, slug="lna")
+    assert [(url, save_as) for _, _, url, save_as in pages] == [
+        ("actors/lna/", "actors/lna/index.html"),
+        ("actors/lna/p02/", "actors/lna/p02/index.html"),
+    ]
+
+
 def test_paginate_empty_list_still_has_one_page():
     pages = paginate([], 10, Pattern("", "index.html"), Pattern("p/{number}/", "p/{number}/index.html"))
     assert [(list(items), url) for items, _, url, _ in pages] == [([], "")]

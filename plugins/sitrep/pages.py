@@ -64,11 +64,11 @@ class Pager:
 
 
 def paginate(
-    items: Sequence[object], per_page: int, first: Pattern, rest: Pattern
+    items: Sequence[object], per_page: int, first: Pattern, rest: Pattern, **fields: object
 ) -> list[tuple[Sequence[object], Pager, str, str]]:
-    """Split items into pages; page 1 uses `first`, later pages `rest` with {number}."""
+    """Split items into pages; page 1 uses `first`, later pages `rest` with {number} (both with fields)."""
     count = max(1, math.ceil(len(items) / per_page))
-    places = [first.format(number=1) if n == 1 else rest.format(number=n) for n in range(1, count + 1)]
+    places = [(first if n == 1 else rest).format(number=n, **fields) for n in range(1, count + 1)]
     result = []
     for index, (url, save_as) in enumerate(places):
         previous_url = places[index - 1][0] if index else None
@@ -336,10 +336,6 @@ def facet_pages(
 def entity_pages(facet: Facet, entry: EntityEntry, feed: Feed, view: MapView | None, config: Config) -> list[Page]:
     """Plan one entity's pages: its reports newest first, paginated."""
     patterns = config.facets[facet.key]
-    first = Pattern(*patterns.entity.format(slug=entry.ref.slug))
-    rest = Pattern(
-        *(p.replace("{slug}", entry.ref.slug) for p in (patterns.entity_page.url, patterns.entity_page.save_as))
-    )
     chart = Lazy(activity_chart, (entry,))
     variables = {
         "facet": facet,
@@ -351,7 +347,7 @@ def entity_pages(facet: Facet, entry: EntityEntry, feed: Feed, view: MapView | N
     }
     variables["timeline_url"] = patterns.timeline.format(slug=entry.ref.slug)[0]
     variables["timeline_count"] = min(entry.count, config.timeline_limit)
-    chunks = paginate(entry.reports, config.entity_per_page, first, rest)
+    chunks = paginate(entry.reports, config.entity_per_page, patterns.entity, patterns.entity_page, slug=entry.ref.slug)
     return [
         Page(save_as, url, "entity", {**variables, "reports": chunk, "pager": pager})
         for chunk, pager, url, save_as in chunks
