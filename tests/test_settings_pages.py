@@ -37,6 +37,61 @@ def test_defaults_are_valid():
             {"YEAR_ARCHIVE_URL": "archives/{number}/"},
             "settings: YEAR_ARCHIVE_URL 'archives/{number}/' cannot be formatted: 'number' (it takes {date})",
         ),
+        (  # it wrote over the home page, unseen
+            {"TIMELINE_SAVE_AS": "./index.html"},
+            "settings: TIMELINE_SAVE_AS './index.html' must be a relative path inside the output",
+        ),
+        (
+            {"REPORT_URL": "reports//{slug}/"},
+            "settings: REPORT_URL 'reports//{slug}/' must be a relative path inside the output",
+        ),
+        (
+            {"REPORT_URL": "https://other.example/{slug}/"},
+            "settings: REPORT_URL 'https://other.example/{slug}/' must be a relative path inside the output",
+        ),
+        (
+            {"REPORT_URL": "reports/{slug}/?page"},
+            "settings: REPORT_URL 'reports/{slug}/?page' gives 'reports/sample/?page', which holds '?'"
+            " (a link's path cannot hold it as it is: use letters, digits, '-', '_', '.' and '/')",
+        ),
+        (
+            {"REPORT_SAVE_AS": "C:/{slug}.html"},
+            "settings: REPORT_SAVE_AS 'C:/{slug}.html' gives 'C:/sample.html', which holds ':'"
+            " (a link's path cannot hold it as it is: use letters, digits, '-', '_', '.' and '/')",
+        ),
+        (
+            {"LOCATION_ATOM": "places/feed.atom.xml"},
+            "settings: LOCATION_ATOM 'places/feed.atom.xml' gives every location one path: it does not use {slug}"
+            " (put {slug} in it)",
+        ),
+        (
+            {"MONTH_ARCHIVE_URL": "archives/{date:%Y}/"},
+            "settings: MONTH_ARCHIVE_URL 'archives/{date:%Y}/' gives every month one path: it does not use {date:%m}"
+            " (put {date:%m} in it)",
+        ),
+        (
+            {"REPORT_URL": "briefs/{slug}/"},
+            "settings: REPORT_URL 'briefs/{slug}/' and REPORT_SAVE_AS 'reports/{date:%Y}/{date:%m}/{slug}/index.html'"
+            " disagree: links to the page would not find its file (set REPORT_SAVE_AS to 'briefs/{slug}/index.html')",
+        ),
+        (  # Pagefind writes its folder whole: the exports were lost
+            {"SITREP_DATA_DIR": "pagefind"},
+            "settings: SITREP_DATA_DIR 'pagefind' is in pagefind/, which holds the site's own files"
+            " (choose another folder)",
+        ),
+        (
+            {"THEME_STATIC_DIR": "assets", "MAP_URL": "assets/map/", "MAP_SAVE_AS": "assets/map/index.html"},
+            "settings: MAP_SAVE_AS 'assets/map/index.html' is in assets/, which holds the site's own files"
+            " (choose another folder)",
+        ),
+        (
+            {"SITREP_FEED_RSS": "feeds/all.xml", "SITREP_FEED_ATOM": "feeds/all.xml"},
+            "settings: SITREP_FEED_ATOM and SITREP_FEED_RSS give one file, feeds/all.xml (give each its own path)",
+        ),
+        (
+            {"TIMELINE_URL": "archives/", "TIMELINE_SAVE_AS": "archives/index.html"},
+            "settings: TIMELINE_SAVE_AS and ARCHIVES_SAVE_AS give one file, archives/index.html (give each its own path)",
+        ),
         ({"SITREP_HOME_PER_PAGE": 0}, "settings: SITREP_HOME_PER_PAGE must be a whole number above 0"),
         ({"SITREP_TIMELINE_LIMIT": "all"}, "settings: SITREP_TIMELINE_LIMIT must be a whole number above 0"),
         ({"TIMEZONE": "Mars/Olympus"}, "settings: TIMEZONE 'Mars/Olympus' is not a known time zone"),
@@ -98,6 +153,35 @@ def test_bad_settings(settings, message):
     config, problems = load(settings)
     assert config is None
     assert [p.format() for p in problems] == [message]
+
+
+def test_other_layouts_are_valid():
+    layout = {
+        "HOME_URL": "p{number}.html",  # the first page is page 1, not a clash with the later ones
+        "HOME_SAVE_AS": "p{number}.html",
+        "HOME_PAGE_URL": "p{number}.html",
+        "HOME_PAGE_SAVE_AS": "p{number}.html",
+        "REPORT_URL": "briefs/{date:%Y}/{slug}.html",
+        "REPORT_SAVE_AS": "briefs/{date:%Y}/{slug}.html",
+        "MONTH_ARCHIVE_URL": "archives/{date:%Y-%m}.html",
+        "MONTH_ARCHIVE_SAVE_AS": "archives/{date:%Y-%m}.html",
+        "ACTOR_URL": "people/{slug}.html",
+        "ACTOR_SAVE_AS": "people/{slug}.html",
+        "ACTOR_PAGE_URL": "people/{slug}/{number}/",
+        "ACTOR_PAGE_SAVE_AS": "people/{slug}/{number}/index.html",
+        "SITREP_DATA_DIR": "exports/v1",
+    }
+    config, problems = load(layout)
+    assert problems == [] and config is not None
+
+
+def test_a_pattern_without_its_field_is_said_for_the_url_and_the_file():
+    config, problems = load({"ACTOR_URL": "actors/one/", "ACTOR_SAVE_AS": "actors/one/index.html"})
+    assert config is None and [p.format() for p in problems] == [
+        "settings: ACTOR_URL 'actors/one/' gives every actor one path: it does not use {slug} (put {slug} in it)",
+        "settings: ACTOR_SAVE_AS 'actors/one/index.html' gives every actor one path: it does not use {slug}"
+        " (put {slug} in it)",
+    ]
 
 
 def test_paginate_links_pages_both_ways():

@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .facets import FACETS
 from .problems import Problem, error, errors, warning
+from .urls import saved_as
 
 SETTINGS_LABEL = "settings"
 
@@ -139,6 +140,8 @@ def load(settings: Mapping[str, object]) -> tuple[Config | None, list[Problem]]:
     """Validate settings and build a Config, or return the problems."""
     values = with_defaults(settings)
     problems = [p for name, check in CHECKS.items() for p in check(name, values[name])]
+    if not errors(problems):  # each pattern formats: now whether they fit together
+        problems += _check_layout(values, str(settings.get("THEME_STATIC_DIR") or "theme"))
     zone = _zone(values["TIMEZONE"], problems)
     if errors(problems) or zone is None:
         return None, problems
@@ -209,6 +212,27 @@ _FIELDS.update(HOME_URL=("number",), HOME_SAVE_AS=("number",))  # the first page
 _FIELDS.update({f"{f.setting}_RSS": ("slug",) for f in FACETS})  # off by default, so its default is ""
 
 
+def _formatted(name: str, value: str, other: Mapping[str, object]) -> str:
+    """Return a pattern formatted with the sample fields it takes, some of them replaced."""
+    return value.format(**{field: other.get(field, SAMPLE[field]) for field in _FIELDS[name]})
+
+
+_FIRST_PAGE = ("HOME_URL", "HOME_SAVE_AS")  # {number} is 1 there
+_WHAT = {"REPORT": "report", **{f.setting: f.singular.lower() for f in FACETS}}
+# What must change a pattern's path, and a sample that changes it: a REPORT_URL without {slug} put
+# every report at one address, an ACTOR_URL without it every actor (the build then failed on
+# "written 69 times", naming no setting). A report's {date} and the home's first page are optional.
+_VARIES: dict[str, list[tuple[str, str, dict[str, object]]]] = {
+    name: [
+        *([("{slug}", _WHAT[name.split("_")[0]], {"slug": "other"})] if "slug" in fields else []),
+        *([("{number}", "page", {"number": 3})] if "number" in fields and name not in _FIRST_PAGE else []),
+        *([("{date:%Y}", "year", {"date": date(2017, 1, 2)})] if name.startswith(("YEAR_", "MONTH_")) else []),
+        *([("{date:%m}", "month", {"date": date(2016, 2, 2)})] if name.startswith("MONTH_") else []),
+    ]
+    for name, fields in _FIELDS.items()
+}
+
+
 def _site_url(values: Mapping[str, object]) -> str:
     """Return the absolute site URL feeds use, ending in '/'."""
     url = str(values["SITEURL"] or values["SITREP_LOCAL_SITEURL"])
@@ -228,12 +252,60 @@ def _check_pattern(name: str, value: object) -> list[Problem]:
         taken = " and ".join(f"{{{field}}}" for field in fields)
         hint = f"it takes {taken}" if fields else "it is one page: it takes no {slug}"
         return [error(SETTINGS_LABEL, 0, f"{name} '{value}' cannot be formatted: {exc}", hint)]
-    if sample.startswith("/") or ".." in sample.split("/") or "\\" in sample:
+    *folders, last = sample.split("/")
+    # '.', '' and '..' folders: 'reports//x/' and './index.html' name the file of another page unseen.
+    if any(part in ("", ".", "..") for part in folders) or last in (".", "..") or "\\" in sample:
         return [error(SETTINGS_LABEL, 0, f"{name} '{value}' must be a relative path inside the output")]
+    held = next((char for char in sample if char in NOT_IN_A_PATH or not char.isprintable()), None)
+    if held is not None:
+        hint = "a link's path cannot hold it as it is: use letters, digits, '-', '_', '.' and '/'"
+        return [error(SETTINGS_LABEL, 0, f"{name} '{value}' gives {sample!r}, which holds {held!r}", hint)]
+    varied = _VARIES.get(name, ())
+    unchanged = next(((field, what) for field, what, other in varied if _formatted(name, value, other) == sample), None)
+    if unchanged is not None:
+        field, what = unchanged
+        said = f"{name} '{value}' gives every {what} one path: it does not use {field}"
+        return [error(SETTINGS_LABEL, 0, said, f"put {field} in it")]
     ending = next((e for suffix, e in _ENDINGS.items() if name.endswith(suffix)), None)
     if ending and not sample.endswith(ending):
         return [error(SETTINGS_LABEL, 0, f"{name} '{value}' must end in {ending}")]
     return []
+
+
+def _check_layout(values: Mapping[str, object], theme_folder: str) -> list[Problem]:
+    """Check the patterns together: each URL finds its file, none in a folder of the site's own, no file twice."""
+    files = {name: _sample(name, values[name]) for name in _PATTERN_NAMES if not name.endswith("_URL")}
+    files = {name: path for name, path in files.items() if path}  # an entity RSS feed switched off
+    problems = [p for name in files if name.endswith("_SAVE_AS") for p in _check_agreement(name, values)]
+    data = str(values["SITREP_DATA_DIR"]).strip("/") + "/"  # the exports: no pattern ends like them
+    for name, path in [*files.items(), ("SITREP_DATA_DIR", data)]:
+        folder = path.split("/")[0] if "/" in path else ""
+        if folder in (theme_folder, SEARCH_FOLDER):  # Pelican and Pagefind write these folders whole
+            said = f"{name} '{values[name]}' is in {folder}/, which holds the site's own files"
+            problems.append(error(SETTINGS_LABEL, 0, said, "choose another folder"))
+    by_path: dict[str, list[str]] = {}
+    for name, path in files.items():
+        by_path.setdefault(path, []).append(name)
+    shared = [(path, names) for path, names in by_path.items() if len(names) > 1]
+    return problems + [
+        error(SETTINGS_LABEL, 0, f"{' and '.join(names)} give one file, {path}", "give each its own path")
+        for path, names in shared
+    ]
+
+
+def _sample(name: str, value: object) -> str:
+    """Return a checked pattern formatted with the sample fields it takes (the home's first page is page 1)."""
+    return _formatted(name, str(value), {"number": 1} if name in _FIRST_PAGE else {})
+
+
+def _check_agreement(save_name: str, values: Mapping[str, object]) -> list[Problem]:
+    """Check that a page's URL is served from the file it is saved as (a link to 'a/b/' opens 'a/b/index.html')."""
+    url_name = save_name.removesuffix("_SAVE_AS") + "_URL"
+    url, save_as = values[url_name], values[save_name]
+    if saved_as(_sample(url_name, url)) == _sample(save_name, save_as):
+        return []
+    said = f"{url_name} '{url}' and {save_name} '{save_as}' disagree: links to the page would not find its file"
+    return [error(SETTINGS_LABEL, 0, said, f"set {save_name} to '{saved_as(str(url))}'")]
 
 
 def _check_positive(name: str, value: object) -> list[Problem]:
@@ -319,6 +391,9 @@ def _check_id_prefix(name: str, value: object) -> list[Problem]:
     return [error(SETTINGS_LABEL, 0, f"{name} {value!r} is not the start of an id", hint)]
 
 
+NOT_IN_A_PATH = frozenset(' "#%<>?[\\]^`{|}:')  # ':' too: 'a:b/' is read as a URL of scheme 'a'
+SEARCH_FOLDER = "pagefind"  # search.BUNDLE: Pagefind writes the folder whole
+DATA_FILES = ("reports.json", "reports.csv", "entities.json", "locations.geojson")  # pages.data_files
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")  # an ISO 639 language, then subtags
 URI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 LAST_EPOCH = 253_402_300_799  # 9999-12-31T23:59:59Z, the last moment Python's datetime holds

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from .settings import Config
+from typing import TYPE_CHECKING
+
 from .slugs import slugify
+
+if TYPE_CHECKING:  # settings checks patterns with saved_as
+    from .settings import Config
 
 
 def entity_place(config: Config, facet: str, name: str, number: int = 1) -> tuple[str, str]:
