@@ -1,6 +1,6 @@
 import pytest
 
-from sitrep.pages import Page, long_names, paginate
+from sitrep.pages import Page, in_reserved, long_names, paginate
 from sitrep.settings import Pattern, load
 
 
@@ -181,6 +181,19 @@ def test_a_pattern_without_its_field_is_said_for_the_url_and_the_file():
         "settings: ACTOR_URL 'actors/one/' gives every actor one path: it does not use {slug} (put {slug} in it)",
         "settings: ACTOR_SAVE_AS 'actors/one/index.html' gives every actor one path: it does not use {slug}"
         " (put {slug} in it)",
+    ]
+
+
+def test_a_page_in_a_folder_of_the_sites_own_files_is_a_problem():
+    # REGION_URL '{slug}/' and a region named Pagefind: a warm build's search index took the folder, page and all.
+    pages = [
+        Page("pagefind/index.html", "pagefind/", "entity"),
+        Page("pagefind.html", "pagefind.html", "entity"),
+        Page("regions/theme/index.html", "regions/theme/", "entity"),
+    ]
+    assert [p.format() for p in in_reserved(pages, ("theme", "pagefind"))] == [
+        "output: pagefind/index.html is in pagefind/, which holds the site's own files"
+        " (give its URL pattern a first folder of its own, e.g. regions/{slug}/)"
     ]
 
 

@@ -460,6 +460,16 @@ def _moved_clash(url: str, made: Counter[str], reserved: tuple[str, ...]) -> str
     return next((f"would need a folder where the site has the file {f}" for f in inside if f in made), "")
 
 
+def in_reserved(pages: Iterable[Page], reserved: tuple[str, ...]) -> list[Problem]:
+    """Report a page in a folder of the site's own files, as a pattern at the root puts an entity named 'Pagefind'."""
+    found = sorted({page.save_as for page in pages if "/" in page.save_as and page.save_as.split("/")[0] in reserved})
+    hint = "give its URL pattern a first folder of its own, e.g. regions/{slug}/"
+    return [
+        error("output", 0, f"{save_as} is in {save_as.split('/')[0]}/, which holds the site's own files", hint)
+        for save_as in found
+    ]
+
+
 def collisions(pages: Iterable[Page]) -> list[Problem]:
     """Report two pages planned for one output file (before anything is written)."""
     return [

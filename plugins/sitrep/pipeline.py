@@ -11,7 +11,17 @@ from .cache import RELATED_FILE, digest_bytes, remembered
 from .indexes import EntityIndex, build_index
 from .model import Site
 from .moves import moved_urls
-from .pages import DataFile, Page, collisions, data_files, long_names, moved_clashes, navigation, plan
+from .pages import (
+    DataFile,
+    Page,
+    collisions,
+    data_files,
+    in_reserved,
+    long_names,
+    moved_clashes,
+    navigation,
+    plan,
+)
 from .problems import Problem, errors, sort_key
 from .related import Remember, related_reports
 from .search import BUNDLE
@@ -79,7 +89,8 @@ def _clashes(site: Site, planned: list[Page], settings: Mapping[str, object]) ->
     moved = {saved_as(url) for report in site.reports for url in report.redirect_from}
     others = [page for page in planned if page.template != "report"]  # a report's URL: url_collisions says it
     clashes = moved_clashes(site.reports, others, reserved(settings)) if moved else []
-    return clashes + collisions(p for p in planned if p.save_as not in moved) + long_names(planned)
+    kept = [page for page in planned if page.save_as not in moved]
+    return clashes + collisions(kept) + in_reserved(kept, reserved(settings)) + long_names(planned)
 
 
 REGISTRY_SUFFIXES = (".yaml", ".yml")  # the entity registry's files: reports are Markdown
