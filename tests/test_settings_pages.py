@@ -74,6 +74,15 @@ def test_defaults_are_valid():
             "settings: REPORT_URL 'briefs/{slug}/' and REPORT_SAVE_AS 'reports/{date:%Y}/{date:%m}/{slug}/index.html'"
             " disagree: links to the page would not find its file (set REPORT_SAVE_AS to 'briefs/{slug}/index.html')",
         ),
+        (  # the map's links to the exports stopped at the '?'
+            {"SITREP_DATA_DIR": "my data?v=2"},
+            "settings: SITREP_DATA_DIR 'my data?v=2' gives 'my data?v=2/', which holds ' '"
+            " (a link's path cannot hold it as it is: use letters, digits, '-', '_', '.' and '/')",
+        ),
+        (
+            {"SITREP_DATA_DIR": "exports//v1"},
+            "settings: SITREP_DATA_DIR 'exports//v1' must be a relative path inside the output",
+        ),
         (  # Pagefind writes its folder whole: the exports were lost
             {"SITREP_DATA_DIR": "pagefind"},
             "settings: SITREP_DATA_DIR 'pagefind' is in pagefind/, which holds the site's own files"

@@ -252,14 +252,9 @@ def _check_pattern(name: str, value: object) -> list[Problem]:
         taken = " and ".join(f"{{{field}}}" for field in fields)
         hint = f"it takes {taken}" if fields else "it is one page: it takes no {slug}"
         return [error(SETTINGS_LABEL, 0, f"{name} '{value}' cannot be formatted: {exc}", hint)]
-    *folders, last = sample.split("/")
-    # '.', '' and '..' folders: 'reports//x/' and './index.html' name the file of another page unseen.
-    if any(part in ("", ".", "..") for part in folders) or last in (".", "..") or "\\" in sample:
-        return [error(SETTINGS_LABEL, 0, f"{name} '{value}' must be a relative path inside the output")]
-    held = next((char for char in sample if char in NOT_IN_A_PATH or not char.isprintable()), None)
-    if held is not None:
-        hint = "a link's path cannot hold it as it is: use letters, digits, '-', '_', '.' and '/'"
-        return [error(SETTINGS_LABEL, 0, f"{name} '{value}' gives {sample!r}, which holds {held!r}", hint)]
+    found = _check_path(name, value, sample)
+    if found:
+        return found
     varied = _VARIES.get(name, ())
     unchanged = next(((field, what) for field, what, other in varied if _formatted(name, value, other) == sample), None)
     if unchanged is not None:
@@ -270,6 +265,24 @@ def _check_pattern(name: str, value: object) -> list[Problem]:
     if ending and not sample.endswith(ending):
         return [error(SETTINGS_LABEL, 0, f"{name} '{value}' must end in {ending}")]
     return []
+
+
+def _check_path(name: str, value: str, sample: str) -> list[Problem]:
+    """Check that a formatted pattern is a relative path inside the output that a link can hold as it is."""
+    *folders, last = sample.split("/")
+    # '.', '' and '..' folders: 'reports//x/' and './index.html' name the file of another page unseen.
+    if any(part in ("", ".", "..") for part in folders) or last in (".", "..") or "\\" in sample:
+        return [error(SETTINGS_LABEL, 0, f"{name} '{value}' must be a relative path inside the output")]
+    held = next((char for char in sample if char in NOT_IN_A_PATH or not char.isprintable()), None)
+    if held is not None:
+        hint = "a link's path cannot hold it as it is: use letters, digits, '-', '_', '.' and '/'"
+        return [error(SETTINGS_LABEL, 0, f"{name} '{value}' gives {sample!r}, which holds {held!r}", hint)]
+    return []
+
+
+def _check_data_folder(name: str, value: object) -> list[Problem]:
+    """Check the exports' folder: a folder inside the output that the map's links to its files can hold as it is."""
+    return _check_folder(name, value) or _check_path(name, str(value), str(value).strip("/") + "/")
 
 
 def _check_layout(values: Mapping[str, object], theme_folder: str) -> list[Problem]:
@@ -398,11 +411,12 @@ LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")  # an ISO 639 
 URI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 LAST_EPOCH = 253_402_300_799  # 9999-12-31T23:59:59Z, the last moment Python's datetime holds
 POSITIVE = ("SITREP_HOME_PER_PAGE", "SITREP_ENTITY_PER_PAGE", "SITREP_FEED_MAX_ITEMS", "SITREP_TIMELINE_LIMIT")
-FOLDERS = ("SITREP_REPORTS_DIR", "SITREP_ENTITIES_DIR", "SITREP_DATA_DIR")
+FOLDERS = ("SITREP_REPORTS_DIR", "SITREP_ENTITIES_DIR")
 CHECKS = {
     **{name: _check_pattern for name in _PATTERN_NAMES},
     **{name: _check_positive for name in POSITIVE},
     **{name: _check_folder for name in FOLDERS},
+    "SITREP_DATA_DIR": _check_data_folder,
     "SITREP_SEARCH": _check_switch,
     "SITREP_FEED_ID_PREFIX": _check_id_prefix,
     "DEFAULT_LANG": _check_language,
