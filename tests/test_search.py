@@ -127,6 +127,22 @@ def test_a_large_site_is_indexed_in_parts_of_its_reports_only(six_reports):
     assert urls == {f"/reports/2016/01/report-{number}/" for number in range(6)} | {words}
 
 
+def test_a_report_at_the_path_of_the_page_of_words_keeps_its_page_and_is_found(tmp_path):
+    # REPORT_SAVE_AS 'r/{slug}/index.html' and a report titled "Sitrep vocabulary": the page of words
+    # was staged at its path, written through the link to it, over the report's page in the output.
+    site = tmp_path / "site"
+    pages = {f"r/{slug}/index.html": f"2016-01-1{n}" for n, slug in enumerate(["a", "b", search.VOCABULARY])}
+    for page, date in pages.items():
+        write_tree(site, {page: report_page(date, f"Tripoli convoy on {date}")})
+    part_bytes = sum((site / page).stat().st_size for page in pages) // 2 + 1
+    assert search.index_site(search.Indexing(site, "r/*/index.html", part_bytes=part_bytes)) == ""
+    assert (site / f"r/{search.VOCABULARY}/index.html").read_text() == report_page(
+        "2016-01-12", "Tripoli convoy on 2016-01-12"
+    )
+    urls = {json.loads(gzip.decompress(path.read_bytes())[12:])["url"] for path in site.rglob("fragment/*")}
+    assert urls == {"/r/a/", "/r/b/", f"/r/{search.VOCABULARY}/", f"/r/{search.VOCABULARY}1/"}
+
+
 @pytest.mark.parametrize(
     "size, pages, parts",
     [

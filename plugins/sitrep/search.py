@@ -35,7 +35,7 @@ import subprocess
 import sys
 import tempfile
 from array import array
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
@@ -324,6 +324,16 @@ def load_given(listing: Path | None) -> dict[str, str]:
     return {str(page): str(digest) for page, digest in load_json_dict(listing).items()}
 
 
+def vocabulary_path(glob: str, pages: Collection[str]) -> str:
+    """Return where the page of words is staged: a path the glob matches that no report page has.
+
+    A report titled "Sitrep vocabulary" under REPORT_SAVE_AS 'reports/{slug}/index.html' had it:
+    the page of words was written through the report's link, over its page in the output.
+    """
+    paths = (glob.replace("*", f"{VOCABULARY}{number or ''}") for number in itertools.count())
+    return next(path for path in paths if path not in pages)
+
+
 def vocabulary_page(words: set[str], sample: bytes) -> str:
     """Return an undated page of all words, in the language of the sample page."""
     language = LANGUAGE.search(sample)
@@ -438,10 +448,10 @@ def index_parts(run: Indexing, pages: list[str], parts: int, given: Mapping[str,
     tokens = load_tokens(run.cache)
     dated, words, digests = survey(site, pages, tokens, given)
     save_tokens(run.cache, tokens.kept(set(digests.values()), len(words)))
-    vocabulary = (glob.replace("*", VOCABULARY), vocabulary_page(words, (site / pages[0]).read_bytes()))
+    vocabulary = (vocabulary_path(glob, set(pages)), vocabulary_page(words, (site / pages[0]).read_bytes()))
     shares = deal(dated, parts)
     contents = {page: tokens.content(digest) for page, digest in digests.items()}  # published: the same anywhere
-    keys = [part_key(glob, vocabulary[1], share, contents, parts) for share in shares]
+    keys = [part_key(glob, "\n".join(vocabulary), share, contents, parts) for share in shares]
     known = part_keys(run.previous)
     for part, share in enumerate(shares):  # one Pagefind run at a time: beside the writers, two were slower
         made = _made_already(run, part, keys[part], kept, known)
