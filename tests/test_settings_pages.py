@@ -74,6 +74,11 @@ def test_defaults_are_valid():
             "settings: REPORT_URL 'briefs/{slug}/' and REPORT_SAVE_AS 'reports/{date:%Y}/{date:%m}/{slug}/index.html'"
             " disagree: links to the page would not find its file (set REPORT_SAVE_AS to 'briefs/{slug}/index.html')",
         ),
+        (  # Pelican sets the locale from LANG: 'Januar' on one machine, 'January' on another
+            {"MONTH_ARCHIVE_URL": "archives/{date:%Y}/{date:%B}/"},
+            "settings: MONTH_ARCHIVE_URL 'archives/{date:%Y}/{date:%B}/' uses %B, which follows the machine's locale:"
+            " its URLs would change with it (use numbers: %Y, %m, %d)",
+        ),
         (  # the map's links to the exports stopped at the '?'
             {"SITREP_DATA_DIR": "my data?v=2"},
             "settings: SITREP_DATA_DIR 'my data?v=2' gives 'my data?v=2/', which holds ' '"

@@ -255,6 +255,10 @@ def _check_pattern(name: str, value: object) -> list[Problem]:
     found = _check_path(name, value, sample)
     if found:
         return found
+    named = next(filter(None, (LOCALE_NAMED.search(spec or "") for _, _, spec, _ in Formatter().parse(value))), None)
+    if named is not None:  # Pelican sets the locale from LANG: the URL would change with the machine that builds
+        said = f"{name} '{value}' uses {named[0]}, which follows the machine's locale: its URLs would change with it"
+        return [error(SETTINGS_LABEL, 0, said, "use numbers: %Y, %m, %d")]
     varied = _VARIES.get(name, ())
     unchanged = next(((field, what) for field, what, other in varied if _formatted(name, value, other) == sample), None)
     if unchanged is not None:
@@ -404,6 +408,7 @@ def _check_id_prefix(name: str, value: object) -> list[Problem]:
     return [error(SETTINGS_LABEL, 0, f"{name} {value!r} is not the start of an id", hint)]
 
 
+LOCALE_NAMED = re.compile(r"%[-_0^#]?[EO]?[aAbBhcpPrxX]")  # strftime's names and forms that follow LC_TIME
 NOT_IN_A_PATH = frozenset(' "#%<>?[\\]^`{|}:')  # ':' too: 'a:b/' is read as a URL of scheme 'a'
 SEARCH_FOLDER = "pagefind"  # search.BUNDLE: Pagefind writes the folder whole
 DATA_FILES = ("reports.json", "reports.csv", "entities.json", "locations.geojson")  # pages.data_files
