@@ -760,3 +760,12 @@ def test_the_site_name_links_the_home_page_where_its_pattern_puts_it(site_dir, t
     page = (tmp_path / "out/reports/2016/01/a/index.html").read_text(encoding="utf-8")
     assert '<a class="site-name" href="../../../../home.html">' in page
     assert not (tmp_path / "out/index.html").exists()
+
+
+def test_check_tells_a_page_landing_on_another_under_other_url_patterns(site_dir, tmp_path):
+    # It planned no page without a redirect_from: 0 errors, then the build failed on this.
+    content = site_dir({"reports/2016/01/a.md": report_text("A", actors="[Index]")})
+    conf = settings_file(tmp_path, "ACTOR_URL = '{slug}.html'", "ACTOR_SAVE_AS = '{slug}.html'")
+    stream = io.StringIO()
+    assert sitrep.build.check(content, conf, stream) == 1
+    assert stream.getvalue().splitlines()[0] == "output: index.html would be written 2 times (index, entity)"

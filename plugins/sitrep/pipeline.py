@@ -70,8 +70,12 @@ def run(
     spelling = [] if unread else spelling_warnings(site.reports, site.registry)  # the aliases it ties are unknown
     found = problems + read_problems + index_problems + spelling
     problems = sorted(dict.fromkeys(found), key=sort_key)  # one problem met twice (two names, one URL) is said once
-    if check_only and not any(report.redirect_from for report in site.reports):
-        return Outcome(problems, config, site)  # a check plans pages only to find old URLs that clash with them
+    if (
+        check_only
+        and not any(report.redirect_from for report in site.reports)
+        and sitrep_settings.default_urls(settings)
+    ):
+        return Outcome(problems, config, site)  # a check plans pages only to find the paths that can clash
     failed = bool(errors(problems))  # the valid reports' pages still tell their clashes: every problem in one run
     related = {} if failed else related_reports(site.reports, index, _remember_related(cache))
     pages = plan(site, index, related, config)

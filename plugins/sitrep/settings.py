@@ -148,6 +148,15 @@ def load(settings: Mapping[str, object]) -> tuple[Config | None, list[Problem]]:
     return _config(values, zone), problems
 
 
+def default_urls(settings: Mapping[str, object]) -> bool:
+    """Say whether every URL pattern is its default: each kind of page then has a folder of its own, no two clash.
+
+    Under other patterns an entity's page can land on another page (ACTOR_URL '{slug}.html' and an
+    actor named Index): `check` plans the pages to tell it, as a build does.
+    """
+    return all(settings.get(name, DEFAULTS[name]) == DEFAULTS[name] for name in _PATTERN_NAMES)
+
+
 def _config(values: dict[str, object], zone: ZoneInfo) -> Config:
     """Build the Config from validated values."""
     pattern = lambda name: Pattern(str(values[f"{name}_URL"]), str(values[f"{name}_SAVE_AS"]))  # noqa: E731
