@@ -59,6 +59,8 @@ def test_alias_urls_only_point_to_the_canonical_page(built):
         assert '<meta http-equiv="refresh" content="0; url=../../actors/islamic-state/">' in page
         assert '<a href="../../actors/islamic-state/">Islamic State</a>' in page
         assert "<h2>" not in page
+        # Without it, a browser asked the server's root for /favicon.ico: outside a site under a sub-path.
+        assert '<link rel="icon" href="../../theme/favicon.svg" type="image/svg+xml">' in page
     listing = read(built, "actors/index.html")
     assert listing.count(">Islamic State</a>") == 2  # A–Z and by count, once each
     assert "Daesh</a>" not in listing
