@@ -90,12 +90,12 @@ def test_defaults_are_valid():
         ),
         (  # Pagefind writes its folder whole: the exports were lost
             {"SITREP_DATA_DIR": "pagefind"},
-            "settings: SITREP_DATA_DIR 'pagefind' is in pagefind/, which holds the site's own files"
+            "settings: SITREP_DATA_DIR 'pagefind' is in pagefind/, which holds the search index"
             " (choose another folder)",
         ),
         (
             {"THEME_STATIC_DIR": "assets", "MAP_URL": "assets/map/", "MAP_SAVE_AS": "assets/map/index.html"},
-            "settings: MAP_SAVE_AS 'assets/map/index.html' is in assets/, which holds the site's own files"
+            "settings: MAP_SAVE_AS 'assets/map/index.html' is in assets/, which holds the theme's files (THEME_STATIC_DIR)"
             " (choose another folder)",
         ),
         (

@@ -304,10 +304,11 @@ def _check_layout(values: Mapping[str, object], theme_folder: str) -> list[Probl
     files = {name: path for name, path in files.items() if path}  # an entity RSS feed switched off
     problems = [p for name in files if name.endswith("_SAVE_AS") for p in _check_agreement(name, values)]
     data = str(values["SITREP_DATA_DIR"]).strip("/") + "/"  # the exports: no pattern ends like them
+    holders = {SEARCH_FOLDER: "the search index", theme_folder: "the theme's files (THEME_STATIC_DIR)"}
     for name, path in [*files.items(), ("SITREP_DATA_DIR", data)]:
         folder = path.split("/")[0] if "/" in path else ""
-        if folder in (theme_folder, SEARCH_FOLDER):  # Pelican and Pagefind write these folders whole
-            said = f"{name} '{values[name]}' is in {folder}/, which holds the site's own files"
+        if folder in holders:  # Pelican and Pagefind write these folders whole
+            said = f"{name} '{values[name]}' is in {folder}/, which holds {holders[folder]}"
             problems.append(error(SETTINGS_LABEL, 0, said, "choose another folder"))
     by_path: dict[str, list[str]] = {}
     for name, path in files.items():
