@@ -95,7 +95,7 @@ def new(c, title, region, actors="", locations="", category=None, date=None, con
     try:
         config, registry = sitrep_build.read_for_new(Path(content), SETTINGS)
     except sitrep_build.SettingsError as failure:
-        raise Exit(failure.problem.format(), code=1) from None
+        raise Exit(str(failure), code=1) from None
     now = datetime.datetime.now(datetime.UTC)  # today is the desk's (TIMEZONE), not this machine's
     day = new_day(date, day_at(now, config.timezone if config else None))
     if isinstance(day, str):

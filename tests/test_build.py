@@ -446,6 +446,60 @@ def test_a_settings_file_that_cannot_be_read_is_one_line(small_site, tmp_path, l
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize(
+    "lines, said",
+    [
+        (
+            ["SITEURL = None", "DEFAULT_LANG = 1"],
+            ["SITEURL must be text, not None", "DEFAULT_LANG must be text, not 1"],
+        ),
+        (["JINJA_FILTERS = 1"], ["JINJA_FILTERS must map names to functions, not 1"]),
+        (
+            ["JINJA_ENVIRONMENT = {'trim_block': True}"],
+            ["JINJA_ENVIRONMENT has no option 'trim_block' (did you mean 'trim_blocks'?)"],
+        ),
+        (
+            ["THEME_TEMPLATES_OVERRIDES = None"],
+            ['THEME_TEMPLATES_OVERRIDES must be a list of texts, not None (e.g. THEME_TEMPLATES_OVERRIDES = ["..."])'],
+        ),
+        (
+            ["READERS = {'md': 1}", "SITENAME = None"],
+            [
+                "SITENAME must be a name, not None (it heads every page and feed)",
+                "READERS must map extensions to reader classes or None, not {'md': 1}",
+            ],
+        ),
+    ],
+)
+def test_pelican_settings_of_a_wrong_type_are_named_not_a_traceback(small_site, tmp_path, lines, said):
+    # Each raised from deep inside Pelican: a traceback, or a line that named no setting ('int' has no 'endswith').
+    code = build(small_site, tmp_path / "out", settings_file(tmp_path, *lines), stream=(stream := io.StringIO()))
+    assert code == 1 and stream.getvalue() == "".join(f"settings: {line}\n" for line in said)
+    assert not (tmp_path / "out").exists()
+    assert run_check_with(small_site, settings_file(tmp_path, *lines)) == (
+        1,
+        "".join(f"settings: {line}\n" for line in said),
+    )
+
+
+def run_check_with(content: Path, conf: Path) -> tuple[int, str]:
+    """Check content with a settings file; return the exit code and messages."""
+    stream = io.StringIO()
+    return sitrep.build.check(content, conf, stream=stream), stream.getvalue()
+
+
+def test_a_theme_without_sitreps_templates_is_one_line(small_site, tmp_path):
+    import pelican
+
+    theme = Path(pelican.__file__).parent / "themes/simple/templates"
+    code = build(
+        small_site, tmp_path / "out", settings_file(tmp_path, "THEME = 'simple'"), stream=(stream := io.StringIO())
+    )
+    said = f"theme: template error: PelicanTemplateNotFound: [templates] unable to load report[.html, .xml] from ['{theme}']"
+    assert code == 1 and stream.getvalue().splitlines()[-2:] == [said, "build failed: 1 error; out/ left as it was"]
+    assert "Traceback" not in stream.getvalue() and not (tmp_path / "out").exists()
+
+
 def test_a_template_error_in_the_theme_is_one_line_at_its_line(small_site, tmp_path, monkeypatch):
     (tmp_path / "elsewhere").mkdir()
     monkeypatch.chdir(tmp_path / "elsewhere")  # the theme is outside the current folder: named in full

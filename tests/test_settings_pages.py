@@ -1,7 +1,7 @@
 import pytest
 
 from sitrep.pages import Page, in_reserved, long_names, paginate
-from sitrep.settings import Pattern, load
+from sitrep.settings import Pattern, load, pelican_problems
 
 
 def test_defaults_are_valid():
@@ -209,6 +209,40 @@ def test_a_page_in_a_folder_of_the_sites_own_files_is_a_problem():
         "output: pagefind/index.html is in pagefind/, which holds the site's own files"
         " (give its URL pattern a first folder of its own, e.g. regions/{slug}/)"
     ]
+
+
+@pytest.mark.parametrize(
+    "settings, messages",
+    [
+        ({"SITEURL": None, "DEFAULT_LANG": 1}, ["SITEURL must be text, not None", "DEFAULT_LANG must be text, not 1"]),
+        ({"SITENAME": None}, ["SITENAME must be a name, not None (it heads every page and feed)"]),
+        ({"SITENAME": " - "}, ["SITENAME must be a name, not ' - ' (it heads every page and feed)"]),
+        ({"JINJA_FILTERS": {"f": 1}}, ["JINJA_FILTERS must map names to functions, not {'f': 1}"]),
+        (
+            {"JINJA_ENVIRONMENT": {"trim_block": True}},
+            ["JINJA_ENVIRONMENT has no option 'trim_block' (did you mean 'trim_blocks'?)"],
+        ),
+        ({"JINJA_ENVIRONMENT": None}, ["JINJA_ENVIRONMENT must map Jinja's options to values, not None"]),
+        (
+            {"TEMPLATE_EXTENSIONS": ".html"},
+            ["TEMPLATE_EXTENSIONS must be a list of texts, not '.html' (e.g. TEMPLATE_EXTENSIONS = [\"...\"])"],
+        ),
+        (
+            {"THEME_TEMPLATES_OVERRIDES": [1]},
+            ['THEME_TEMPLATES_OVERRIDES must be a list of texts, not [1] (e.g. THEME_TEMPLATES_OVERRIDES = ["..."])'],
+        ),
+        ({"PLUGINS": 1}, ['PLUGINS must be a list of texts, not 1 (e.g. PLUGINS = ["..."])']),
+        ({"READERS": {"md": 1}}, ["READERS must map extensions to reader classes or None, not {'md': 1}"]),
+    ],
+)
+def test_pelican_settings_of_a_wrong_type_are_named(settings, messages):
+    assert [p.format() for p in pelican_problems(settings)] == [f"settings: {m}" for m in messages]
+
+
+def test_pelican_settings_as_pelican_fills_them_in_are_fine():
+    from pelican.settings import DEFAULT_CONFIG
+
+    assert pelican_problems({**DEFAULT_CONFIG, "PLUGINS": None, "SITENAME": "تقرير"}) == []
 
 
 def test_paginate_links_pages_both_ways():

@@ -109,11 +109,23 @@ def read_settings(settings_file: Path, content: Path, output: Path) -> dict[str,
     try:
         settings = pelican_read_settings(str(settings_file), override=override)
     except Exception as failure:  # the settings are Python the user wrote: whatever it raises is theirs
-        raise SettingsError(settings_problem(settings_file, failure)) from failure
+        raise SettingsError(*(_mistyped(settings_file) or [settings_problem(settings_file, failure)])) from failure
+    if problems := sitrep_settings.pelican_problems(settings):  # else a traceback from deep inside Pelican
+        raise SettingsError(*problems)
     # Pelican set every locale category to its LOCALE (the user's): under tr_TR.UTF-8 a full disk said
     # 'build failed: ...: Aygıtta boş alan kalmadı; output/ left as it was'. The other messages are English.
     locale.setlocale(locale.LC_MESSAGES, "C")
     return settings
+
+
+def _mistyped(settings_file: Path) -> list[Problem]:
+    """Return the settings of a wrong type that made Pelican fail (a SITEURL of None), read again as written."""
+    from pelican.settings import get_settings_from_file
+
+    try:
+        return sitrep_settings.pelican_problems(get_settings_from_file(str(settings_file)))
+    except Exception:  # the file itself raises: settings_problem says where
+        return []
 
 
 @dataclass(frozen=True)
@@ -502,6 +514,7 @@ def _run_pelican(settings: dict[str, object]) -> dict[str, object]:
     """Run Pelican in this process and return what Sitrep wrote."""
     from jinja2 import TemplateError
     from pelican import Pelican
+    from pelican.generators import PelicanTemplateNotFound
     from pelican.log import console
 
     from .generator import site_written
@@ -515,7 +528,7 @@ def _run_pelican(settings: dict[str, object]) -> dict[str, object]:
     quiet, console.quiet = console.quiet, True  # Pelican's own "Done" line counts no Sitrep reports
     try:
         Pelican(settings).run()
-    except TemplateError as failure:  # the theme is the site's to edit: its mistake is one line, not a traceback
+    except (TemplateError, PelicanTemplateNotFound) as failure:  # the theme's mistake: one line, not a traceback
         problem = template_problem(failure)
         logging.getLogger(SITREP_LOGGER).error(problem.format())
         raise ContentError([problem]) from failure

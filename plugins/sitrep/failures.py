@@ -13,11 +13,12 @@ TEMPLATE_SUFFIXES = (".html", ".xml", ".opml")  # the theme's templates, as Jinj
 
 
 class SettingsError(Exception):
-    """The settings file could not be read: its one-line problem."""
+    """The settings file could not be read: its problems, one line each."""
 
-    def __init__(self, problem: Problem) -> None:
-        super().__init__(problem.format())
+    def __init__(self, problem: Problem, *more: Problem) -> None:
+        super().__init__("\n".join(p.format() for p in (problem, *more)))
         self.problem = problem
+        self.problems = (problem, *more)
 
 
 def settings_problem(settings_file: Path, failure: Exception) -> Problem:
@@ -65,7 +66,7 @@ def in_one_line(command: Callable[[], int], stream: TextIO, failed: str) -> int:
     try:
         return command()
     except SettingsError as failure:
-        print(failure.problem.format(), file=stream)
+        print(failure, file=stream)
     except OSError as failure:  # the disk is full, a folder cannot be written...: no traceback for that
         where = f"{failure.filename}: " if failure.filename else ""
         print(failed.format(f"{where}{failure.strerror or first_line(str(failure))}"), file=stream)

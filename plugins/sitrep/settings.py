@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from difflib import get_close_matches
+from inspect import signature
 from string import Formatter
 from urllib.parse import SplitResult, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from jinja2 import Environment
 
 from .facets import FACETS
 from .problems import Problem, error, errors, warning
@@ -448,3 +452,86 @@ def _zone(name: object, problems: list[Problem]) -> ZoneInfo | None:
     except (ZoneInfoNotFoundError, ValueError):
         problems.append(error(SETTINGS_LABEL, 0, f"TIMEZONE '{name}' is not a known time zone"))
         return None
+
+
+def pelican_problems(settings: Mapping[str, object]) -> list[Problem]:
+    """Check the Pelican settings whose type Pelican takes on trust (a wrong one raised deep inside it)."""
+    return [p for name, check in PELICAN_CHECKS.items() if name in settings for p in check(name, settings[name])]
+
+
+def _check_text(name: str, value: object) -> list[Problem]:
+    """Check that a setting is text."""
+    return [] if isinstance(value, str) else [error(SETTINGS_LABEL, 0, f"{name} must be text, not {value!r}")]
+
+
+def _check_name(name: str, value: object) -> list[Problem]:
+    """Check that a name shown on every page is text with a letter or digit (None showed as 'None')."""
+    if isinstance(value, str) and any(c.isalnum() for c in value):
+        return []
+    return [error(SETTINGS_LABEL, 0, f"{name} must be a name, not {value!r}", "it heads every page and feed")]
+
+
+def _check_texts(name: str, value: object) -> list[Problem]:
+    """Check that a setting is a list of texts (a lone text would be read letter by letter)."""
+    if isinstance(value, list | tuple) and all(isinstance(item, str) for item in value):
+        return []
+    return [error(SETTINGS_LABEL, 0, f"{name} must be a list of texts, not {value!r}", f'e.g. {name} = ["..."]')]
+
+
+def _check_mapping(name: str, value: object, wanted: Callable[[str, object], bool], what: str) -> list[Problem]:
+    """Check that a setting is a mapping whose every key and value is wanted."""
+    if isinstance(value, Mapping) and all(isinstance(k, str) and wanted(k, v) for k, v in value.items()):
+        return []
+    return [error(SETTINGS_LABEL, 0, f"{name} must map {what}, not {value!r}")]
+
+
+def _check_plugins(name: str, value: object) -> list[Problem]:
+    """Check PLUGINS: a list of plugin names or modules (Pelican warns of a text itself, and puts None)."""
+    return [] if value is None or isinstance(value, list | tuple) else _check_texts(name, value)
+
+
+def _check_filters(name: str, value: object) -> list[Problem]:
+    """Check JINJA_FILTERS: names mapped to functions."""
+    return _check_mapping(name, value, lambda _, function: callable(function), "names to functions")
+
+
+def _check_environment(name: str, value: object) -> list[Problem]:
+    """Check JINJA_ENVIRONMENT: Jinja's own options, as Environment() takes them."""
+    if not isinstance(value, Mapping):
+        return _check_mapping(name, value, lambda *_: True, "Jinja's options to values")
+    return [
+        error(SETTINGS_LABEL, 0, f"{name} has no option {key!r}", _option_hint(key))
+        for key in value
+        if key not in JINJA_OPTIONS
+    ]
+
+
+def _option_hint(key: object) -> str:
+    """Suggest the Jinja option closest to a mistyped one."""
+    close = get_close_matches(str(key), JINJA_OPTIONS, n=1)
+    return f"did you mean '{close[0]}'?" if close else "e.g. trim_blocks, lstrip_blocks or extensions"
+
+
+def _check_readers(name: str, value: object) -> list[Problem]:
+    """Check READERS: file extensions mapped to reader classes, or None to read no such file."""
+    return _check_mapping(
+        name,
+        value,
+        lambda _, reader: reader is None or isinstance(reader, type),
+        "extensions to reader classes or None",
+    )
+
+
+JINJA_OPTIONS = frozenset(signature(Environment).parameters)  # autoescape, trim_blocks, extensions...
+PELICAN_CHECKS: dict[str, Callable[[str, object], list[Problem]]] = {
+    "SITEURL": _check_text,
+    "DEFAULT_LANG": _check_text,
+    "SITENAME": _check_name,
+    "THEME_TEMPLATES_OVERRIDES": _check_texts,
+    "THEME_STATIC_PATHS": _check_texts,
+    "TEMPLATE_EXTENSIONS": _check_texts,
+    "PLUGINS": _check_plugins,
+    "JINJA_FILTERS": _check_filters,
+    "JINJA_ENVIRONMENT": _check_environment,
+    "READERS": _check_readers,
+}
