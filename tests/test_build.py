@@ -500,6 +500,16 @@ def test_a_theme_without_sitreps_templates_is_one_line(small_site, tmp_path):
     assert "Traceback" not in stream.getvalue() and not (tmp_path / "out").exists()
 
 
+def test_report_text_is_escaped_whatever_jinja_environment_says(small_site, tmp_path):
+    conf = settings_file(
+        tmp_path, "JINJA_ENVIRONMENT = {'trim_blocks': True}"
+    )  # Jinja's and Pelican's default: no autoescape
+    assert build(small_site, tmp_path / "out", conf, stream=io.StringIO()) == 0
+    pages = {name: text for name, text in tree(tmp_path / "out").items() if name.endswith((".html", ".xml"))}
+    assert [name for name, text in pages.items() if b"<script>alert(1)" in text] == []
+    assert b"Zliten &lt;script&gt;alert(1)&lt;/script&gt; bomb" in pages["index.html"]
+
+
 def test_a_template_error_in_the_theme_is_one_line_at_its_line(small_site, tmp_path, monkeypatch):
     (tmp_path / "elsewhere").mkdir()
     monkeypatch.chdir(tmp_path / "elsewhere")  # the theme is outside the current folder: named in full

@@ -130,6 +130,9 @@ class SitrepGenerator(Generator):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.env.filters.update(FILTERS)
+        # The theme escapes nothing itself: without this (Jinja's default, and Pelican's), a report titled
+        # "<script>..." ran on every page that lists it. No JINJA_ENVIRONMENT may turn it off.
+        self.env.autoescape = True
         self.env.globals["fragment"] = self.fragment
         self.fragments: dict[tuple[str, str], str] = {}
         self.partials: list[tuple[str, Report]] = []  # for share_partials' workers
