@@ -1,6 +1,7 @@
 """Failures of the settings file, the theme and the machine, each said in one line."""
 
 import io
+import sys
 
 import jinja2
 import pytest
@@ -42,3 +43,22 @@ def test_a_template_error_is_said_at_its_file_and_line(tmp_path):
     problem = template_problem(raised.value)
     assert (problem.path, problem.line) == ("page.html", 2)  # from the current folder (tmp_path)
     assert problem.message == "template error: TemplateSyntaxError: unexpected 'end of print statement'"
+
+
+@pytest.mark.parametrize(
+    "helper, said",
+    [
+        ("A = 1\nB = 1 / 0\n", "2: cannot read the settings: ZeroDivisionError: division by zero"),
+        ("A = 1\n\nB = (\n", "3: cannot read the settings: SyntaxError: '(' was never closed (pelicanconf.py, line 3)"),
+    ],
+)
+def test_a_mistake_in_a_settings_file_it_imports_is_said_at_that_files_line(tmp_path, monkeypatch, helper, said):
+    from sitrep.build import read_settings
+
+    (tmp_path / "pelicanconf.py").write_text(helper)  # as publishconf.py imports pelicanconf.py
+    conf = tmp_path / "publishconf.py"
+    conf.write_text(f"import sys\nsys.path.insert(0, {str(tmp_path)!r})\nfrom pelicanconf import *\n")
+    monkeypatch.delitem(sys.modules, "pelicanconf", raising=False)  # the project's own, imported by other tests
+    with pytest.raises(SettingsError) as raised:
+        read_settings(conf, tmp_path, tmp_path / "out")
+    assert raised.value.problem.format() == f"{tmp_path / 'pelicanconf.py'}:{said}"

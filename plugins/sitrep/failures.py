@@ -22,10 +22,17 @@ class SettingsError(Exception):
 
 
 def settings_problem(settings_file: Path, failure: Exception) -> Problem:
-    """Say what reading the settings raised, at its line in the settings file when it comes from there."""
-    found = _raised_in(failure, lambda name: Path(name) == settings_file)
-    line = failure.lineno if isinstance(failure, SyntaxError) and failure.lineno else found[1] if found else 0
-    return error(str(settings_file), line or 0, f"cannot read the settings: {_said(failure)}")
+    """Say what reading the settings raised, at its file and line when it comes from a settings file.
+
+    A settings file beside this one that it imports counts too (publishconf.py imports pelicanconf.py):
+    a mistake in pelicanconf.py was said at publishconf.py's import line, a syntax error at its own line number.
+    """
+    folder = settings_file.resolve().parent
+    found = _raised_in(failure, lambda name: Path(name).resolve().parent == folder)
+    if isinstance(failure, SyntaxError) and failure.filename and failure.lineno:
+        found = (failure.filename, failure.lineno)
+    path, line = found or (str(settings_file), 0)
+    return error(path, line, f"cannot read the settings: {_said(failure)}")
 
 
 def template_problem(failure: Exception) -> Problem:
