@@ -130,6 +130,28 @@ def test_defaults_are_valid():
             "(e.g. https://intranet.example/briefs/: every feed link starts with it)",
         ),
         (
+            {"SITEURL": "https://desk:s3cret@intranet.corp/briefs/"},
+            "settings: SITEURL 'https://desk:s3cret@intranet.corp/briefs/' holds a user name or password: "
+            "every feed and the OPML file would publish it",
+        ),
+        (
+            {"SITEURL": "https://intranet.corp:99999/"},
+            "settings: SITEURL 'https://intranet.corp:99999/' has a port that is no number from 1 to 65535",
+        ),
+        (
+            {"SITREP_LOCAL_SITEURL": "http://localhost:abc"},
+            "settings: SITREP_LOCAL_SITEURL 'http://localhost:abc' has a port that is no number from 1 to 65535",
+        ),
+        (
+            {"SITEURL": "https://intranet.corp:0/"},
+            "settings: SITEURL 'https://intranet.corp:0/' has a port that is no number from 1 to 65535",
+        ),
+        (
+            {"SITEURL": 'https://intranet.corp/"><script>'},
+            "settings: SITEURL 'https://intranet.corp/\"><script>' holds a character a web address cannot "
+            '(a space, a control, or one of " < > \\ ^ ` { | })',
+        ),
+        (
             {"SITEURL": "https://[::1/briefs"},
             "settings: SITEURL 'https://[::1/briefs' is not a site's address "
             "(e.g. https://intranet.example/briefs/: every feed link starts with it)",

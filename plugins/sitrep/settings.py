@@ -389,9 +389,25 @@ def _check_site_url(name: str, value: object) -> list[Problem]:
         and parts.netloc
         and not (parts.query or parts.fragment or " " in value)
     ):
-        return []
+        fault = _url_fault(parts, value)  # type: ignore[arg-type]
+        return [error(SETTINGS_LABEL, 0, f"{name} {value!r} {fault}")] if fault else []
     hint = "e.g. https://intranet.example/briefs/: every feed link starts with it"
     return [error(SETTINGS_LABEL, 0, f"{name} {value!r} is not a site's address", hint)]
+
+
+def _url_fault(parts: SplitResult, value: str) -> str:
+    """Say what is wrong in an http(s) address with a host, or return ''."""
+    if parts.username is not None:
+        return "holds a user name or password: every feed and the OPML file would publish it"
+    try:
+        port = parts.port  # 'h:abc' and 'h:99999' raise
+    except ValueError:
+        port = 0
+    if port is not None and not 0 < port < 65536:
+        return "has a port that is no number from 1 to 65535"
+    if NOT_IN_URL.search(value):
+        return 'holds a character a web address cannot (a space, a control, or one of " < > \\ ^ ` { | })'
+    return ""
 
 
 def _check_public_url(name: str, value: object) -> list[Problem]:
@@ -427,6 +443,7 @@ NOT_IN_A_PATH = frozenset(' "#%<>?[\\]^`{|}:')  # ':' too: 'a:b/' is read as a U
 SEARCH_FOLDER = "pagefind"  # search.BUNDLE: Pagefind writes the folder whole
 DATA_FILES = ("reports.json", "reports.csv", "entities.json", "locations.geojson")  # pages.data_files
 LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")  # an ISO 639 language, then subtags
+NOT_IN_URL = re.compile(r'[\x00-\x20\x7f"<>\\^`{|}]')  # RFC 3986 leaves them out: a feed reader would refuse the link
 URI_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 LAST_EPOCH = 253_402_300_799  # 9999-12-31T23:59:59Z, the last moment Python's datetime holds
 POSITIVE = ("SITREP_HOME_PER_PAGE", "SITREP_ENTITY_PER_PAGE", "SITREP_FEED_MAX_ITEMS", "SITREP_TIMELINE_LIMIT")
