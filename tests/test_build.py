@@ -292,6 +292,23 @@ def test_a_second_build_of_an_output_waits_for_the_first(small_site, tmp_path):
     assert (out / "reports/2016/01/new/index.html").is_file()
 
 
+def test_a_reports_folder_that_is_not_there_fails_the_build_not_empties_the_site(small_site, tmp_path):
+    out = tmp_path / "out"
+    assert run_build(small_site, out)[0] == 0
+    before, stream = tree(out), io.StringIO()
+    conf = settings_file(tmp_path, "SITREP_REPORTS_DIR = 'report'")  # mistyped: it built a site of 0 reports
+    said = (
+        "content/report: the reports folder (SITREP_REPORTS_DIR) is not there "
+        "(create it, empty for a site with no reports yet, or set SITREP_REPORTS_DIR to the reports' folder)"
+    )
+    assert build(small_site, out, conf, stream=stream) == 1
+    said_lines = [line for line in stream.getvalue().splitlines() if not line.startswith("  ")]  # not progress
+    assert said_lines == [said, "build failed: 1 error; out/ left as it was"]
+    assert tree(out) == before
+    code, messages = run_check_with(small_site, conf)
+    assert code == 1 and messages.splitlines()[0] == said
+
+
 def test_a_site_with_no_reports_yet_builds(site_dir, tmp_path):
     content = site_dir({"entities/actors.yaml": "- name: LNA\n"})
     (content / "reports").mkdir()

@@ -54,6 +54,12 @@ def misnamed_warning(label: str, name: str) -> Problem:
     return warning(label, 1, f"not read as a report: its name ends in '{splitext(name)[1]}'", hint)
 
 
+def no_reports_folder(label: str) -> Problem:
+    """Say that the reports folder is not there: building on would replace the site with an empty one."""
+    hint = "create it, empty for a site with no reports yet, or set SITREP_REPORTS_DIR to the reports' folder"
+    return error(label, 0, "the reports folder (SITREP_REPORTS_DIR) is not there", hint)
+
+
 SHALLOW = "the git history is cut short (a shallow clone): dates and authors taken from git may be wrong"
 FIX_GIT = "git status there says how to fix it"
 NO_HISTORY = "the content is in a git repository, but {}: dates and authors taken from git are left out"
@@ -197,6 +203,8 @@ def load_site(
     files, misnamed = report_files(content_dir, config)
     within = _label(content_dir, root)
     problems += [misnamed_warning(_in(within, name), name) for name in misnamed]
+    if not (content_dir / config.reports_dir).is_dir():  # a mistyped SITREP_REPORTS_DIR built an empty site
+        problems.append(no_reports_folder(_in(within, Path(config.reports_dir).as_posix())))
     history = read_history(content_dir)
     if history and is_shallow(content_dir):
         problems.append(warning(_label(content_dir, root), 0, SHALLOW, "git fetch --unshallow, or fetch-depth: 0"))
