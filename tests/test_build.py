@@ -527,6 +527,18 @@ def test_report_text_is_escaped_whatever_jinja_environment_says(small_site, tmp_
     assert b"Zliten &lt;script&gt;alert(1)&lt;/script&gt; bomb" in pages["index.html"]
 
 
+def test_check_finds_a_bad_source_date_epoch_as_the_build_does(small_site, tmp_path, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1454284800.5")  # check said all was well; the build then failed
+    said = (
+        "settings: SOURCE_DATE_EPOCH '1454284800.5' is not a time in seconds since 1970 "
+        "(unset it, or set it to whole seconds since 1970, e.g. $(git log -1 --format=%ct))"
+    )
+    code, messages = run_check(small_site)
+    assert code == 1 and messages.splitlines()[0] == said
+    code, messages = run_build(small_site, tmp_path / "out")
+    assert code == 1 and said in messages.splitlines()
+
+
 def test_a_template_error_in_the_theme_is_one_line_at_its_line(small_site, tmp_path, monkeypatch):
     (tmp_path / "elsewhere").mkdir()
     monkeypatch.chdir(tmp_path / "elsewhere")  # the theme is outside the current folder: named in full

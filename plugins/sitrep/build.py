@@ -155,7 +155,9 @@ def _check(content: Path, settings_file: Path, stream: TextIO, options: CheckOpt
     said = functools.partial(_said, stream=stream, options=options, started=time.perf_counter())
     if not content.is_dir():
         return said([error(str(content), 0, "content folder not found")], code=1)
-    outcome = pipeline.run(content, own_settings(read_settings(settings_file, content, content)), check_only=True)
+    settings = own_settings(read_settings(settings_file, content, content))
+    settings["SOURCE_DATE_EPOCH"] = os.environ.get("SOURCE_DATE_EPOCH", "")  # as the build takes it: checked alike
+    outcome = pipeline.run(content, settings, check_only=True)
     try:
         problems, count = _selected(content, outcome, options)
     except GitError as failure:
