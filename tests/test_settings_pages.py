@@ -109,6 +109,16 @@ def test_defaults_are_valid():
         ({"SITREP_HOME_PER_PAGE": 0}, "settings: SITREP_HOME_PER_PAGE must be a whole number above 0"),
         ({"SITREP_TIMELINE_LIMIT": "all"}, "settings: SITREP_TIMELINE_LIMIT must be a whole number above 0"),
         ({"TIMEZONE": "Mars/Olympus"}, "settings: TIMEZONE 'Mars/Olympus' is not a known time zone"),
+        ({"TIMEZONE": "utc"}, "settings: TIMEZONE 'utc' is not a known time zone (did you mean 'UTC'?)"),
+        (
+            {"TIMEZONE": "Africa/Tripolli"},
+            "settings: TIMEZONE 'Africa/Tripolli' is not a known time zone (did you mean 'Africa/Tripoli'?)",
+        ),
+        # ZoneInfo takes it: the build machine's zone, so another machine dated reports otherwise
+        (
+            {"TIMEZONE": "localtime"},
+            "settings: TIMEZONE 'localtime' is this machine's zone (name it, e.g. Africa/Tripoli)",
+        ),
         (
             {"SITREP_DATA_DIR": "../escape"},
             "settings: SITREP_DATA_DIR '../escape' must be a relative path inside its folder",

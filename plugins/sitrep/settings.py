@@ -10,7 +10,7 @@ from difflib import get_close_matches
 from inspect import signature
 from string import Formatter
 from urllib.parse import SplitResult, urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from jinja2 import Environment
 
@@ -464,11 +464,23 @@ CHECKS = {
 
 def _zone(name: object, problems: list[Problem]) -> ZoneInfo | None:
     """Return the site time zone, recording a problem if unknown."""
+    if name == "localtime":  # the zone of the machine that builds: another machine dates reports otherwise
+        problems.append(
+            error(SETTINGS_LABEL, 0, "TIMEZONE 'localtime' is this machine's zone", "name it, e.g. Africa/Tripoli")
+        )
+        return None
     try:
         return ZoneInfo(str(name))
     except (ZoneInfoNotFoundError, ValueError):
-        problems.append(error(SETTINGS_LABEL, 0, f"TIMEZONE '{name}' is not a known time zone"))
+        problems.append(error(SETTINGS_LABEL, 0, f"TIMEZONE '{name}' is not a known time zone", _zone_hint(str(name))))
         return None
+
+
+def _zone_hint(name: str) -> str:
+    """Suggest the known time zone closest to a mistyped one ('utc', 'Africa/Tripolli')."""
+    zones = {zone.lower(): zone for zone in available_timezones()}
+    close = get_close_matches(name.strip().lower(), zones, n=1)
+    return f"did you mean '{zones[close[0]]}'?" if close else ""
 
 
 def pelican_problems(settings: Mapping[str, object]) -> list[Problem]:
