@@ -480,6 +480,13 @@ def test_a_settings_file_that_cannot_be_read_is_one_line(small_site, tmp_path, l
             ['THEME_TEMPLATES_OVERRIDES must be a list of texts, not None (e.g. THEME_TEMPLATES_OVERRIDES = ["..."])'],
         ),
         (
+            ["JINJA_FILTERS = None", "SITREP_HOME_PER_PAGE = 0"],  # Sitrep's own were said only once these were fixed
+            [
+                "JINJA_FILTERS must map names to functions, not None",
+                "SITREP_HOME_PER_PAGE must be a whole number above 0",
+            ],
+        ),
+        (
             ["READERS = {'md': 1}", "SITENAME = None"],
             [
                 "SITENAME must be a name, not None (it heads every page and feed)",

@@ -111,11 +111,18 @@ def read_settings(settings_file: Path, content: Path, output: Path) -> dict[str,
     except Exception as failure:  # the settings are Python the user wrote: whatever it raises is theirs
         raise SettingsError(*(_mistyped(settings_file) or [settings_problem(settings_file, failure)])) from failure
     if problems := sitrep_settings.pelican_problems(settings):  # else a traceback from deep inside Pelican
-        raise SettingsError(*problems)
+        raise SettingsError(*problems, *_own_problems(settings))  # all in one run, Sitrep's own too
     # Pelican set every locale category to its LOCALE (the user's): under tr_TR.UTF-8 a full disk said
     # 'build failed: ...: Aygıtta boş alan kalmadı; output/ left as it was'. The other messages are English.
     locale.setlocale(locale.LC_MESSAGES, "C")
     return settings
+
+
+def _own_problems(settings: Mapping[str, object]) -> list[Problem]:
+    """Return the problems of Sitrep's own settings."""
+    from .generator import own_settings
+
+    return sitrep_settings.load(own_settings(settings))[1]
 
 
 def _mistyped(settings_file: Path) -> list[Problem]:
