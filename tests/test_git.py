@@ -121,7 +121,7 @@ def test_a_shallow_clone_is_warned_about_as_its_git_dates_may_be_wrong(repo, tmp
 
 
 def test_content_in_git_without_a_git_to_run_is_warned_about_as_its_git_dates_are_left_out(repo, tmp_path, monkeypatch):
-    (tmp_path / "plain").mkdir()
+    (tmp_path / "plain/reports").mkdir(parents=True)
     monkeypatch.setenv("PATH", str(tmp_path / "plain"))  # no git on it
     monkeypatch.chdir(repo)
     assert "0 errors, 0 warnings" in run_check(tmp_path / "plain")[1]  # outside git: no warning
