@@ -277,17 +277,28 @@ def test_a_build_clears_the_folders_a_killed_build_left_beside_its_output(small_
     assert left == [".other.build-k1ll3d", ".out.cache", "content", "out"]
 
 
+def _a_build_holding_the_lock(tmp_path: Path) -> subprocess.Popen[bytes]:
+    """Start a process that holds out/'s build lock for a second, as a running build does, and then leaves a mark.
+
+    The mark is made before the lock goes (at the process's exit): a build that finds it waited.
+    """
+    holder = (
+        "import fcntl, sys, time; f = open(sys.argv[1], 'a'); fcntl.flock(f, fcntl.LOCK_EX); print(1, flush=True); "
+        "time.sleep(1); open(sys.argv[2], 'w').close()"
+    )
+    lock, mark = str(tmp_path / ".out.cache" / "build.lock"), str(tmp_path / "first-done")
+    first = subprocess.Popen([sys.executable, "-c", holder, lock, mark], stdout=subprocess.PIPE)
+    assert first.stdout is not None and first.stdout.readline() == b"1\n"  # the lock is held: a build is running
+    return first
+
+
 def test_a_second_build_of_an_output_waits_for_the_first(small_site, tmp_path):
     out = tmp_path / "out"
     assert run_build(small_site, out)[0] == 0
-    holder = "import fcntl, sys, time; f = open(sys.argv[1], 'a'); fcntl.flock(f, fcntl.LOCK_EX); print(1, flush=True); time.sleep(1)"
-    first = subprocess.Popen(
-        [sys.executable, "-c", holder, str(tmp_path / ".out.cache" / "build.lock")], stdout=subprocess.PIPE
-    )
-    assert first.stdout is not None and first.stdout.readline() == b"1\n"  # the lock is held: a build is running
+    first = _a_build_holding_the_lock(tmp_path)
     (small_site / "reports/2016/01/new.md").write_text(report_text("New", "2016-01-20"))
     code, messages = run_build(small_site, out)
-    assert first.poll() == 0  # it waited for the first to end
+    assert (tmp_path / "first-done").exists() and first.wait(5) == 0  # it waited for the first to end
     assert code == 0 and messages.splitlines()[0] == "waiting for another build of out/ to finish"
     assert (out / "reports/2016/01/new/index.html").is_file()
 
@@ -701,16 +712,12 @@ def test_clean_removes_a_built_site_and_its_cache_but_never_the_content(site_dir
 def test_clean_waits_for_a_build_of_the_output_to_finish(small_site, tmp_path):
     out = tmp_path / "out"
     assert run_build(small_site, out)[0] == 0
-    holder = "import fcntl, sys, time; f = open(sys.argv[1], 'a'); fcntl.flock(f, fcntl.LOCK_EX); print(1, flush=True); time.sleep(1)"
-    first = subprocess.Popen(
-        [sys.executable, "-c", holder, str(tmp_path / ".out.cache" / "build.lock")], stdout=subprocess.PIPE
-    )
-    assert first.stdout is not None and first.stdout.readline() == b"1\n"  # the lock is held: a build is running
+    first = _a_build_holding_the_lock(tmp_path)
     stream = io.StringIO()
     assert clean(out, {"the content": small_site}, stream) == 0
-    assert first.poll() == 0  # it waited for the build to end
+    assert (tmp_path / "first-done").exists() and first.wait(5) == 0  # it waited for the build to end
     assert stream.getvalue() == "waiting for another build of out/ to finish\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "first-done"]  # the mark is the test's own
 
 
 def test_a_build_with_bad_content_ends_the_search_process_started_ahead(small_site, tmp_path, monkeypatch):
