@@ -76,3 +76,39 @@ def test_a_name_that_begins_with_punctuation_is_linked_where_it_stands_apart():
     assert html("a(UN), then the (UN) said.\n", UN) == (
         '<p>a(UN), then the <a href="../actors/un/" class="entity" title="Actor: (UN)">(UN)</a> said.</p>\n'
     )
+
+
+def test_a_name_wrapped_onto_the_next_line_is_linked_where_it_is_first_written():
+    out = html("The Islamic\nState took Sirte; IS holds it.\n")
+    assert out == f"<p>The {LINK}Islamic\nState</a> took " + (
+        '<a href="../locations/sirte/" class="entity" title="Location: Sirte">Sirte</a>; IS holds it.</p>\n'
+    )
+
+
+def test_a_wrapped_link_keeps_the_lines_of_what_follows_it():
+    body = "The Islamic\nState and\n[x](a b)\n"
+    assert render(body, (IS,)).unread == ((2, "[x](a b)"),)
+
+
+TRIPOLI = Target(("طَرَابُلُس",), "../locations/trbls/", "Location: طَرَابُلُس")
+HAFTAR = Target(("Haftar's forces",), "../actors/haftar-s-forces/", "Actor: Haftar's forces")
+
+
+@pytest.mark.parametrize(
+    ("body", "target", "linked"),
+    [
+        (
+            "في طرابلس اليوم\n",
+            TRIPOLI,
+            '<a href="../locations/trbls/" class="entity" title="Location: طَرَابُلُس">طرابلس</a> اليوم',
+        ),
+        ("في طـرابلسَ اليوم\n", TRIPOLI, 'title="Location: طَرَابُلُس">طـرابلسَ</a> اليوم'),
+        ("Then Haftar’s forces.\n", HAFTAR, 'title="Actor: Haftar\'s forces">Haftar’s forces</a>.'),
+    ],
+)
+def test_a_mention_is_linked_whatever_its_vowel_marks_and_apostrophes(body, target, linked):
+    assert linked in html(body, target)
+
+
+def test_a_name_is_still_whole_words_once_its_marks_are_folded():
+    assert html("وطرابلس، طرابلسي\n", TRIPOLI) == '<p dir="auto">وطرابلس، طرابلسي</p>\n'

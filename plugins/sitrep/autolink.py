@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
@@ -9,7 +10,10 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from .slugs import LOOKALIKES
+
 ENV_KEY = "sitrep_entity_links"
+FOLDED = re.compile(f"[{re.escape(''.join(map(chr, LOOKALIKES)))}]")  # a character a name's folding changes
 MADE = "sitrep_entity_link"  # the meta of the tokens of a link made here, not written: a check never sees them
 
 
@@ -51,7 +55,9 @@ class _Finder:
     """
 
     def __init__(self, targets: Sequence[Target]) -> None:
-        self.by_name: dict[str, Target] = {name: t for t in targets for name in t.names}
+        # By folded name: a mention whose dashes, apostrophes or Arabic vowel marks differ from the
+        # front matter's (`طرابلس` for `طَرَابُلُس`) is the one entity, as the build takes it everywhere else.
+        self.by_name: dict[str, Target] = {name.translate(LOOKALIKES): t for t in targets for name in t.names}
         self.names = [name for name in self.by_name if any(map(_is_word, name))]  # "(UN)" too; not "..."
 
     def done(self) -> bool:
@@ -61,14 +67,17 @@ class _Finder:
     def rewrite(self, children: list[Token]) -> list[Token]:
         """Return the inline children with mentions outside links turned into links."""
         result: list[Token] = []
+        run: list[Token] = []  # text and soft line breaks: a name may wrap onto the next line
         depth = 0
         for child in children:
             depth += {"link_open": 1, "link_close": -1}.get(child.type, 0)
-            if child.type == "text" and depth == 0 and self.by_name:
-                result += self._split(child)
-            else:
-                result.append(child)
-        return result
+            if child.type in ("text", "softbreak") and depth == 0:
+                run.append(child)
+                continue
+            result += self._split(run)
+            run = []
+            result.append(child)
+        return result + self._split(run)
 
     def _mentions(self, text: str) -> Iterator[tuple[int, int, Target]]:
         """Yield (start, end, target) for whole-word mentions of targets not yet linked, in text order."""
@@ -83,21 +92,55 @@ class _Finder:
             end = start + len(name)
             yield start, end, target
 
-    def _split(self, token: Token) -> list[Token]:
-        """Split one text token around the mentions it holds."""
+    def _split(self, run: list[Token]) -> list[Token]:
+        """Split a run of text and soft line breaks around the mentions it holds."""
+        if not self.by_name or not run:
+            return run
+        text = run[0].content if len(run) == 1 else "".join(t.content if t.type == "text" else " " for t in run)
+        folded, places = _folded(text)
         pieces: list[Token] = []
-        text, start = token.content, 0
-        for begin, end, target in self._mentions(text):
-            pieces += [_text(text[start:begin]), *_link(text[begin:end], target)]
+        start, breaks = 0, _breaks(run) if len(run) > 1 else {}
+        for begin, end, target in self._mentions(folded):
+            begin, end = places[begin], places[end] if end < len(folded) else len(text)
+            pieces += [*_pieces(text, start, begin, breaks), *_link(_pieces(text, begin, end, breaks), target)]
             start = end
         if not pieces:
-            return [token]
-        return [p for p in (*pieces, _text(text[start:])) if p.type != "text" or p.content]
+            return run
+        return [*pieces, *_pieces(text, start, len(text), breaks)]
 
     def _forget(self, target: Target) -> None:
         """Stop linking a target that is now linked."""
         for name in target.names:
-            self.by_name.pop(name, None)
+            self.by_name.pop(name.translate(LOOKALIKES), None)
+
+
+def _folded(text: str) -> tuple[str, Sequence[int]]:
+    """Return text with look-alike characters folded as names are, and where each of its characters was in text."""
+    if not FOLDED.search(text):  # most text: searching for one is faster than folding it
+        return text, range(len(text))
+    folded = text.translate(LOOKALIKES)
+    if len(folded) == len(text):  # nothing dropped (most text): every character stays in its place
+        return folded, range(len(text))
+    return folded, [at for at, char in enumerate(text) if char.translate(LOOKALIKES)]
+
+
+def _breaks(run: list[Token]) -> dict[int, Token]:
+    """Return where each soft line break of a run stands in its text (a space there)."""
+    breaks, at = {}, 0
+    for token in run:
+        if token.type == "softbreak":
+            breaks[at] = token
+        at += len(token.content) if token.type == "text" else 1
+    return breaks
+
+
+def _pieces(text: str, start: int, end: int, breaks: dict[int, Token]) -> list[Token]:
+    """Return text[start:end] as text tokens, with the line breaks that stand in it."""
+    pieces, at = [], start
+    for place in (place for place in breaks if start <= place < end):
+        pieces += [_text(text[at:place]), breaks[place]]
+        at = place + 1
+    return [piece for piece in (*pieces, _text(text[at:end])) if piece.type != "text" or piece.content]
 
 
 def _whole_word(text: str, name: str, start: int) -> int:
@@ -123,10 +166,10 @@ def _text(content: str) -> Token:
     return token
 
 
-def _link(content: str, target: Target) -> list[Token]:
-    """Make the three tokens of a link to an entity."""
+def _link(content: list[Token], target: Target) -> list[Token]:
+    """Make the tokens of a link to an entity around its content."""
     opening = Token("link_open", "a", 1)
     opening.attrs = {"href": target.href, "class": "entity", "title": target.title}
     closing = Token("link_close", "a", -1)
     opening.meta = closing.meta = {MADE: True}
-    return [opening, _text(content), closing]
+    return [opening, *content, closing]
