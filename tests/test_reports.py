@@ -339,6 +339,13 @@ def test_a_front_matter_mistake_gives_its_one_exact_problem(path, raw, problem):
                 "(a heading's id is 'h-' and its text in lower case, with hyphens for spaces: #h-background)",
             ],
         ),
+        (  # a note's repeated mark has an id of its own, which a link may reach
+            "A[^1] and again[^1]: [back](#fnref1:1), [no](#fnref1:2)\n\n[^1]: Note.\n",
+            [
+                "t.md:7: warning: link '#fnref1:2' points to no heading or footnote of this report "
+                "(a heading's id is 'h-' and its text in lower case, with hyphens for spaces: #h-background)",
+            ],
+        ),
         (  # marks Markdown left as text; a link with a scheme that is not allowed is dropped as meant
             "See [x](https://x/a page) and\nnote[^missing], [ok](https://x/)[^1], [plain] and `[c](d)`"
             " and [unsafe](javascript:alert(1))\n\n[^1]: Real.\n",

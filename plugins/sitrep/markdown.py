@@ -183,10 +183,16 @@ def is_report_file(href: str) -> bool:
 
 
 def body_ids(tokens: list[Token]) -> frozenset[str]:
-    """Return the ids a body gives its headings and footnotes (`fn1`, and `fnref1` for the mark)."""
+    """Return the ids a body gives its headings and footnotes (`fn1`; `fnref1` its mark, `fnref1:1` a repeat)."""
     headings = {str(token.attrGet("id")) for token in tokens if token.type == "heading_open" and token.attrGet("id")}
     notes = {token.meta["id"] + 1 for token in tokens if token.type == "footnote_open"}
-    return frozenset(headings | {f"{kind}{number}" for number in notes for kind in ("fn", "fnref")})
+    children = (child for token in tokens if token.type == "inline" for child in token.children or ())
+    repeats = {
+        f"fnref{c.meta['id'] + 1}:{c.meta['subId']}"
+        for c in children
+        if c.type == "footnote_ref" and c.meta.get("subId")
+    }
+    return frozenset(headings | repeats | {f"{kind}{number}" for number in notes for kind in ("fn", "fnref")})
 
 
 def _footnote_ref(renderer: RendererHTML, tokens: list[Token], idx: int, options: object, env: Env) -> str:
