@@ -29,10 +29,30 @@ def test_an_unreadable_settings_file_is_said_at_its_line(tmp_path):
     with pytest.raises(NameError) as raised:
         exec(compile(conf.read_text(), str(conf), "exec"), {})
     problem = settings_problem(conf, raised.value)
-    assert problem.format() == f"{conf}:2: cannot read the settings: NameError: name 'undefined_name' is not defined"
+    assert problem.format() == "conf.py:2: cannot read the settings: NameError: name 'undefined_name' is not defined"
     stream = io.StringIO()
     assert in_one_line(failing(SettingsError(problem)), stream, "{}") == 1
     assert stream.getvalue() == problem.format() + "\n"
+
+
+def test_a_settings_file_in_the_current_folder_is_named_from_it(tmp_path):
+    conf = tmp_path / "conf.py"
+    conf.write_text("A = (\n")
+    with pytest.raises(SyntaxError) as raised:
+        compile(conf.read_text(), str(conf), "exec")
+    problem = settings_problem(conf, raised.value)
+    assert (
+        problem.format() == "conf.py:1: cannot read the settings: SyntaxError: '(' was never closed (conf.py, line 1)"
+    )
+
+
+def test_a_missing_settings_file_is_said_as_missing_not_at_a_frame_of_python(tmp_path):
+    from sitrep.build import read_settings
+
+    # the current folder is tmp_path, where Python's loader frame '<frozen importlib._bootstrap_external>' resolved
+    with pytest.raises(SettingsError) as raised:
+        read_settings(tmp_path / "nonexist.py", tmp_path, tmp_path / "out")
+    assert raised.value.problem.format() == "nonexist.py: cannot read the settings: no such file"
 
 
 def test_a_template_error_is_said_at_its_file_and_line(tmp_path):
@@ -61,4 +81,4 @@ def test_a_mistake_in_a_settings_file_it_imports_is_said_at_that_files_line(tmp_
     monkeypatch.delitem(sys.modules, "pelicanconf", raising=False)  # the project's own, imported by other tests
     with pytest.raises(SettingsError) as raised:
         read_settings(conf, tmp_path, tmp_path / "out")
-    assert raised.value.problem.format() == f"{tmp_path / 'pelicanconf.py'}:{said}"
+    assert raised.value.problem.format() == f"pelicanconf.py:{said}"  # from the current folder, tmp_path

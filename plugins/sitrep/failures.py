@@ -27,12 +27,15 @@ def settings_problem(settings_file: Path, failure: Exception) -> Problem:
     A settings file beside this one that it imports counts too (publishconf.py imports pelicanconf.py):
     a mistake in pelicanconf.py was said at publishconf.py's import line, a syntax error at its own line number.
     """
+    if not settings_file.is_file():  # Python's loader raised it: its frame was named '<frozen importlib...>:1130'
+        return error(shown_path(str(settings_file)), 0, "cannot read the settings: no such file")
     folder = settings_file.resolve().parent
-    found = _raised_in(failure, lambda name: Path(name).resolve().parent == folder)
+    # a frame of Python's own (<frozen importlib._bootstrap>) would resolve into the current folder too
+    found = _raised_in(failure, lambda name: name.endswith(".py") and Path(name).resolve().parent == folder)
     if isinstance(failure, SyntaxError) and failure.filename and failure.lineno:
         found = (failure.filename, failure.lineno)
     path, line = found or (str(settings_file), 0)
-    return error(path, line, f"cannot read the settings: {_said(failure)}")
+    return error(shown_path(path), line, f"cannot read the settings: {_said(failure)}")
 
 
 def template_problem(failure: Exception) -> Problem:
