@@ -46,7 +46,7 @@ DEFAULTS: dict[str, object] = {
     "SITREP_SEARCH": True,  # index the report pages with Pagefind (the search page needs the index)
     "SEARCH_URL": "search/",
     "SEARCH_SAVE_AS": "search/index.html",
-    "NOT_FOUND_URL": "404.html",  # the web server's page for a missing address (see README: Deploying)
+    "NOT_FOUND_URL": "404.html",  # the web server's page for a missing address (see README: Output)
     "NOT_FOUND_SAVE_AS": "404.html",
     "FEEDS_URL": "feeds/",
     "FEEDS_SAVE_AS": "feeds/index.html",
