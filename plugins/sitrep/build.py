@@ -408,25 +408,31 @@ def _build_locked(
         _discard(staging)
         raise
     digests, known = written.pop("digests", {}), written.pop("stamps", {})
-    try:
-        _swap(staging, output, previous_of(output) if keep_previous else None)
-    except OSError:  # the output cannot be moved (no permission): it stays; the new site goes
-        _discard(staging)
-        raise
-    except KeyboardInterrupt as stopped:  # held until the renames were done
-        raise _Swapped from stopped
-    try:
-        save_manifest(cache_of(output), output, Manifest(inputs, {}, written, tuple(tally.lines)), digests, known)
-    except OSError as failure:  # the next build is a cold one, nothing worse
-        print(f"warning: cannot write the build cache: {failure.strerror or failure}", file=stream)
-    except KeyboardInterrupt as stopped:
-        raise _Swapped from stopped
+    with _swapped():  # a stop is held until the renames are done: from then on, the new site is in place
+        try:
+            _swap(staging, output, previous_of(output) if keep_previous else None)
+        except OSError:  # the output cannot be moved (no permission): it stays; the new site goes
+            _discard(staging)
+            raise
+        try:
+            save_manifest(cache_of(output), output, Manifest(inputs, {}, written, tuple(tally.lines)), digests, known)
+        except OSError as failure:  # the next build is a cold one, nothing worse
+            print(f"warning: cannot write the build cache: {failure.strerror or failure}", file=stream)
     print(_summary(written, tally, time.perf_counter() - started, output), file=stream)
     return 0
 
 
 class _Swapped(KeyboardInterrupt):
     """A stop that came once the new site was in place: the output was not left as it was."""
+
+
+@contextmanager
+def _swapped() -> Iterator[None]:
+    """Turn a stop (Ctrl-C, SIGTERM) into _Swapped, so it is not said as the output left as it was."""
+    try:
+        yield
+    except KeyboardInterrupt as stopped:
+        raise _Swapped from stopped
 
 
 def _sources(content: Path, output: Path) -> dict[str, list[object]]:
