@@ -15,7 +15,7 @@ from .cores import on_every_core
 from .crosslinks import link_reports
 from .entities import FACETS, Registry, load_registry
 from .frontmatter import decode
-from .history import CANNOT_RUN, history_failure, is_shallow, read_history
+from .history import CANNOT_RUN, FileHistory, history_failure, is_shallow, read_history
 from .model import Report, Site
 from .problems import Problem, clashes, error, sort_key, warning
 from .progress import Progress
@@ -205,12 +205,8 @@ def load_site(
     problems += [misnamed_warning(_in(within, name), name) for name in misnamed]
     if not (content_dir / config.reports_dir).is_dir():  # a mistyped SITREP_REPORTS_DIR built an empty site
         problems.append(no_reports_folder(_in(within, Path(config.reports_dir).as_posix())))
-    history = read_history(content_dir)
-    if history and is_shallow(content_dir):
-        problems.append(warning(_label(content_dir, root), 0, SHALLOW, "git fetch --unshallow, or fetch-depth: 0"))
-    elif not history and (failure := history_failure(content_dir)):
-        hint = "install git, or add its folder to PATH" if failure == CANNOT_RUN else FIX_GIT
-        problems.append(warning(_label(content_dir, root), 0, NO_HISTORY.format(failure), hint))
+    history, warned = _git_history(content_dir, within)
+    problems += warned
     base = digest_bytes(cache.base, Fingerprints().of((config, registry, render)))
     jobs, keys = [], []
     for relative in files:
@@ -230,6 +226,18 @@ def load_site(
     linked, drafts, unreached = link_reports(published, [r for r in reports if r.is_draft], config.site_url)
     site = Site(linked, drafts, registry, len(files), history)
     return site, sorted(problems + unreached, key=sort_key)
+
+
+def _git_history(content_dir: Path, label: str) -> tuple[dict[str, FileHistory], list[Problem]]:
+    """Read the content's git history; warn when it is cut short, or there but unreadable (label: the folder's)."""
+    history = read_history(content_dir)
+    if history and is_shallow(content_dir):
+        return history, [warning(label, 0, SHALLOW, "git fetch --unshallow, or fetch-depth: 0")]
+    failure = "" if history else history_failure(content_dir)
+    if not failure:
+        return history, []
+    hint = "install git, or add its folder to PATH" if failure == CANNOT_RUN else FIX_GIT
+    return history, [warning(label, 0, NO_HISTORY.format(failure), hint)]
 
 
 def labels(content_dir: Path, paths: Iterable[Path]) -> set[str]:
