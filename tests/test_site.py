@@ -192,3 +192,37 @@ def test_a_file_named_like_a_registry_file_but_not_read_as_one_is_a_warning(site
         "entities/actors.yml:1: warning: not read as the registry: its name is 'actors.yml' "
         "(rename it to 'actors.yaml')",
     ]
+
+
+def test_a_link_out_of_the_content_folder_is_refused_unread(site_dir, tmp_path, monkeypatch):
+    secret = tmp_path / "secret.md"
+    secret.write_text(report_text("Secret", "not-a-date"))  # read, its lines were published, or quoted in CI logs
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere/2016-01-12-c.md").write_text(report_text("Secret too"))
+    content = site_dir({"reports/2016/01/a.md": report_text("Kept"), ".private/key": "token", "n/e.md": report_text()})
+    (content / "reports/2016/01/b.md").symlink_to(secret)
+    (content / "reports/2016/01/d.md").symlink_to("../../../.private/key")  # a hidden folder of the content
+    (content / "reports/2016/02").symlink_to(tmp_path / "elsewhere")
+    (content / "entities").mkdir()
+    (content / "entities/actors.yaml").symlink_to(secret)
+    (content / "reports/2016/01/e.md").symlink_to("../../../n/e.md")  # a link inside the content is read
+    monkeypatch.chdir(tmp_path)
+    site, problems = load_site(content, CONFIG)
+    said = "outside the content folder or hidden (commit the file itself, not a link to it)"
+    assert [p.format() for p in problems] == [
+        f"content/entities/actors.yaml:1: not read: a link leads to {secret}, {said}",
+        f"content/reports/2016/01/b.md:1: not read: a link leads to {secret}, {said}",
+        f"content/reports/2016/01/d.md:1: not read: a link leads to {content}/.private/key, {said}",
+        f"content/reports/2016/02/2016-01-12-c.md:1: not read: a link leads to "
+        f"{tmp_path}/elsewhere/2016-01-12-c.md, {said}",
+    ]
+    assert sorted(r.title for r in site.reports) == ["A report", "Kept"]
+
+
+def test_a_linked_reports_folder_is_read_as_the_reports(site_dir, tmp_path):
+    (tmp_path / "shared/2016/01").mkdir(parents=True)
+    (tmp_path / "shared/2016/01/a.md").write_text(report_text("Shared"))
+    content = site_dir({"notes.txt": "x"})
+    (content / "reports").symlink_to(tmp_path / "shared")  # the reports kept in another checkout
+    site, problems = load_site(content, CONFIG)
+    assert ([r.title for r in site.reports], problems) == (["Shared"], [])
