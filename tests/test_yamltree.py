@@ -197,3 +197,25 @@ def test_one_line_names_an_error_without_a_message_by_its_type():
         "first",
         "syntax error",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "tag"),
+    [
+        ('actors: !!python/object/apply:os.system ["touch x"]', "!!python/object/apply:os.system"),
+        ("actors: !mytag [a, b]", "!mytag"),
+        ("actors: !!str [a]", "!!str"),
+        ("actors: !!set {a, b}", "!!set"),
+        ("actors: !!omap [{a: 1}]", "!!omap"),
+        ("actors: !!python/name:os.system {a: 1}", "!!python/name:os.system"),
+    ],
+)
+def test_a_tagged_list_or_mapping_is_an_issue_not_read_as_untagged(text, tag):
+    doc = parse(f"title: x\n{text}\n", first_line=2)  # its contents were read as if the tag were not there
+    issue = (3, f"invalid YAML value: a list or mapping tagged '{tag}'", "remove the tag")
+    assert ([(i.line, i.message, i.hint) for i in doc.issues], doc.data) == ([issue], {"title": "x", "actors": None})
+    assert ("actors",) in doc.unread
+
+
+def test_a_list_or_mapping_tagged_as_what_it_is_is_read():
+    assert parse("actors: !!seq [a]\nsummary: !!map {a: b}\n").data == {"actors": ["a"], "summary": {"a": "b"}}

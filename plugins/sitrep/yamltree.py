@@ -24,6 +24,8 @@ UNREADABLE = (yaml.YAMLError, ValueError, LookupError, TypeError, AttributeError
 
 Path = tuple[object, ...]
 TOO_BIG = "YAML too deep or too large"
+UNTAGGED = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")  # what a list or mapping is without a tag
+TAG_HINT = "remove the tag"
 LINE_SEPARATORS = ("\u2028", "\u2029")  # YAML counts them as line breaks, so later lines would shift
 COMMENT = re.compile(r"[ \t]+#\S")  # after an unquoted value: a comment, though `#12` reads as a number sign
 SYNTAX_HINTS = (  # what a message of PyYAML's means for someone writing a report
@@ -240,6 +242,8 @@ class _Walker:
         self.doc.lines[path] = line
         if depth > MAX_DEPTH or self.count > self.max_nodes:
             return self._too_big(line)
+        if not isinstance(node, ScalarNode) and node.tag not in UNTAGGED:
+            return self._tagged(node, path, line)
         if isinstance(node, MappingNode):
             return self._mapping(node, path, depth)
         if isinstance(node, SequenceNode):
@@ -263,6 +267,12 @@ class _Walker:
                 self.first_line + end.line, f"text after ' #' is a YAML comment: read as '{node.value}'", hint
             )
             self.doc.notes.append(note)
+
+    def _tagged(self, node: Node, path: Path, line: int) -> None:
+        """Record a list or mapping under a tag: its contents were read as if untagged (`!!python/...` passed)."""
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        self.doc.issues.append(YamlIssue(line, f"invalid YAML value: a list or mapping tagged '{tag}'", TAG_HINT))
+        self.doc.unread.add(path)
 
     def _too_big(self, line: int) -> None:
         """Record that the document nests or repeats too much."""
