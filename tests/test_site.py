@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 
+import sitrep.site
 from conftest import report_text
 from sitrep.cache import source_digests
 from sitrep.indexes import build_index
@@ -226,3 +227,22 @@ def test_a_linked_reports_folder_is_read_as_the_reports(site_dir, tmp_path):
     (content / "reports").symlink_to(tmp_path / "shared")  # the reports kept in another checkout
     site, problems = load_site(content, CONFIG)
     assert ([r.title for r in site.reports], problems) == (["Shared"], [])
+
+
+def test_a_file_too_big_to_read_is_an_error_and_not_read(site_dir, monkeypatch):
+    content = site_dir(
+        {
+            "reports/2016/01/a.md": report_text("Long", body="x" * 2000),  # 200 MB took 6 GB and 80 s to check
+            "reports/2016/01/b.md": report_text("Short"),
+            "entities/actors.yaml": "".join(f"A{i}: {{}}\n" for i in range(200)),
+        }
+    )
+    monkeypatch.setattr(sitrep.site, "MAX_FILE_BYTES", 1024)
+    monkeypatch.chdir(content.parent)
+    site, problems = load_site(content, CONFIG)
+    hint = "(a report or registry file holds at most 1,024 bytes: split it)"
+    assert [p.format() for p in problems] == [
+        f"content/entities/actors.yaml:1: the file is too big to read: 1,690 bytes {hint}",
+        f"content/reports/2016/01/a.md:1: the file is too big to read: 2,066 bytes {hint}",
+    ]
+    assert [r.title for r in site.reports] == ["Short"]

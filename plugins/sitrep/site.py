@@ -64,6 +64,7 @@ SHALLOW = "the git history is cut short (a shallow clone): dates and authors tak
 FIX_GIT = "git status there says how to fix it"
 NO_HISTORY = "the content is in a git repository, but {}: dates and authors taken from git are left out"
 LAZY_SHARE = 100  # the report cache is written again once more than 1 read in this many differs
+MAX_FILE_BYTES = 10 * 2**20  # a long report is 100 KB; 10 MiB builds in seconds, 200 MB took 6 GB to check
 PARALLEL_FROM = 200  # below this, starting worker processes costs more than it saves
 
 
@@ -130,12 +131,22 @@ def _source(
 
 
 def _read(path: Path, label: str, problems: list[Problem]) -> bytes | None:
-    """Return a file's bytes, or record why it cannot be read."""
+    """Return a file's bytes, or record why it cannot be read (or is too big to)."""
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.append(too_big(label, size))
+            return None
         return path.read_bytes()
     except OSError as failure:
         problems.append(unreadable(label, path, failure))
         return None
+
+
+def too_big(label: str, size: int) -> Problem:
+    """Say that a file is too big to read: a 220 MB report took 6 GB and 80 s to check, more to build."""
+    hint = f"a report or registry file holds at most {MAX_FILE_BYTES:,} bytes: split it"
+    return error(label, 1, f"the file is too big to read: {size:,} bytes", hint)
 
 
 def unreadable(label: str, path: Path, failure: OSError) -> Problem:
