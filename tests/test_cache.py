@@ -29,6 +29,7 @@ from sitrep.cache import (
     settings_digest,
     source_digests,
     template_cache,
+    walk_files,
 )
 from sitrep.generator import own_settings
 from sitrep.pages import data_digests, page_digests, page_fingerprints
@@ -129,6 +130,18 @@ def test_a_link_to_a_folder_in_the_content_is_not_followed(tmp_path):
     content = write_tree(tmp_path / "content", {"reports/a.md": "alpha"})
     (content / "reports" / "loop").symlink_to(content, target_is_directory=True)
     assert sorted(source_digests(content, {})) == ["reports/a.md"]
+
+
+def test_files_in_folders_nested_deeper_than_pythons_recursion_limit_are_walked_in_path_order(tmp_path):
+    deep = "/".join(["d"] * 1100)  # committed by anyone: walking it recursively raised RecursionError
+    content = write_tree(tmp_path / "content", {"reports/a.md": "a", "reports/e.md": "e"})
+    folder = content / "reports"
+    for _ in range(1100):  # Path.mkdir(parents=True) recurses too
+        folder = folder / "d"
+        folder.mkdir()
+    (folder / "b.md").write_text("b")
+    found = [name for name, _ in walk_files(content / "reports", "reports/")]
+    assert found == ["reports/a.md", f"reports/{deep}/b.md", "reports/e.md"]
 
 
 def test_a_remembered_value_is_made_once_per_key(tmp_path):

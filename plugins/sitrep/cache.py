@@ -310,16 +310,27 @@ def walk_files(
     dangling: yield links to nothing too (content: a report whose link broke must not leave without a word).
     """
     above = above or frozenset({_identity(os.stat(folder))})
-    for entry in sorted(os.scandir(folder), key=lambda found: found.name):
+    stack = [(_entries(folder), prefix, above)]  # not recursion: 1,000 nested folders in the content raised
+    while stack:
+        entries, prefix, above = stack[-1]
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
+            continue
         try:
             inside = _identity(entry.stat()) if entry.is_dir() else None
             is_file = inside is None and entry.is_file()
         except OSError:  # a link in a loop: a link to nothing
             inside, is_file = None, False
         if inside is not None and inside not in above and not (skip and skip(entry.path)):
-            yield from walk_files(entry.path, f"{prefix}{entry.name}/", above | {inside}, skip, dangling)
+            stack.append((_entries(entry.path), f"{prefix}{entry.name}/", above | {inside}))
         elif is_file or (dangling and inside is None and entry.is_symlink() and not os.path.exists(entry.path)):
             yield f"{prefix}{entry.name}", entry
+
+
+def _entries(folder: str | Path) -> Iterator[os.DirEntry[str]]:
+    """Return a folder's entries in name order."""
+    return iter(sorted(os.scandir(folder), key=lambda found: found.name))
 
 
 def _identity(stat: os.stat_result) -> tuple[int, int]:
