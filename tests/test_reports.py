@@ -394,3 +394,21 @@ def test_a_list_of_names_drops_repeats_in_linear_time():
     started = time.perf_counter()
     assert names("aliases", [*aliases, "Alias 7", "Alias 0"]) == tuple(aliases)
     assert time.perf_counter() - started < 2
+
+
+@pytest.mark.parametrize("render", [True, False], ids=["build", "check"])
+def test_a_list_nested_past_the_parsers_limit_is_an_error_at_its_line(render):
+    items = "".join("  " * depth + "- item\n" for depth in range(10))  # markdown-it dropped the rest unsaid
+    raw = f"---\ntitle: T\ndate: 2016-01-12\nregion: W\nactors: []\n---\nIntro.\n\n{items}\nAfter.\n".encode()
+    result = read_report("t.md", raw, CONFIG, Registry(), render_body=render)
+    hint = "(nest lists at most 9 levels, quotes 19)"
+    assert [p.format() for p in result.problems] == [
+        f"t.md:18: lists or quotes nested too deep: text from here would be left out {hint}"
+    ]
+
+
+def test_a_list_nested_nine_deep_is_read_whole():
+    items = "".join("  " * depth + "- item\n" for depth in range(9))
+    raw = f"---\ntitle: T\ndate: 2016-01-12\nregion: W\nactors: []\n---\n{items}\nAfter.\n".encode()
+    result = read_report("t.md", raw, CONFIG, Registry())
+    assert result.problems == [] and "After." in result.report.body_html

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import pairwise
 from urllib.parse import urljoin, urlsplit
 
 from markdown_it import MarkdownIt
@@ -50,6 +51,7 @@ class Rendered:
     unread: tuple[tuple[int, str], ...] = ()  # (line from 0, text) of link or footnote marks left as text
     reports: tuple[tuple[int, str], ...] = ()  # (line from 0, href as written) of each link to a report's file
     bidi: tuple[tuple[int, str], ...] = ()  # (line from 0, 'U+202E, ...') of bidi controls character references made
+    cut: int | None = None  # line from 0 where nesting past markdown-it's limit left out text
 
 
 def is_safe_link(url: str) -> bool:
@@ -396,7 +398,21 @@ def _found(tokens: list[Token], html: Markup, feed_html: str) -> Rendered:
     """Return a body's rendering with what its tokens show besides: first paragraph, images, links, ids, marks."""
     pictures, links, unread, reports = body_marks(tokens)
     ids = body_ids(tokens)
-    return Rendered(html, feed_html, first_paragraph(tokens), pictures, links, ids, unread, reports, bidi_marks(tokens))
+    marks = (pictures, links, ids, unread, reports, bidi_marks(tokens))
+    return Rendered(html, feed_html, first_paragraph(tokens), *marks, nesting_cut(tokens))
+
+
+def nesting_cut(tokens: list[Token]) -> int | None:
+    """Return the line (from 0) of a list or quote nested past the parser's limit, where it left out text.
+
+    markdown-it skips, without a word, what a container opened at the deepest level holds (in a list ten
+    levels deep, the rest of the body): that container is left empty, its close straight after its open.
+    """
+    deepest = parser().options["maxNesting"] - 1
+    for token, after in pairwise(tokens):
+        if token.nesting == 1 and token.level == deepest and after.nesting == -1 and token.map:
+            return token.map[0]
+    return None
 
 
 def render_twice(md: MarkdownIt, tokens: list[Token], env: Env, feed_env: Env) -> tuple[str, str]:

@@ -152,6 +152,8 @@ def _build(
     problems += [found for line, href in rendered.links if (found := _link_warning(source, line, href, rendered.ids))]
     problems += [_unread_warning(source, line, text) for line, text in rendered.unread]
     problems += [_bidi_error(source, line, codes) for line, codes in rendered.bidi]
+    if rendered.cut is not None:
+        problems.append(_cut_error(source, rendered.cut))
     report = Report(
         source=source.path,
         title=str(values["title"]),
@@ -205,6 +207,12 @@ def _bidi_error(source: Source, line: int, codes: str) -> Problem:
     what = f"body holds bidi control character {codes}, which can show text in another order than it is written"
     hint = "remove the character reference or %-escape that makes it, e.g. &#x202E; or %E2%80%AE"
     return error(source.path, source.body_line + line, what, hint)
+
+
+def _cut_error(source: Source, line: int) -> Problem:
+    """Refuse a body nested so deep that Markdown leaves out text from this line (to the end, in a list)."""
+    what = "lists or quotes nested too deep: text from here would be left out"
+    return error(source.path, source.body_line + line, what, "nest lists at most 9 levels, quotes 19")
 
 
 def _image_warning(source: Source, line: int, src: str) -> Problem:
