@@ -140,8 +140,14 @@ def test_files_in_folders_nested_deeper_than_pythons_recursion_limit_are_walked_
         folder = folder / "d"
         folder.mkdir()
     (folder / "b.md").write_text("b")
-    found = [name for name, _ in walk_files(content / "reports", "reports/")]
-    assert found == ["reports/a.md", f"reports/{deep}/b.md", "reports/e.md"]
+    try:
+        found = [name for name, _ in walk_files(content / "reports", "reports/")]
+        assert found == ["reports/a.md", f"reports/{deep}/b.md", "reports/e.md"]
+    finally:  # shutil.rmtree recurses too: pytest could not clear the folder away
+        (folder / "b.md").unlink()
+        while folder != content / "reports":
+            folder.rmdir()
+            folder = folder.parent
 
 
 def test_a_remembered_value_is_made_once_per_key(tmp_path):
