@@ -19,6 +19,7 @@ import pytest
 
 import sitrep.build
 import sitrep.generator
+import sitrep.site
 from conftest import ROOT, SETTINGS, report_text, run_build, run_check, settings_file, tree, write_tree
 from sitrep.build import Tally, build, clean
 from sitrep.generator import SitrepGenerator
@@ -877,3 +878,15 @@ def test_check_tells_a_page_landing_on_another_under_other_url_patterns(site_dir
     stream = io.StringIO()
     assert sitrep.build.check(content, conf, stream) == 1
     assert stream.getvalue().splitlines()[0] == "output: index.html would be written 2 times (index, entity)"
+
+
+def test_a_report_too_big_to_read_fails_the_build_as_it_fails_the_check(site_dir, tmp_path, monkeypatch):
+    content = site_dir({"reports/2016/01/a.md": report_text("Long", body="x" * 2000)})
+    monkeypatch.setattr(sitrep.site, "MAX_FILE_BYTES", 1024)  # the build digests every file first: it was read anyway
+    said = (
+        "content/reports/2016/01/a.md:1: the file is too big to read: 2,066 bytes "
+        "(a report or registry file holds at most 1,024 bytes: split it)"
+    )
+    assert run_check(content)[1].splitlines()[0] == said
+    code, messages = run_build(content, tmp_path / "out")
+    assert code == 1 and messages.splitlines()[-2:] == [said, "build failed: 1 error; out/ left as it was"]

@@ -112,10 +112,10 @@ def _read_job(job: tuple[object, ...]) -> Read:
     """Read one report (a picklable call for the process pool); a path stands for bytes not read yet."""
     label, raw, *rest = job
     if isinstance(raw, Path):
-        try:
-            raw = raw.read_bytes()
-        except OSError as failure:
-            return Read(None, [unreadable(str(label), raw, failure)])
+        problems: list[Problem] = []
+        raw = _read(raw, str(label), problems)  # its size checked here too: its stamp gave its digest unread
+        if raw is None:
+            return Read(None, problems)
     return read_report(label, raw, *rest)  # type: ignore[arg-type]
 
 
