@@ -126,6 +126,15 @@ def test_many_content_files_are_digested_on_every_core_alike(tmp_path, monkeypat
     assert serial["reports/3.md"][1] == digest_bytes(b"report 3")
 
 
+def test_a_file_too_big_to_digest_is_known_by_its_stamp_unread(tmp_path, monkeypatch):
+    content = write_tree(tmp_path / "content", {"reports/a.md": "alpha", "files/big.pdf": "b" * 100})
+    monkeypatch.setattr(cache, "DIGEST_UP_TO", 99, raising=False)
+    monkeypatch.setattr(Path, "read_bytes", lambda path: pytest.fail(f"read {path}") if path.name == "big.pdf" else b"")
+    found = source_digests(content, {})
+    assert found["files/big.pdf"][1] == f"too big: {found['files/big.pdf'][0]}"
+    assert found["reports/a.md"][1] == digest_bytes(b"")
+
+
 def test_a_link_to_a_folder_in_the_content_is_not_followed(tmp_path):
     content = write_tree(tmp_path / "content", {"reports/a.md": "alpha"})
     (content / "reports" / "loop").symlink_to(content, target_is_directory=True)

@@ -42,6 +42,7 @@ CODE_DIR = Path(__file__).resolve().parent
 _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
 _SCALARS = (int, float, bool, type(None))
 DIGEST_PARALLEL_FROM = 2000  # content files to read: fewer are digested sooner than a worker process starts
+DIGEST_UP_TO = 64 * 2**20  # bytes: a bigger file is known by its stamp alone (a 5 GB file was read whole)
 
 Substitute = Callable[[object], object]  # returns what to digest instead of a value, or None
 
@@ -274,6 +275,9 @@ def _digest_share(files: list[tuple[str, str]], share: int, shares: int) -> list
 def _file_digest(path: str) -> str:
     """Digest a file's bytes; one that cannot be read gets a mark instead, and reading it later reports why."""
     try:
+        info = os.stat(path)
+        if info.st_size > DIGEST_UP_TO:  # no report nor registry file: reading it later says it is too big
+            return f"too big: {source_stamp(info)}"
         return digest_bytes(Path(path).read_bytes())
     except OSError as failure:
         return f"unreadable: {failure.strerror or failure}"
