@@ -64,7 +64,7 @@ SHALLOW = "the git history is cut short (a shallow clone): dates and authors tak
 FIX_GIT = "git status there says how to fix it"
 NO_HISTORY = "the content is in a git repository, but {}: dates and authors taken from git are left out"
 LAZY_SHARE = 100  # the report cache is written again once more than 1 read in this many differs
-MAX_FILE_BYTES = 10 * 2**20  # a long report is 100 KB; 10 MiB builds in seconds, 200 MB took 6 GB to check
+MAX_FILE_BYTES = 2 * 2**20  # a long report is 100 KB; a 5 MB table took 37 s and 3.8 GB to render, 200 MB 6 GB to check
 PARALLEL_FROM = 200  # below this, starting worker processes costs more than it saves
 
 
