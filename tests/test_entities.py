@@ -33,3 +33,13 @@ def test_a_name_used_twice_is_refused_at_the_line_of_the_name():
 def test_an_alias_given_as_one_name_is_refused_at_its_line():
     _, problems = load_registry({"actors": ("a.yaml", "- name: X\n- name: A\n  aliases: x\n")})
     assert [p.format() for p in problems] == ["a.yaml:3: 'x' is already a name or alias of 'X'"]
+
+
+def test_an_entry_with_a_value_yaml_cannot_make_is_that_one_error_and_no_entity():
+    text = "- name: A\n  aliases: !custom x\n- name: B\n  aliases: !!set {b, c}\n- name: C\n"
+    registry, problems = load_registry({"actors": ("a.yaml", text)})  # aliases: !custom x raised TypeError
+    assert [p.format() for p in problems] == [
+        "a.yaml:2: invalid YAML value 'x': could not determine a constructor for the tag '!custom'",
+        "a.yaml:4: invalid YAML value: a list or mapping tagged '!!set' (remove the tag)",
+    ]
+    assert [e.name for e in registry.entities["actors"]] == ["C"]

@@ -149,8 +149,8 @@ def _check_item(facet: str, path: str, doc: YamlDoc, index: int, item: object) -
     given = [item.get(key) is not None if isinstance(item, dict) else False for key in ("lat", "lon")]
     if given[0] != given[1]:  # as written: a lat out of range is its own problem, not a missing one
         problems.append(error(path, doc.line((index,)), "give both lat and lon, or neither"))
-    if any(p.is_error for p in problems) or not values.get("name"):
-        return None, problems
+    if any(p.is_error for p in problems) or not values.get("name") or doc.is_unread((index,)):
+        return None, problems  # a value YAML could not make is said as such, once (aliases: !x a raised)
     aliases = tuple(a for a in values["aliases"] if name_key(a) != name_key(values["name"]))  # type: ignore[union-attr]
     return Entity(**{**values, "aliases": aliases}), problems  # type: ignore[arg-type]
 
