@@ -43,3 +43,11 @@ def test_an_entry_with_a_value_yaml_cannot_make_is_that_one_error_and_no_entity(
         "a.yaml:4: invalid YAML value: a list or mapping tagged '!!set' (remove the tag)",
     ]
     assert [e.name for e in registry.entities["actors"]] == ["C"]
+
+
+def test_a_lat_yaml_cannot_make_is_one_error_not_also_a_missing_lon():
+    text = "- name: Y\n  lat: !x a\n  lon: 1\n"
+    _, problems = load_registry({"locations": ("l.yaml", text)})  # 'give both lat and lon, or neither' came too
+    assert [p.format() for p in problems] == [
+        "l.yaml:2: invalid YAML value 'a': could not determine a constructor for the tag '!x'"
+    ]

@@ -141,12 +141,15 @@ def _placed(entity: Entity, doc: YamlDoc, index: int, item: dict[str, object]) -
     return Placed(entity, doc.line((index,)), lines)
 
 
+LAT_LON = ("lat", "lon")  # given as written: a value YAML could not make is given (and said as such)
+
+
 def _check_item(facet: str, path: str, doc: YamlDoc, index: int, item: object) -> tuple[Entity | None, list[Problem]]:
     """Check one registry entry and build its Entity."""
     checked = check_mapping(item, FIELDS_BY_FACET[facet], doc, path, at=(index,))
     problems = checked.problems
     values = checked.values
-    given = [item.get(key) is not None if isinstance(item, dict) else False for key in ("lat", "lon")]
+    given = [isinstance(item, dict) and (item.get(key) is not None or doc.is_unread((index, key))) for key in LAT_LON]
     if given[0] != given[1]:  # as written: a lat out of range is its own problem, not a missing one
         problems.append(error(path, doc.line((index,)), "give both lat and lon, or neither"))
     if any(p.is_error for p in problems) or not values.get("name") or doc.is_unread((index,)):
