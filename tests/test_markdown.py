@@ -3,7 +3,7 @@ import time
 
 import pytest
 
-from sitrep.markdown import BASE_KEY, ENV_KEY, UNREAD_MARK, is_safe_link, parser, render
+from sitrep.markdown import BASE_KEY, ENV_KEY, UNREAD_MARK, inspect, is_safe_link, parser, render
 
 
 def test_raw_html_is_escaped_not_passed_through():
@@ -205,3 +205,17 @@ def test_bidi_controls_from_character_references_are_removed_and_marked():
     autolink = render("<https://x.org/a%E2%80%AEb>\n")  # its text shows the address decoded
     assert "\u202e" not in autolink.html and autolink.bidi == ((0, "U+202E"),)
     assert 'href="https://x.org/a%E2%80%AEb"' in autolink.html  # the address itself stays as written
+
+
+@pytest.mark.parametrize(
+    ("body", "cut"),
+    [
+        ("".join("  " * depth + "- x\n" for depth in range(9)) + "\nAfter.\n", None),
+        ("Intro.\n\n" + "".join("  " * depth + "- x\n" for depth in range(10)) + "\nAfter.\n", 11),
+        ("> " * 19 + "x\n", None),
+        ("A.\n\n" + "> " * 20 + "x\n", 2),
+        ("- " * 100_000 + "x\n", 0),
+    ],
+)
+def test_the_line_where_nesting_past_the_limit_leaves_text_out_is_found(body, cut):
+    assert (inspect(body).cut, render(body).cut) == (cut, cut)
