@@ -447,6 +447,27 @@ def test_invoke_commands_exit_codes_and_messages(small_site, tmp_path):
         assert "Traceback" not in output
 
 
+@pytest.mark.parametrize("kept", [True, False])
+def test_invoke_keeps_sitreps_compiled_modules_unless_the_environment_says_not_to(small_site, tmp_path, kept):
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "plugins", project / "plugins", ignore=shutil.ignore_patterns("__pycache__"))
+    (project / "themes").symlink_to(ROOT / "themes")
+    for name in ("tasks.py", "pelicanconf.py"):
+        shutil.copy(ROOT / name, project / name)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"} | (
+        {} if kept else {"PYTHONDONTWRITEBYTECODE": "1"}
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "invoke", "check", "--content", str(small_site)],
+        cwd=project,
+        env=env,
+        capture_output=True,
+    )
+    assert done.returncode == 0, done.stderr
+    compiled = project / "plugins/sitrep/__pycache__" / f"build.{sys.implementation.cache_tag}.pyc"
+    assert compiled.is_file() == kept  # invoke turns writing them off: each command compiled them anew
+
+
 def test_plain_pelican_builds_and_fails_cleanly(small_site, tmp_path):
     result = _run("pelican", str(small_site), "-s", "pelicanconf.py", "-o", str(tmp_path / "plain"))
     assert result.returncode == 0, result.stdout + result.stderr
