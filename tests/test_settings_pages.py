@@ -336,5 +336,24 @@ def test_a_planned_path_with_a_name_too_long_to_write_is_a_problem():
     ],
 )
 def test_a_placeholder_site_url_is_a_warning_not_an_error(siteurl, said):
-    config, problems = load({"SITEURL": siteurl})
+    config, problems = load({"SITEURL": siteurl, "SITREP_FEED_ID_PREFIX": "tag:intranet.corp,2026:"})
     assert config is not None and [p.format() for p in problems] == said
+
+
+@pytest.mark.parametrize(
+    "settings, said",
+    [
+        (
+            {"SITEURL": "https://intranet.local/briefs"},
+            [
+                "settings: warning: SITREP_FEED_ID_PREFIX 'tag:sitrep.example.internal,2026:' is a placeholder on a "
+                "site published at https://intranet.local/briefs (set your own (tag:your-domain,2026:) before the "
+                "first publish: a reader takes a changed id for a new report)"
+            ],
+        ),
+        ({"SITEURL": "https://intranet.local", "SITREP_FEED_ID_PREFIX": "tag:intranet.local,2026:"}, []),
+        ({}, []),  # a local build: its feeds are nobody's subscription
+    ],
+)
+def test_the_stand_in_feed_id_prefix_is_warned_of_on_a_published_site(settings, said):
+    assert [p.format() for p in load(settings)[1]] == said

@@ -146,6 +146,7 @@ def load(settings: Mapping[str, object]) -> tuple[Config | None, list[Problem]]:
     problems = [p for name, check in CHECKS.items() for p in check(name, values[name])]
     if not errors(problems):  # each pattern formats: now whether they fit together
         problems += _check_layout(values, str(settings.get("THEME_STATIC_DIR") or "theme"))
+        problems += _check_published_ids(values)
     zone = _zone(values["TIMEZONE"], problems)
     if errors(problems) or zone is None:
         return None, problems
@@ -415,7 +416,7 @@ def _check_public_url(name: str, value: object) -> list[Problem]:
     found = _check_site_url(name, value)
     parts = None if found else _split(value)
     host = (parts.hostname or "") if parts else ""
-    if "example" not in host.split("."):  # RFC 2606 names, as in publishconf.py's stand-in
+    if not _placeholder(host):  # publishconf.py's stand-in
         return found
     said = f"{name} {value!r} is a placeholder: feeds, the OPML file and the 404 page link to a host that is not there"
     return [warning(SETTINGS_LABEL, 0, said, "set SITREP_SITEURL in the environment, or SITEURL in publishconf.py")]
@@ -436,6 +437,22 @@ def _check_id_prefix(name: str, value: object) -> list[Problem]:
         return []
     hint = "e.g. tag:intranet.example,2026: (RFC 4151); an id is it followed by the report's path"
     return [error(SETTINGS_LABEL, 0, f"{name} {value!r} is not the start of an id", hint)]
+
+
+def _check_published_ids(values: Mapping[str, object]) -> list[Problem]:
+    """Warn of the stand-in feed id prefix on a site with a real address: once read, an id must never change."""
+    public = str(values["SITEURL"] or "")
+    prefix = str(values["SITREP_FEED_ID_PREFIX"])
+    if not public or _placeholder(_split(public).hostname or "") or not _placeholder(prefix):
+        return []
+    said = f"SITREP_FEED_ID_PREFIX {prefix!r} is a placeholder on a site published at {public}"
+    hint = "set your own (tag:your-domain,2026:) before the first publish: a reader takes a changed id for a new report"
+    return [warning(SETTINGS_LABEL, 0, said, hint)]
+
+
+def _placeholder(text: str) -> bool:
+    """Say whether a host or a tag's authority has an `example` label (RFC 2606 names, as Sitrep's stand-ins)."""
+    return "example" in re.split(r"[.:/,@]", text)
 
 
 LOCALE_NAMED = re.compile(r"%[-_0^#]?[EO]?[aAbBhcpPrxX]")  # strftime's names and forms that follow LC_TIME
