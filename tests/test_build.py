@@ -321,6 +321,25 @@ def test_a_reports_folder_that_is_not_there_fails_the_build_not_empties_the_site
     assert code == 1 and messages.splitlines()[0] == said
 
 
+@pytest.mark.parametrize(
+    "line, said",
+    [
+        (
+            "SITREP_ENTITIES_DIR = 'entites'",  # mistyped: every alias went unfolded, each spelling its own page
+            [
+                "content/entites: the entity registry's folder (SITREP_ENTITIES_DIR) is not there "
+                "(create it, or set it to the registry's folder)"
+            ],
+        ),
+        ("SITREP_ENTITIES_DIR = 'entities'", []),  # the default may be missing: a site without a registry
+    ],
+)
+def test_a_registry_folder_set_by_hand_must_be_there(small_site, tmp_path, line, said):
+    shutil.rmtree(small_site / "entities")
+    code, messages = run_check_with(small_site, settings_file(tmp_path, line))
+    assert code == len(said) and [m for m in messages.splitlines() if not m.startswith("checked ")] == said
+
+
 def test_a_site_with_no_reports_yet_builds(site_dir, tmp_path):
     content = site_dir({"entities/actors.yaml": "- name: LNA\n"})
     (content / "reports").mkdir()

@@ -20,7 +20,7 @@ from .model import Report, Site
 from .problems import Problem, clashes, error, sort_key, warning
 from .progress import Progress
 from .reports import Read, read_report
-from .settings import Config
+from .settings import DEFAULTS, Config
 from .urls import saved_as
 
 REPORT_SUFFIX = ".md"
@@ -58,6 +58,14 @@ def no_reports_folder(label: str) -> Problem:
     """Say that the reports folder is not there: building on would replace the site with an empty one."""
     hint = "create it, empty for a site with no reports yet, or set SITREP_REPORTS_DIR to the reports' folder"
     return error(label, 0, "the reports folder (SITREP_REPORTS_DIR) is not there", hint)
+
+
+def _missing_registry(folder: Path, config: Config, within: str) -> list[Problem]:
+    """Say that a registry folder set in the settings is not there: no alias would fold (the default may be missing)."""
+    if folder.is_dir() or config.entities_dir == DEFAULTS["SITREP_ENTITIES_DIR"]:
+        return []
+    label, hint = _in(within, Path(config.entities_dir).as_posix()), "create it, or set it to the registry's folder"
+    return [error(label, 0, "the entity registry's folder (SITREP_ENTITIES_DIR) is not there", hint)]
 
 
 SHALLOW = "the git history is cut short (a shallow clone): dates and authors taken from git may be wrong"
@@ -327,7 +335,7 @@ def read_registry(content_dir: Path, config: Config, root: Path | None = None) -
     within = _label(content_dir, root or label_root(content_dir))
     folder = content_dir / config.entities_dir
     sources: dict[str, tuple[str, str]] = {}
-    problems: list[Problem] = []
+    problems = _missing_registry(folder, config, within)
     for facet in FACETS:
         path = folder / f"{facet}.yaml"
         label = _in(within, path.relative_to(content_dir).as_posix())  # as a report is named: see _in
