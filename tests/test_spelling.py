@@ -25,6 +25,15 @@ def test_near_miss_of_registered_name_suggests_alias():
     ]
 
 
+def test_hints_name_the_registry_folder_the_settings_set():
+    registry = load_registry({"actors": ("r/a.yaml", "- name: Presidency Council\n")}, "registry")[0]
+    reports = [
+        report("a.md", "2016-01-01", ["Presidency Council"]),
+        report("b.md", "2016-01-02", ["Presidency Councl"]),
+    ]
+    assert warnings(reports, registry)[0].endswith("'Presidency Council' in registry/actors.yaml)")
+
+
 def test_near_miss_between_unregistered_names_is_reported_once_at_the_newer():
     reports = [report("a.md", "2016-01-01", ["Libya Dawn"]), report("b.md", "2016-01-05", ["Libya Dawnn"])]
     assert warnings(reports) == [

@@ -74,6 +74,11 @@ class Registry:
     slugs: Mapping[tuple[str, str], tuple[Entity, str]] = field(
         default_factory=dict
     )  # (facet, slug): whose, by which name
+    folder: str = "entities"  # in the content (SITREP_ENTITIES_DIR): hints name its files
+
+    def file(self, facet: str) -> str:
+        """Return where a facet's entries are registered, as hints name it: entities/actors.yaml."""
+        return f"{self.folder}/{facet}.yaml"
 
     def entity(self, facet: str, name: str) -> Entity | None:
         """Return the registered entity a name or alias stands for."""
@@ -85,8 +90,8 @@ class Registry:
         return found.name if found else name
 
 
-def load_registry(sources: Mapping[str, tuple[str, str]]) -> tuple[Registry, list[Problem]]:
-    """Build a registry from {facet: (path, yaml text)}; report every problem."""
+def load_registry(sources: Mapping[str, tuple[str, str]], folder: str = "entities") -> tuple[Registry, list[Problem]]:
+    """Build a registry from {facet: (path, yaml text)} found in folder; report every problem."""
     entities: dict[str, tuple[Entity, ...]] = {}
     lookup: dict[tuple[str, str], Entity] = {}
     slugs: dict[tuple[str, str], tuple[Entity, str]] = {}
@@ -99,7 +104,7 @@ def load_registry(sources: Mapping[str, tuple[str, str]]) -> tuple[Registry, lis
         problems += found_problems + _index(facet, path, found, lookup)
         problems += _slug_clashes(facet, path, found, (lookup, slugs))
         entities[facet] = tuple(placed.entity for placed in found)
-    return Registry(entities, lookup, slugs), problems
+    return Registry(entities, lookup, slugs, folder), problems
 
 
 def _read_entities(facet: str, path: str, doc: YamlDoc) -> tuple[list[Placed], list[Problem]]:

@@ -113,7 +113,7 @@ def suggestions(facet: str, label: str, names: list[str], registry: Registry) ->
             hint = (
                 f"did you mean '{registry.entity(facet, known[close[0]]).name}'?" if close else "it gets its own page"
             )  # type: ignore[union-attr]
-            notes.append(f"{label} '{name}' is not in entities/{facet}.yaml: {hint}")
+            notes.append(f"{label} '{name}' is not in {registry.file(facet)}: {hint}")
     return notes
 
 

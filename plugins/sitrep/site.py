@@ -351,7 +351,7 @@ def read_registry(content_dir: Path, config: Config, root: Path | None = None) -
         _unread_registry(path, _in(within, path.relative_to(content_dir).as_posix()))
         for path in _misnamed_registry(folder)
     ]
-    registry, more = load_registry(sources)
+    registry, more = load_registry(sources, Path(config.entities_dir).as_posix())
     return registry, problems + more
 
 

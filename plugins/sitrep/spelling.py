@@ -192,7 +192,7 @@ def _skeleton(key: str) -> str:
 
 def _hint(facet: Facet, registry: Registry, other: str, known: dict[str, str], other_key: str) -> str:
     """Suggest the registry entry that would tie the two names."""
-    where = f"entities/{facet.key}.yaml"
+    where = registry.file(facet.key)
     if not facet.registered:
         return "use one spelling"
     if other_key in known:
