@@ -116,8 +116,11 @@ def history_failure(folder: Path) -> str:
         done = git(folder, "rev-parse", "--is-inside-work-tree")
     except GitError:
         return CANNOT_RUN
-    said = [line.removeprefix("fatal: ") for line in done.stderr.splitlines() if line.strip()]
-    return "" if done.returncode == 0 else f"git says: {said[0] if said else f'exit status {done.returncode}'}"
+    try:
+        _answered(done)
+    except GitError as failure:  # its fatal line: "detected dubious ownership in repository at ..."
+        return f"git says: {str(failure).removeprefix('fatal: ')}"
+    return ""
 
 
 def is_shallow(folder: Path) -> bool:

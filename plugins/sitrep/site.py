@@ -54,18 +54,25 @@ def misnamed_warning(label: str, name: str) -> Problem:
     return warning(label, 1, f"not read as a report: its name ends in '{splitext(name)[1]}'", hint)
 
 
-def no_reports_folder(label: str) -> Problem:
-    """Say that the reports folder is not there: building on would replace the site with an empty one."""
-    hint = "create it, empty for a site with no reports yet, or set SITREP_REPORTS_DIR to the reports' folder"
-    return error(label, 0, "the reports folder (SITREP_REPORTS_DIR) is not there", hint)
+# The content's folders, by setting: what each is, how to mend its absence, and whether it may be absent
+# as the default (a site without a registry). A mistyped SITREP_REPORTS_DIR built a site of 0 reports;
+# a mistyped SITREP_ENTITIES_DIR an empty registry, every alias unfolded.
+FOLDERS = {
+    "SITREP_REPORTS_DIR": (
+        "the reports folder",
+        "create it, empty for a site with no reports yet, or set SITREP_REPORTS_DIR to the reports' folder",
+        False,
+    ),
+    "SITREP_ENTITIES_DIR": ("the entity registry's folder", "create it, or set it to the registry's folder", True),
+}
 
 
-def _missing_registry(folder: Path, config: Config, within: str) -> list[Problem]:
-    """Say that a registry folder set in the settings is not there: no alias would fold (the default may be missing)."""
-    if folder.is_dir() or config.entities_dir == DEFAULTS["SITREP_ENTITIES_DIR"]:
+def _missing_folder(content_dir: Path, within: str, setting: str, value: str) -> list[Problem]:
+    """Say that a content folder a setting names is not there (the registry's may be, at its default)."""
+    what, hint, optional = FOLDERS[setting]
+    if (content_dir / value).is_dir() or (optional and value == DEFAULTS[setting]):
         return []
-    label, hint = _in(within, Path(config.entities_dir).as_posix()), "create it, or set it to the registry's folder"
-    return [error(label, 0, "the entity registry's folder (SITREP_ENTITIES_DIR) is not there", hint)]
+    return [error(_in(within, Path(value).as_posix()), 0, f"{what} ({setting}) is not there", hint)]
 
 
 SHALLOW = "the git history is cut short (a shallow clone): dates and authors taken from git may be wrong"
@@ -261,8 +268,7 @@ def load_site(
     files, misnamed = report_files(content_dir, config)
     within = _label(content_dir, root)
     problems += [misnamed_warning(_in(within, name), name) for name in misnamed]
-    if not (content_dir / config.reports_dir).is_dir():  # a mistyped SITREP_REPORTS_DIR built an empty site
-        problems.append(no_reports_folder(_in(within, Path(config.reports_dir).as_posix())))
+    problems += _missing_folder(content_dir, within, "SITREP_REPORTS_DIR", config.reports_dir)
     history, warned = _git_history(content_dir, within)
     problems += warned
     base = digest_bytes(cache.base, Fingerprints().of((config, registry, render)))
@@ -335,7 +341,7 @@ def read_registry(content_dir: Path, config: Config, root: Path | None = None) -
     within = _label(content_dir, root or label_root(content_dir))
     folder = content_dir / config.entities_dir
     sources: dict[str, tuple[str, str]] = {}
-    problems = _missing_registry(folder, config, within)
+    problems = _missing_folder(content_dir, within, "SITREP_ENTITIES_DIR", config.entities_dir)
     for facet in FACETS:
         path = folder / f"{facet}.yaml"
         label = _in(within, path.relative_to(content_dir).as_posix())  # as a report is named: see _in
