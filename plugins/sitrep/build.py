@@ -38,7 +38,7 @@ from .cache import (
     source_digests,
 )
 from .entities import FACETS as REGISTERED_FACETS
-from .entities import Registry
+from .entities import REGISTRY_SUFFIXES, Registry, registry_file
 from .failures import SettingsError, in_one_line, settings_problem, shown_path, template_problem
 from .history import GitError, changed_files, history_state
 from .problems import ANY_FILE, ContentError, Problem, as_github, as_record, error, errors
@@ -203,7 +203,7 @@ def _said(
     return failed
 
 
-CHECKED_SUFFIXES = (".md", ".yaml", ".yml")  # reports, the registry, and a registry file misnamed (a warning)
+CHECKED_SUFFIXES = (".md", *REGISTRY_SUFFIXES)  # reports, the registry, and a registry file misnamed (a warning)
 
 
 def _selected(content: Path, outcome: pipeline.Outcome, options: CheckOptions) -> tuple[list[Problem], int]:
@@ -228,7 +228,7 @@ def _selected(content: Path, outcome: pipeline.Outcome, options: CheckOptions) -
 
 def _registry_files(config: sitrep_settings.Config) -> set[str]:
     """Return the registry's files, relative to the content folder."""
-    return {(Path(config.entities_dir) / f"{facet}.yaml").as_posix() for facet in REGISTERED_FACETS}
+    return {registry_file(config.entities_dir, facet) for facet in REGISTERED_FACETS}
 
 
 def _in_content(content: Path, paths: list[Path]) -> set[str]:

@@ -6,6 +6,7 @@ import functools
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from unidecode import unidecode
 
@@ -65,6 +66,14 @@ class Entity:
     lon: float | None = None
 
 
+REGISTRY_SUFFIXES = (".yaml", ".yml")  # of the registry's files, and of those named like one but not read (a warning)
+
+
+def registry_file(folder: str, facet: str) -> str:
+    """Return a facet's registry file in the content folder: entities/actors.yaml."""
+    return f"{Path(folder).as_posix()}/{facet}.yaml"
+
+
 @dataclass(frozen=True)
 class Registry:
     """Registered entities per facet and the lookup from any name or alias."""
@@ -78,7 +87,7 @@ class Registry:
 
     def file(self, facet: str) -> str:
         """Return where a facet's entries are registered, as hints name it: entities/actors.yaml."""
-        return f"{self.folder}/{facet}.yaml"
+        return registry_file(self.folder, facet)
 
     def entity(self, facet: str, name: str) -> Entity | None:
         """Return the registered entity a name or alias stands for."""

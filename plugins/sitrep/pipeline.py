@@ -8,6 +8,7 @@ from pathlib import Path
 
 from . import settings as sitrep_settings
 from .cache import RELATED_FILE, digest_bytes, remembered
+from .entities import REGISTRY_SUFFIXES
 from .indexes import EntityIndex, build_index
 from .model import Site
 from .moves import moved_urls
@@ -95,9 +96,6 @@ def _clashes(site: Site, planned: list[Page], settings: Mapping[str, object]) ->
     clashes = moved_clashes(site.reports, others, reserved(settings)) if moved else []
     kept = [page for page in planned if page.save_as not in moved]
     return clashes + collisions(kept) + in_reserved(kept, reserved(settings)) + long_names(planned)
-
-
-REGISTRY_SUFFIXES = (".yaml", ".yml")  # the entity registry's files: reports are Markdown
 
 
 def reserved(settings: Mapping[str, object]) -> tuple[str, ...]:

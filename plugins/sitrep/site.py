@@ -13,7 +13,7 @@ from typing import NamedTuple
 from .cache import Fingerprints, digest_bytes, load_reads, source_stamp, walk_files
 from .cores import on_every_core
 from .crosslinks import link_reports
-from .entities import FACETS, Registry, load_registry
+from .entities import FACETS, REGISTRY_SUFFIXES, Registry, load_registry, registry_file
 from .frontmatter import decode
 from .history import CANNOT_RUN, FileHistory, history_failure, is_shallow, read_history
 from .model import Report, Site
@@ -343,7 +343,7 @@ def read_registry(content_dir: Path, config: Config, root: Path | None = None) -
     sources: dict[str, tuple[str, str]] = {}
     problems = _missing_folder(content_dir, within, "SITREP_ENTITIES_DIR", config.entities_dir)
     for facet in FACETS:
-        path = folder / f"{facet}.yaml"
+        path = content_dir / registry_file(config.entities_dir, facet)
         label = _in(within, path.relative_to(content_dir).as_posix())  # as a report is named: see _in
         if path.is_file() and not _within(os.path.realpath(path), (str(content_dir), os.path.realpath(folder))):
             problems.append(outside_link(label, path))
@@ -366,7 +366,7 @@ def _misnamed_registry(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
     named = (path for path in folder.iterdir() if path.stem.lower() in FACETS and path.is_file())
-    return sorted(p for p in named if p.suffix.lower() in (".yaml", ".yml") and not _read_as_registry(p))
+    return sorted(p for p in named if p.suffix.lower() in REGISTRY_SUFFIXES and not _read_as_registry(p))
 
 
 def _read_as_registry(path: Path) -> bool:
